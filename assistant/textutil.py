@@ -1,0 +1,91 @@
+"""Small text helpers shared by ingestion, retrieval and answering."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9%’'\-]*")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each else ever few for
+    from further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just may me might more most must my myself no nor not now of off on once only or other
+    our ours ourselves out over own same say said says she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up upon very
+    was we were what when where which while who whom why will with within would you your yours
+    yourself yourselves tell show give list explain describe according document documents collection
+    according kind sort way ways thing things anything something does one two please much many""".split()
+)
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def normalize_ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, unify quotes/dashes and collapse white space: for lenient comparisons."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    t = t.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    t = t.replace("–", "-").replace("—", "-")
+    return normalize_ws(t)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens; hyphenated compounds also yield their parts."""
+    out: list[str] = []
+    for m in WORD_RE.finditer(fold(text)):
+        w = m.group(0).strip("'-’")
+        if not w:
+            continue
+        out.append(w)
+        if "-" in w:
+            out.extend(p for p in w.split("-") if p)
+    return out
+
+
+def stem(word: str) -> str:
+    """A deliberately light suffix stripper (plural/verb forms), enough for term overlap."""
+    for suf in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if len(word) > len(suf) + 3 and word.endswith(suf):
+            return word[: -len(suf)] + ("y" if suf in ("ies", "ied") else "")
+    return word
+
+
+def content_terms(text: str) -> list[str]:
+    return [stem(t) for t in tokenize(text) if t not in STOPWORDS and len(t) > 1]
+
+
+def human_date(value: str) -> str:
+    """'2022-02-15' -> '15 Feb 2022'; '2022-03' -> 'Mar 2022'; other strings unchanged."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+    if not m:
+        return value
+    y, mo, d = m.groups()
+    if mo and d:
+        return f"{int(d)} {_MONTHS[int(mo) - 1]} {y}"
+    if mo:
+        return f"{_MONTHS[int(mo) - 1]} {y}"
+    return y
+
+
+def parse_date_bound(value: str, upper: bool = False) -> date:
+    """Turn '2022', '2022-03' or '2022-03-05' into a date (start or end of the period)."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+    if not m:
+        raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    y = int(m.group(1))
+    mo = int(m.group(2)) if m.group(2) else (12 if upper else 1)
+    if m.group(3):
+        d = int(m.group(3))
+    elif upper:
+        import calendar
+
+        d = calendar.monthrange(y, mo)[1]
+    else:
+        d = 1
+    return date(y, mo, d)

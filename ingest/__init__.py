@@ -1,0 +1,1 @@
+"""Ingestion pipeline: load → clean → dedup → chunk → embed → index."""

@@ -1,0 +1,164 @@
+"""Stage 1 — load: read a file (txt, md, html, pdf) into raw text with page positions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested; the message is the one line shown to the user."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path.name}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+@dataclass
+class RawDocument:
+    path: Path
+    text: str
+    sha256: str
+    kind: str  # "text" | "html" | "pdf"
+    pages: list[tuple[int, int, str]] = field(default_factory=list)  # (offset, page no, label)
+    pdf_title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control > max(8, len(sample) // 50)
+
+
+def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    encoding = best.encoding if best is not None else "latin-1"
+    warnings.append(f"{path.name}: not UTF-8, decoded as {encoding}")
+    return data.decode(encoding, errors="replace")
+
+
+class _HTMLText(HTMLParser):
+    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+             "article", "header", "footer", "blockquote", "pre", "ul", "ol", "table"}
+    SKIP = {"script", "style", "noscript", "template", "svg", "nav"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.title: str | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+        if tag in ("h1", "h2", "h3", "h4") and not self.skip:
+            self.parts.append("# ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self.skip:
+            self.skip -= 1
+        elif tag == "title":
+            self._in_title = False
+        elif tag in self.BLOCK:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title = (self.title or "") + data
+        elif not self.skip:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def _load_pdf(path: Path, raw: RawDocument) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception as exc:  # noqa: BLE001 - pypdf raises several types here
+                raise LoadError(path, f"encrypted PDF, cannot decrypt ({exc})") from exc
+            if not ok:
+                raise LoadError(path, "encrypted PDF: a password is required; save an unlocked copy")
+        labels = list(reader.page_labels)
+        texts: list[str] = []
+        offset = 0
+        for i, page in enumerate(reader.pages):
+            t = (page.extract_text() or "").replace("\x00", "")
+            raw.pages.append((offset, i + 1, labels[i] if i < len(labels) else str(i + 1)))
+            texts.append(t)
+            offset += len(t) + 2
+        meta = reader.metadata
+        raw.pdf_title = str(meta.title) if meta is not None and meta.title else None
+    except LoadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError,
+            IndexError, RecursionError, AssertionError, ZeroDivisionError) as exc:
+        raise LoadError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    raw.text = "\n\n".join(texts)
+    if not raw.text.strip():
+        raise LoadError(path, "PDF has no text layer (scanned image?); run OCR on it first")
+
+
+def load_file(path: Path, max_bytes: int) -> RawDocument:
+    """Read one file; raises :class:`LoadError` with a one-line reason for anything unusable."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise LoadError(path, f"unsupported file type '{suffix or '(none)'}' (use .txt, .md, .html or .pdf)")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise LoadError(path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    if size == 0:
+        raise LoadError(path, "empty file")
+    raw = RawDocument(path=path, text="", sha256=file_sha256(path), kind="text")
+    if suffix == ".pdf":
+        raw.kind = "pdf"
+        _load_pdf(path, raw)
+        return raw
+    data = path.read_bytes()
+    if _looks_binary(data):
+        raise LoadError(path, "binary content, not text (is the extension wrong?)")
+    text = _decode(path, data, raw.warnings).replace("\r\n", "\n").replace("\r", "\n")
+    if suffix in (".html", ".htm"):
+        parser = _HTMLText()
+        parser.feed(text)
+        raw.kind = "html"
+        raw.pdf_title = (parser.title or "").strip() or None
+        text = re.sub(r"\n[ \t]+", "\n", "".join(parser.parts))
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    if not text.strip():
+        raise LoadError(path, "no text in file (only white space or markup)")
+    raw.text = text
+    return raw
