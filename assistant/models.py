@@ -79,9 +79,23 @@ class Chunk(BaseModel):
 
 class SearchResult(BaseModel):
     chunk: Chunk
-    score: float
+    score: float = Field(description="Fused (RRF) score; higher is better")
+    dense_score: float = Field(0.0, description="Cosine similarity of passage and query")
     dense_rank: int | None = None
     sparse_rank: int | None = None
+    index: int = Field(-1, description="Row of the passage in the loaded index")
+
+
+class SearchFilters(BaseModel):
+    """Restrict retrieval to some documents, publishers or a date range (inclusive)."""
+
+    doc_ids: list[str] = Field(default_factory=list)
+    publishers: list[str] = Field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.doc_ids or self.publishers or self.date_from or self.date_to)
 
 
 class Citation(BaseModel):

@@ -1,0 +1,47 @@
+"""Deterministic follow-up rewriting for the extractive path (the LLM path uses a prompt)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Turn
+from assistant.textutil import STOPWORDS, tokenize
+
+_ANAPHORA = re.compile(
+    r"\b(it|its|that|this|these|those|they|them|their|theirs|she|he|her|his|him|there|"
+    r"else|also|more|other|same|such|above|former|latter)\b", re.I)
+_LEADING = re.compile(r"^(and|but|so|also|what about|how about|and what|then)\b", re.I)
+_MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", re.I)
+
+
+def is_follow_up(question: str) -> bool:
+    words = [w for w in tokenize(question) if w not in STOPWORDS]
+    return bool(_ANAPHORA.search(question) or _LEADING.search(question.strip()) or len(words) <= 1)
+
+
+def wants_more(question: str) -> bool:
+    """'What else…', 'anything more…': the user wants material not shown already."""
+    return bool(_MORE.search(question))
+
+
+def _key_terms(text: str) -> list[str]:
+    out: list[str] = []
+    for m in re.finditer(r"[A-Za-z][A-Za-z0-9\-’']*", text):
+        w = m.group(0)
+        if w.lower() in STOPWORDS or len(w) < 3 or _ANAPHORA.fullmatch(w):
+            continue
+        if w.lower() not in (o.lower() for o in out):
+            out.append(w)
+    return out
+
+
+def condense(question: str, history: list[Turn]) -> str:
+    """Make a follow-up standalone by carrying over the key terms of the previous question."""
+    users = [t.content for t in history if t.role == "user"]
+    if not users or not is_follow_up(question):
+        return question
+    present = {w.lower() for w in tokenize(question)}
+    carried = [w for w in _key_terms(users[-1]) if w.lower() not in present]
+    if not carried:
+        return question
+    return f"{question.rstrip()} ({' '.join(carried[:10])})"

@@ -1,0 +1,158 @@
+"""The embedded default answerer: verbatim sentences of the sources, attributed and cited.
+
+No language model: retrieved passages are split into sentences (boundaries computed at ingest
+with pysbd), each sentence is scored against the question (embedding similarity, idf-weighted
+term overlap, rank of its passage), redundant ones are dropped, and 1-5 are quoted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.citations import doc_label, make_citation
+from assistant.condense import condense, wants_more
+from assistant.models import Answer, AnswerSentence, Citation, SearchFilters, SearchResult, Turn
+from assistant.refusal import refuse
+from assistant.retrieval import IndexSearcher
+from assistant.settings import Settings
+from assistant.textutil import content_terms, fold, human_date
+
+
+@dataclass
+class ScoredSentence:
+    result: SearchResult
+    rank: int
+    start: int
+    end: int
+    row: int  # row in the sentence-vector matrix
+    sim: float
+    overlap: float
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.result.chunk.text[self.start : self.end]
+
+
+class SentenceScorer:
+    """Scores the sentences of retrieved passages against a question."""
+
+    def __init__(self, searcher: IndexSearcher) -> None:
+        self.searcher = searcher
+        self._terms: dict[int, list[set[str]]] = {}
+
+    def _sentence_terms(self, idx: int) -> list[set[str]]:
+        if idx not in self._terms:
+            c = self.searcher.store.chunks[idx]
+            self._terms[idx] = [set(content_terms(c.text[s:e])) for s, e in c.sentences]
+        return self._terms[idx]
+
+    def score(self, question: str, qvec: np.ndarray, results: list[SearchResult]) -> list[ScoredSentence]:
+        store = self.searcher.store
+        bm25 = store.bm25
+        q_terms = set(content_terms(question))
+        weights = {t: bm25.term_idf(t) for t in q_terms}
+        total = sum(weights.values()) or 1.0
+        out: list[ScoredSentence] = []
+        for rank, r in enumerate(results):
+            idx = r.index
+            base = store.sentence_offsets[idx]
+            terms = self._sentence_terms(idx)
+            n = len(r.chunk.sentences)
+            if n == 0:
+                continue
+            sims = store.sentence_vectors[base : base + n] @ qvec
+            for k, (s, e) in enumerate(r.chunk.sentences):
+                overlap = sum(w for t, w in weights.items() if t in terms[k]) / total
+                sim = float(sims[k])
+                score = 0.6 * sim + 0.4 * overlap + 0.04 / (1 + rank) + 0.1 * max(r.dense_score, 0)
+                out.append(ScoredSentence(r, rank, s, e, base + k, sim, overlap, score))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+
+def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor: float,
+           exclude: list[str] | None = None) -> list[ScoredSentence]:
+    """Best sentences, skipping near-repeats of each other and of text the user has seen."""
+    exclude_f = [fold(x) for x in exclude or []]
+    picked: list[ScoredSentence] = []
+    top = None
+    for s in scored:
+        if len(s.text.split()) < 4:
+            continue  # headings, list stubs
+        if exclude_f and any(fold(s.text) in x for x in exclude_f):
+            continue
+        if top is None:
+            top = s.score
+        if s.score < max(floor, top * 0.82):
+            break
+        if any(float(vectors[s.row] @ vectors[p.row]) > 0.85 or fold(s.text) == fold(p.text)
+               for p in picked):
+            continue
+        picked.append(s)
+        if len(picked) == max_n:
+            break
+    return picked
+
+
+def compose(picked: list[ScoredSentence], searcher: IndexSearcher) -> tuple[str, list[Citation], list[AnswerSentence]]:
+    parts: list[str] = []
+    citations: list[Citation] = []
+    sentences: list[AnswerSentence] = []
+    last_doc = None
+    for n, s in enumerate(picked, start=1):
+        chunk = s.result.chunk
+        meta = searcher.store.meta(chunk.doc_id)
+        cit = make_citation(n, chunk, meta, s.start, s.end, supported=True, support_score=s.score)
+        citations.append(cit)
+        quote = f"“{cit.excerpt}” [{n}]"
+        if chunk.doc_id == last_doc:
+            parts.append(f"It adds: {quote}")
+        else:
+            when = f" ({human_date(meta.date)})" if meta.date else ""
+            parts.append(f"According to {doc_label(meta)}{when}, {quote}")
+        sentences.append(AnswerSentence(text=cit.excerpt, markers=[n], supported=True,
+                                        support_score=s.score))
+        last_doc = chunk.doc_id
+    return "\n\n".join(parts), citations, sentences
+
+
+class ExtractiveAnswerer:
+    """``Answerer`` that quotes the sources verbatim; works offline with no LLM."""
+
+    mode = "extractive"
+
+    def __init__(self, searcher: IndexSearcher, settings: Settings) -> None:
+        self.searcher = searcher
+        self.settings = settings
+        self.scorer = SentenceScorer(searcher)
+
+    def answer(self, question: str, history: list[Turn] | None = None,
+               filters: SearchFilters | None = None, k: int | None = None) -> Answer:
+        t0 = time.perf_counter()
+        history = history or []
+        st = self.settings
+        standalone = condense(question, history)
+        qvec = self.searcher.embedder.embed_query_vector(standalone)
+        t1 = time.perf_counter()
+        results = self.searcher.search(standalone, max(k or st.top_k, 8), filters, st.retrieval_mode,
+                                       st.candidate_k, st.rrf_k, st.dedup_threshold, qvec=qvec)
+        t2 = time.perf_counter()
+        scored = self.scorer.score(standalone, qvec, results)
+        seen = [t.content for t in history if t.role == "assistant"] if wants_more(question) and history else []
+        picked = select(scored, self.searcher.store.sentence_vectors, st.max_answer_sentences,
+                        st.refusal_threshold, exclude=seen)
+        timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3}
+        if not picked:
+            ans = refuse(question, standalone, results, self.searcher, "the best evidence is too weak",
+                         best=scored[0].score if scored else None)
+        else:
+            text, citations, sentences = compose(picked, self.searcher)
+            ans = Answer(question=question, standalone_question=standalone, answer=text,
+                         citations=citations, sentences=sentences, mode="extractive")
+        timings["total"] = (time.perf_counter() - t0) * 1e3
+        ans.timings_ms = {k2: round(v, 2) for k2, v in timings.items()}
+        return ans

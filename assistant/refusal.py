@@ -1,0 +1,32 @@
+"""Grounded refusal: a fixed outcome that says what was searched and shows the closest material."""
+
+from __future__ import annotations
+
+from assistant.citations import make_citation
+from assistant.models import REFUSAL_PREFIX, Answer, Citation, SearchResult
+from assistant.retrieval import IndexSearcher
+
+
+def closest_material(results: list[SearchResult], searcher: IndexSearcher, n: int = 3) -> list[Citation]:
+    out: list[Citation] = []
+    for i, r in enumerate(results[:n], start=1):
+        c = r.chunk
+        spans = c.sentences[:2] or [(0, len(c.text))]
+        meta = searcher.store.meta(c.doc_id)
+        out.append(make_citation(i, c, meta, spans[0][0], spans[-1][1], supported=False,
+                                 support_score=r.dense_score))
+    return out
+
+
+def refuse(question: str, standalone: str, results: list[SearchResult], searcher: IndexSearcher,
+           reason: str, best: float | None = None) -> Answer:
+    n_docs = sum(1 for d in searcher.store.documents.values() if d.get("n_chunks", 0) > 0)
+    text = (
+        f"{REFUSAL_PREFIX}. I searched {n_docs} documents for “{standalone}” and found no "
+        f"passage that answers it ({reason}). I won't guess."
+    )
+    if results:
+        text += " The closest material in the collection is listed below; it may not answer your question."
+    return Answer(question=question, standalone_question=standalone, answer=text, refused=True,
+                  refusal_reason=reason, closest=closest_material(results, searcher),
+                  mode="extractive")

