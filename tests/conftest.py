@@ -1,0 +1,52 @@
+"""Shared fixtures: the real embedding model and an index of the real corpus, built once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings
+from ingest.embed import LocalEmbeddings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    tmp = tmp_path_factory.mktemp("pa")
+    return Settings(corpus_dir=CORPUS, index_dir=tmp / "index", feedback_db=tmp / "chat.db",
+                    _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def embedder(settings: Settings) -> LocalEmbeddings:
+    return LocalEmbeddings(settings.embedding_model, settings.embedding_batch_size)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(settings: Settings, embedder: LocalEmbeddings) -> Path:
+    """The real corpus ingested once per test session (read-only for tests)."""
+    from ingest.pipeline import run_ingest
+
+    report = run_ingest(settings, rebuild=True, embedder=embedder)
+    assert not report.skipped, report.skipped
+    return settings.index_dir
+
+
+@pytest.fixture(scope="session")
+def assistant(settings: Settings, embedder: LocalEmbeddings, corpus_index: Path):  # type: ignore[no-untyped-def]
+    from assistant.engine import Assistant
+
+    return Assistant(settings, embedder=embedder)
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the real corpus, for tests that add or break files."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dst)
+    yield dst
