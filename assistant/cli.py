@@ -31,7 +31,7 @@ def _register_optional() -> None:
     """Commands whose modules may pull in heavier dependencies register themselves here."""
     import importlib
 
-    for name in ("assistant.cli_serve", "assistant.cli_brief", "evals.cli"):
+    for name in ("assistant.cli_serve", "assistant.cli_brief", "evals.cli", "evals.cli_bench"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.citations import make_citation
+from assistant.prompts import load_prompt
 from assistant.models import REFUSAL_PREFIX, Answer, Citation, SearchResult
 from assistant.retrieval import IndexSearcher
 
@@ -21,10 +22,8 @@ def closest_material(results: list[SearchResult], searcher: IndexSearcher, n: in
 def refuse(question: str, standalone: str, results: list[SearchResult], searcher: IndexSearcher,
            reason: str, best: float | None = None) -> Answer:
     n_docs = sum(1 for d in searcher.store.documents.values() if d.get("n_chunks", 0) > 0)
-    text = (
-        f"{REFUSAL_PREFIX}. I searched {n_docs} documents for “{standalone}” and found no "
-        f"passage that answers it ({reason}). I won't guess."
-    )
+    text = load_prompt("refusal").render(n_docs=n_docs, question=standalone, reason=reason)
+    assert text.startswith(REFUSAL_PREFIX), "prompts/refusal.txt must keep the fixed opening"
     if results:
         text += " The closest material in the collection is listed below; it may not answer your question."
     return Answer(question=question, standalone_question=standalone, answer=text, refused=True,

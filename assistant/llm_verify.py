@@ -1,0 +1,73 @@
+"""Turn raw LLM output into a verified :class:`Answer` (markers checked, support scored)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.citations import make_citation
+from assistant.models import Answer, AnswerSentence, Citation, SearchResult
+from assistant.refusal import refuse
+from assistant.retrieval import IndexSearcher
+from assistant.settings import Settings
+from assistant.verify import parse_markers, support_score
+
+INSUFFICIENT = "INSUFFICIENT_EVIDENCE"
+UNVERIFIED = "(unverified)"
+
+
+def _evidence(searcher: IndexSearcher, r: SearchResult) -> tuple[list[str], np.ndarray]:
+    store = searcher.store
+    c = r.chunk
+    base = store.sentence_offsets[r.index]
+    texts = [c.text[s:e] for s, e in c.sentences]
+    return texts, store.sentence_vectors[base : base + len(texts)]
+
+
+def build_answer(question: str, standalone: str, raw: str, results: list[SearchResult],
+                 searcher: IndexSearcher, st: Settings) -> Answer | None:
+    """The checked answer, a refusal when the model said the evidence is insufficient, or
+    None when no sentence of the output is supported by the passages it cites."""
+    if INSUFFICIENT in raw or not raw.strip():
+        ans = refuse(question, standalone, results, searcher, "the language model found the passages insufficient")
+        ans.mode = "llm"
+        return ans
+    parsed, invalid = parse_markers(raw, set(range(1, len(results) + 1)))
+    embedder = searcher.embedder
+    renumber: dict[int, int] = {}
+    best_sentence: dict[int, tuple[float, int]] = {}
+    pair_ok: dict[int, bool] = {}
+    sentences: list[AnswerSentence] = []
+    for ps in parsed:
+        scores: list[float] = []
+        for m in ps.markers:
+            texts, vecs = _evidence(searcher, results[m - 1])
+            score, idx = support_score(ps.text, texts, embedder, vecs)
+            scores.append(score)
+            if m not in best_sentence or score > best_sentence[m][0]:
+                best_sentence[m] = (score, idx)
+            pair_ok[m] = pair_ok.get(m, False) or score >= st.support_threshold
+            renumber.setdefault(m, len(renumber) + 1)
+        best = max(scores) if scores else 0.0
+        sentences.append(AnswerSentence(text=ps.text, markers=[renumber[m] for m in ps.markers],
+                                        supported=bool(ps.markers) and best >= st.support_threshold,
+                                        support_score=round(best, 4)))
+    if not any(s.supported for s in sentences):
+        return None
+    citations: list[Citation] = []
+    for old, new in sorted(renumber.items(), key=lambda x: x[1]):
+        r = results[old - 1]
+        score, idx = best_sentence[old]
+        s, e = r.chunk.sentences[idx] if idx >= 0 else (0, len(r.chunk.text))
+        meta = searcher.store.meta(r.chunk.doc_id)
+        citations.append(make_citation(new, r.chunk, meta, s, e, supported=pair_ok[old],
+                                       support_score=round(score, 4)))
+    lines = []
+    for s in sentences:
+        marks = "".join(f"[{m}]" for m in s.markers)
+        body = s.text if s.supported else f"{UNVERIFIED} {s.text}"
+        lines.append(f"{body} {marks}".strip())
+    ans = Answer(question=question, standalone_question=standalone, answer=" ".join(lines),
+                 citations=citations, sentences=sentences, mode="llm")
+    if invalid:
+        ans.notice = f"Removed citation markers that pointed to no passage: {sorted(set(invalid))}."
+    return ans

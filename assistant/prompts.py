@@ -1,0 +1,39 @@
+"""Prompts are files in ``prompts/``, loaded by name. A missing variable is an error."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+
+class PromptError(KeyError):
+    pass
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    template: str
+
+    @property
+    def variables(self) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(self.template) if f}
+
+    def render(self, **values: object) -> str:
+        missing = self.variables - values.keys()
+        if missing:
+            raise PromptError(f"prompt '{self.name}' needs {sorted(missing)}; got {sorted(values)}")
+        return self.template.format(**values)
+
+
+@lru_cache(maxsize=32)
+def load_prompt(name: str, folder: Path = PROMPT_DIR) -> Prompt:
+    path = folder / f"{name}.txt"
+    if not path.exists():
+        available = sorted(p.stem for p in folder.glob("*.txt"))
+        raise PromptError(f"no prompt named '{name}' in {folder} (have: {available})")
+    return Prompt(name, path.read_text(encoding="utf-8").strip())

@@ -1,0 +1,132 @@
+"""Metric functions: small, pure, and tested on hand-made inputs.
+
+Text matching is lenient in the same way everywhere: :func:`assistant.textutil.fold`
+(case, white space, curly/straight quotes and dashes) on both sides, then substring.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from assistant.textutil import fold
+
+
+# ---- text matching ----------------------------------------------------------------------
+def contains(text: str, phrase: str) -> bool:
+    """``phrase`` occurs in ``text`` after folding both."""
+    p = fold(phrase)
+    return bool(p) and p in fold(text)
+
+
+def facts_found(text: str, key_facts: Sequence[Sequence[str]]) -> tuple[int, list[list[str]]]:
+    """(number of key facts with at least one phrasing in ``text``, the facts missing)."""
+    folded = fold(text)
+    missing: list[list[str]] = []
+    found = 0
+    for alts in key_facts:
+        if any(fold(a) and fold(a) in folded for a in alts):
+            found += 1
+        else:
+            missing.append(list(alts))
+    return found, missing
+
+
+def forbidden_present(text: str, forbidden: Iterable[str], ignore: Iterable[str] = ()) -> list[str]:
+    """The forbidden phrasings found in ``text``. Text in ``ignore`` (e.g. the user's own question
+    echoed in a refusal) is cut out first, so quoting the question is not counted as compliance."""
+    folded = fold(text)
+    for chunk in ignore:
+        c = fold(chunk)
+        if c:
+            folded = folded.replace(c, " ")
+    return [f for f in forbidden if fold(f) and fold(f) in folded]
+
+
+# ---- retrieval --------------------------------------------------------------------------
+def first_gold_rank(ranked_doc_ids: Sequence[str], gold: Iterable[str]) -> int | None:
+    """1-based rank of the first result from a gold document, or None."""
+    g = set(gold)
+    for i, d in enumerate(ranked_doc_ids, start=1):
+        if d in g:
+            return i
+    return None
+
+
+def hit_at_k(ranked_doc_ids: Sequence[str], gold: Iterable[str], k: int) -> bool:
+    r = first_gold_rank(ranked_doc_ids[:k], gold)
+    return r is not None
+
+
+def reciprocal_rank(ranked_doc_ids: Sequence[str], gold: Iterable[str]) -> float:
+    r = first_gold_rank(ranked_doc_ids, gold)
+    return 0.0 if r is None else 1.0 / r
+
+
+def context_recall(texts: Sequence[str], key_facts: Sequence[Sequence[str]]) -> float:
+    """Share of key facts with a phrasing somewhere in the retrieved texts (each passage
+    checked on its own, so a phrasing never spans two passages)."""
+    if not key_facts:
+        return 1.0
+    found = 0
+    folded = [fold(t) for t in texts]
+    for alts in key_facts:
+        if any(fold(a) and fold(a) in t for a in alts for t in folded):
+            found += 1
+    return found / len(key_facts)
+
+
+def within_budget(texts: Sequence[str], budget: int) -> list[str]:
+    """The ranked texts cut to a budget of characters: whole passages while they fit, then the
+    head of the passage that crosses the budget (what a reader with that budget would see)."""
+    out: list[str] = []
+    left = budget
+    for t in texts:
+        if left <= 0:
+            break
+        out.append(t[:left])
+        left -= len(t)
+    return out
+
+
+# ---- answers ----------------------------------------------------------------------------
+def citation_support(sentence_flags: Sequence[bool], citation_flags: Sequence[bool]) -> tuple[float | None, float | None]:
+    """ALCE-style (recall, precision) of one answer: recall = supported sentences / sentences,
+    precision = supporting citations / citations. None where there is nothing to count."""
+    recall = sum(sentence_flags) / len(sentence_flags) if sentence_flags else None
+    precision = sum(citation_flags) / len(citation_flags) if citation_flags else None
+    return recall, precision
+
+
+def refusal_metrics(expect_refusal: Sequence[bool], refused: Sequence[bool],
+                    passed: Sequence[bool]) -> dict[str, float | None]:
+    """LitQA2-style accuracy and precision, plus refusal rates.
+
+    accuracy: passing cases / all cases. precision: passing cases among those not refused /
+    cases not refused. out_of_scope_refusal_rate: refused / cases that expect a refusal.
+    false_refusal_rate: refused / cases that expect an answer."""
+    n = len(passed)
+    answered = [p for p, r in zip(passed, refused, strict=True) if not r]
+    should_refuse = [r for e, r in zip(expect_refusal, refused, strict=True) if e]
+    should_answer = [r for e, r in zip(expect_refusal, refused, strict=True) if not e]
+    return {
+        "accuracy": sum(passed) / n if n else None,
+        "precision": sum(answered) / len(answered) if answered else None,
+        "out_of_scope_refusal_rate": sum(should_refuse) / len(should_refuse) if should_refuse else None,
+        "false_refusal_rate": sum(should_answer) / len(should_answer) if should_answer else None,
+    }
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear-interpolated percentile (``q`` in 0..100), as numpy's default."""
+    if not values:
+        return None
+    s = sorted(values)
+    pos = (len(s) - 1) * q / 100.0
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return s[lo] + (s[hi] - s[lo]) * (pos - lo)

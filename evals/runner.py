@@ -1,0 +1,385 @@
+"""Run an evaluation suite against the loaded :class:`~assistant.engine.Assistant`.
+
+Everything (embedding model, index, raw corpus files, the optional baseline) loads once; each
+case is then one ``ask`` plus one retrieval with the same standalone query, so the extractive
+suite runs in seconds.
+
+A case *passes* when:
+
+* it expects a refusal: the answer is refused and contains none of ``forbidden``;
+* otherwise: it is not refused, every key fact has a phrasing in the answer text (answer plus
+  citation excerpts), none of ``forbidden`` occurs, and every citation excerpt is verbatim in its
+  source (cleaned text and mapped back onto the raw corpus file).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, Field
+
+from assistant.citations import excerpt_in_source
+from assistant.models import Answer, SearchResult
+from assistant.textutil import fold
+from evals import metrics as M
+from evals.cases_schema import Case
+
+DEFAULT_SUITE = Path("evals/cases")
+DEFAULT_THRESHOLDS = Path("evals/thresholds.yaml")
+MRR_DEPTH = 10
+DEFAULT_BUDGETS = (1500, 3000, 5000)
+
+
+def squash(text: str) -> str:
+    """Folded text without white space and hyphens: PDF line breaks and restored hyphens
+    ('selfregulation' / 'self-regulation') do not hide a gold passage."""
+    return re.sub(r"[\s\-]+", "", fold(text))
+
+
+def passages_found(texts: list[str], passages: list[str]) -> int:
+    hay = [squash(t) for t in texts]
+    return sum(1 for p in passages if any(squash(p) in h for h in hay))
+
+
+# ---- results -------------------------------------------------------------------------------
+class CitationRecord(BaseModel):
+    marker: int
+    doc_id: str
+    locator: str
+    excerpt: str
+    verbatim: bool
+    supported: bool
+
+
+class CaseResult(BaseModel):
+    id: str
+    kind: str
+    source: str
+    question: str
+    history_turns: int = 0
+    standalone_question: str
+    expect_refusal: bool
+    passed: bool
+    reasons: list[str] = Field(default_factory=list, description="Why the case failed")
+    refused: bool
+    refusal_reason: str | None = None
+    mode: str = "extractive"
+    notice: str | None = None
+    answer: str = ""
+    facts_total: int = 0
+    facts_found: int = 0
+    missing_facts: list[list[str]] = Field(default_factory=list)
+    forbidden_found: list[str] = Field(default_factory=list)
+    citations: list[CitationRecord] = Field(default_factory=list)
+    closest_doc_ids: list[str] = Field(default_factory=list)
+    sentences: int = 0
+    sentences_supported: int = 0
+    citation_recall: float | None = None
+    citation_precision: float | None = None
+    support_recheck: float | None = Field(None, description="Share of sentences supported by "
+                                          "assistant.verify, recomputed by the runner")
+    faithfulness: float | None = None
+    # retrieval (with the standalone question)
+    gold_doc_ids: list[str] = Field(default_factory=list)
+    retrieved_doc_ids: list[str] = Field(default_factory=list, description=f"top {MRR_DEPTH}")
+    gold_rank: int | None = None
+    context_recall: float | None = None
+    gold_passages: int = 0
+    gold_passages_retrieved: int = 0
+    latency_ms: float = 0.0
+
+    @property
+    def cited_doc_ids(self) -> list[str]:
+        out: list[str] = []
+        for c in self.citations:
+            if c.doc_id not in out:
+                out.append(c.doc_id)
+        return out
+
+
+class SuiteResult(BaseModel):
+    suite: str
+    answerer: str
+    k: int
+    index: str
+    n_cases: int
+    metrics: dict[str, float | int | None]
+    by_kind: dict[str, dict[str, float | int]]
+    cases: list[CaseResult]
+    baseline: dict[str, Any] | None = None
+    checks: list[dict[str, Any]] | None = None
+    notes: list[str] = Field(default_factory=list)
+    elapsed_s: float = 0.0
+
+
+# ---- the runner ----------------------------------------------------------------------------
+class SuiteRunner:
+    def __init__(self, assistant: Any, k: int = 5) -> None:
+        self.assistant = assistant
+        self.settings = assistant.settings
+        self.k = k
+        self.depth = max(k, MRR_DEPTH)
+        self._raw: dict[str, str | None] = {}
+        self.notes: list[str] = []
+        # Per case id: the standalone query's vector and the Answer (for baseline and rechecks).
+        self.qvecs: dict[str, np.ndarray] = {}
+        self.answers: dict[str, Answer] = {}
+
+    # raw corpus text of a document, for the verbatim check (loaded once)
+    def raw_text(self, doc_id: str) -> str | None:
+        if doc_id not in self._raw:
+            doc = self.assistant.store.documents.get(doc_id)
+            text = None
+            if doc is not None:
+                path = Path(self.settings.corpus_dir) / doc["meta"]["file"]
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    self.notes.append(f"raw file of {doc_id} not readable ({path}); its citations "
+                                      "were checked against the cleaned text only")
+            self._raw[doc_id] = text
+        return self._raw[doc_id]
+
+    def retrieve(self, query: str, depth: int, mode: str | None = None,
+                 qvec: np.ndarray | None = None) -> list[SearchResult]:
+        st = self.settings
+        q = query.strip() or "?"
+        return list(self.assistant.searcher.search(
+            q, depth, None, mode or st.retrieval_mode, st.candidate_k, st.rrf_k,
+            st.dedup_threshold, qvec=qvec))
+
+    def run_case(self, case: Case, answerer: str) -> CaseResult:
+        t0 = time.perf_counter()
+        ans: Answer = self.assistant.ask(case.question, history=case.turns, mode=answerer)
+        latency = (time.perf_counter() - t0) * 1e3
+        standalone = ans.standalone_question or case.question
+        qvec = self.assistant.embedder.embed_query_vector(standalone)
+        results = self.retrieve(standalone, self.depth, qvec=qvec)
+        self.qvecs[case.id] = qvec
+        self.answers[case.id] = ans
+        return self.score_case(case, ans, results, latency)
+
+    def score_case(self, case: Case, ans: Answer, results: list[SearchResult],
+                   latency_ms: float) -> CaseResult:
+        store = self.assistant.store
+        cits = [CitationRecord(marker=c.marker, doc_id=c.doc_id, locator=c.locator,
+                               excerpt=c.excerpt, supported=c.supported,
+                               verbatim=excerpt_in_source(store, c.doc_id, c.excerpt,
+                                                          self.raw_text(c.doc_id)))
+                for c in ans.citations]
+        text = "\n".join([ans.answer, *(c.excerpt for c in ans.citations)])
+        found, missing = M.facts_found(text, case.key_facts)
+        forbidden = M.forbidden_present(text, case.forbidden,
+                                        ignore=[case.question, ans.standalone_question])
+        reasons: list[str] = []
+        if case.expect_refusal:
+            if not ans.refused:
+                reasons.append("answered instead of refusing")
+        else:
+            if ans.refused:
+                reasons.append(f"refused ({ans.refusal_reason or 'no reason given'})")
+            if missing:
+                reasons.append("missing key facts: " + "; ".join(" | ".join(m) for m in missing))
+        if forbidden:
+            reasons.append("forbidden text: " + "; ".join(forbidden))
+        bad = [c.marker for c in cits if not c.verbatim]
+        if bad:
+            reasons.append("citation not verbatim in its source: " + ", ".join(f"[{m}]" for m in bad))
+        if not case.expect_refusal and not ans.refused and not cits:
+            reasons.append("answer has no citations")
+        s_flags = [s.supported for s in ans.sentences]
+        c_flags = [c.supported for c in ans.citations]
+        recall, precision = M.citation_support(s_flags, c_flags) if not ans.refused else (None, None)
+        ranked = [r.chunk.doc_id for r in results]
+        top_texts = [r.chunk.text for r in results[: self.k]]
+        has_gold = bool(case.gold_doc_ids)
+        return CaseResult(
+            id=case.id, kind=case.kind, source=case.source, question=case.question,
+            history_turns=len(case.history), standalone_question=ans.standalone_question,
+            expect_refusal=case.expect_refusal, passed=not reasons, reasons=reasons,
+            refused=ans.refused, refusal_reason=ans.refusal_reason, mode=ans.mode,
+            notice=ans.notice, answer=ans.answer, facts_total=len(case.key_facts),
+            facts_found=found, missing_facts=missing, forbidden_found=forbidden, citations=cits,
+            closest_doc_ids=[c.doc_id for c in ans.closest], sentences=len(s_flags),
+            sentences_supported=sum(s_flags), citation_recall=recall, citation_precision=precision,
+            gold_doc_ids=case.gold_doc_ids, retrieved_doc_ids=ranked,
+            gold_rank=M.first_gold_rank(ranked, case.gold_doc_ids) if has_gold else None,
+            context_recall=M.context_recall(top_texts, case.key_facts) if case.key_facts else None,
+            gold_passages=len(case.gold_passages),
+            gold_passages_retrieved=passages_found(top_texts, case.gold_passages),
+            latency_ms=round(latency_ms, 2),
+        )
+
+    def run(self, cases: list[Case], answerer: str = "extractive", judge: Any = None,
+            progress: Callable[[int, int, CaseResult], None] | None = None) -> SuiteResult:
+        t0 = time.perf_counter()
+        # Warm-up (first-call costs: tokenizer, BLAS threads), not timed.
+        self.assistant.ask(cases[0].question, history=cases[0].turns, mode=answerer)
+        results: list[CaseResult] = []
+        for i, case in enumerate(cases, start=1):
+            res = self.run_case(case, answerer)
+            results.append(res)
+            if progress:
+                progress(i, len(cases), res)
+        self.recheck_support(results)
+        if judge is not None:
+            judge.score(results)
+        return SuiteResult(
+            suite="", answerer=answerer, k=self.k, index=str(self.assistant.store.folder),
+            n_cases=len(results), metrics=aggregate(results, self.k),
+            by_kind=by_kind(results), cases=results, notes=self.notes,
+            elapsed_s=round(time.perf_counter() - t0, 2),
+        )
+
+    def recheck_support(self, results: list[CaseResult]) -> None:
+        """Recompute sentence support with ``assistant.verify``, independently of the flags the
+        answer engine set: a sentence is supported when its score against the sentences of a
+        passage it cites reaches ``settings.support_threshold``. Answer sentences are embedded
+        in one batch; passage sentences reuse the vectors stored in the index."""
+        try:
+            from assistant.verify import support_score
+        except ImportError:
+            self.notes.append("assistant.verify not available: support not rechecked")
+            return
+        store = self.assistant.store
+        todo = [(r, self.answers[r.id]) for r in results
+                if not r.refused and r.id in self.answers and self.answers[r.id].sentences]
+        texts = sorted({s.text for _, a in todo for s in a.sentences})
+        if not texts:
+            return
+        lookup = _VectorLookup(dict(zip(texts, self.assistant.embedder.encode(texts), strict=True)),
+                               self.assistant.embedder)
+        threshold = self.settings.support_threshold
+        for res, ans in todo:
+            by_marker = {c.marker: c for c in ans.citations}
+            ok = 0
+            for sent in ans.sentences:
+                best = 0.0
+                for m in sent.markers:
+                    cit = by_marker.get(m)
+                    idx = store.by_id.get(cit.chunk_id) if cit else None
+                    if idx is None:
+                        continue
+                    chunk = store.chunks[idx]
+                    base = store.sentence_offsets[idx]
+                    ev = [chunk.text[a:b] for a, b in chunk.sentences]
+                    vecs = store.sentence_vectors[base : base + len(ev)]
+                    if ev:
+                        best = max(best, support_score(sent.text, ev, lookup, vecs)[0])
+                ok += int(best >= threshold)
+            res.support_recheck = ok / len(ans.sentences)
+
+
+class _VectorLookup:
+    """Answers ``embed_query_vector`` from vectors computed in one batch by the same model."""
+
+    def __init__(self, vectors: dict[str, np.ndarray], embedder: Any) -> None:
+        self.vectors = vectors
+        self.embedder = embedder
+
+    def embed_query_vector(self, text: str) -> np.ndarray:
+        v = self.vectors.get(text)
+        return v if v is not None else self.embedder.embed_query_vector(text)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.encode(texts)
+
+
+# ---- aggregation ---------------------------------------------------------------------------
+def _r(x: float | None, nd: int = 4) -> float | None:
+    return None if x is None else round(x, nd)
+
+
+def aggregate(results: list[CaseResult], k: int) -> dict[str, float | int | None]:
+    gold = [r for r in results if r.gold_doc_ids]
+    facts = [r for r in results if not r.expect_refusal]
+    answered = [r for r in results if not r.refused]
+    cits = [c for r in results for c in r.citations]
+    lat = [r.latency_ms for r in results]
+    ranks = [r.gold_rank for r in gold]
+    gp = [r for r in results if r.gold_passages]
+    out: dict[str, float | int | None] = {
+        "cases": len(results),
+        "passed": sum(r.passed for r in results),
+        "hit_rate_at_1": _r(M.mean(float(x is not None and x <= 1) for x in ranks)),
+        "hit_rate_at_3": _r(M.mean(float(x is not None and x <= 3) for x in ranks)),
+        f"hit_rate_at_{k}": _r(M.mean(float(x is not None and x <= k) for x in ranks)),
+        "mrr": _r(M.mean((1.0 / x if x else 0.0) for x in ranks)),
+        f"context_recall_at_{k}": _r(M.mean(r.context_recall for r in facts)),
+        f"gold_passage_recall_at_{k}": _r(
+            sum(r.gold_passages_retrieved for r in gp) / sum(r.gold_passages for r in gp)
+            if gp else None),
+        "key_fact_accuracy": _r(sum(r.facts_found for r in facts) / sum(r.facts_total for r in facts)
+                                if facts else None),
+        "citation_validity": _r(sum(c.verbatim for c in cits) / len(cits) if cits else None),
+        "citation_recall": _r(M.mean(r.citation_recall for r in answered)),
+        "citation_precision": _r(M.mean(r.citation_precision for r in answered)),
+    }
+    rm = M.refusal_metrics([r.expect_refusal for r in results], [r.refused for r in results],
+                           [r.passed for r in results])
+    out.update({k2: _r(v) for k2, v in rm.items()})
+    recheck = [r.support_recheck for r in answered if r.support_recheck is not None]
+    out["support_recheck"] = _r(M.mean(recheck)) if recheck else None
+    faith = [r.faithfulness for r in answered if r.faithfulness is not None]
+    out["faithfulness"] = _r(M.mean(faith)) if faith else None
+    out["latency_p50_ms"] = _r(M.percentile(lat, 50), 1)
+    out["latency_p95_ms"] = _r(M.percentile(lat, 95), 1)
+    return out
+
+
+def by_kind(results: list[CaseResult]) -> dict[str, dict[str, float | int]]:
+    out: dict[str, dict[str, float | int]] = {}
+    for r in results:
+        d = out.setdefault(r.kind, {"cases": 0, "passed": 0, "refused": 0})
+        d["cases"] += 1
+        d["passed"] += int(r.passed)
+        d["refused"] += int(r.refused)
+    return out
+
+
+# ---- thresholds ----------------------------------------------------------------------------
+class ThresholdError(ValueError):
+    pass
+
+
+def load_thresholds(path: Path, answerer: str) -> dict[str, dict[str, float]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ThresholdError(f"{path}: not readable ({exc})") from exc
+    section = data.get(answerer) if isinstance(data, dict) else None
+    if not isinstance(section, dict) or not section:
+        raise ThresholdError(f"{path}: no thresholds for the '{answerer}' answerer")
+    out: dict[str, dict[str, float]] = {}
+    for name, spec in section.items():
+        if not isinstance(spec, dict) or not spec or set(spec) - {"min", "max"}:
+            raise ThresholdError(f"{path}: {answerer}.{name}: expected {{min: X}} and/or {{max: Y}}")
+        try:
+            out[name] = {op: float(v) for op, v in spec.items()}
+        except (TypeError, ValueError) as exc:
+            raise ThresholdError(f"{path}: {answerer}.{name}: bounds must be numbers") from exc
+    return out
+
+
+def check_thresholds(metrics: dict[str, float | int | None],
+                     thresholds: dict[str, dict[str, float]]) -> list[dict[str, Any]]:
+    """One row per bound: metric, value, op, bound, ok. A metric that was not measured fails."""
+    rows: list[dict[str, Any]] = []
+    for name, spec in thresholds.items():
+        value = metrics.get(name)
+        for op, bound in spec.items():
+            if value is None:
+                ok = False
+            elif op == "min":
+                ok = float(value) >= bound
+            else:
+                ok = float(value) <= bound
+            rows.append({"metric": name, "value": value, "op": op, "bound": bound, "ok": ok,
+                         "measured": name in metrics and value is not None})
+    return rows
