@@ -130,3 +130,39 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     pos = (len(s) - 1) * q / 100.0
     lo, hi = math.floor(pos), math.ceil(pos)
     return s[lo] + (s[hi] - s[lo]) * (pos - lo)
+
+
+# ---- LLM judge (RAGAS-style faithfulness) -----------------------------------------------
+def parse_statements(text: str, limit: int = 12) -> list[str]:
+    """Statements listed by a judge model, one per line ('- ...', '1. ...', '* ...')."""
+    out: list[str] = []
+    for line in text.splitlines():
+        s = line.strip()
+        s = s.lstrip("-*•· ").strip()
+        while s[:1].isdigit():
+            s = s[1:]
+        s = s.lstrip(".):- ").strip()
+        if len(s.split()) >= 2 and not s.lower().startswith(("statements", "here are")):
+            out.append(s)
+        if len(out) == limit:
+            break
+    return out
+
+
+def parse_verdicts(text: str, n: int) -> list[bool]:
+    """Verdicts 'N: yes|no' for statements 1..n; a statement without a verdict counts as not
+    supported (a judge that says nothing supports nothing)."""
+    import re
+
+    got: dict[int, bool] = {}
+    for m in re.finditer(r"(?im)^\W*(\d{1,3})\s*[:.)\-]\s*\W*(yes|no|supported|not supported)\b",
+                         text):
+        i = int(m.group(1))
+        if 1 <= i <= n and i not in got:
+            got[i] = m.group(2).lower() in ("yes", "supported")
+    return [got.get(i, False) for i in range(1, n + 1)]
+
+
+def faithfulness(verdicts: Sequence[bool]) -> float | None:
+    """RAGAS faithfulness: supported statements / statements."""
+    return sum(verdicts) / len(verdicts) if verdicts else None

@@ -29,11 +29,13 @@ from assistant.models import Answer, SearchResult
 from assistant.textutil import fold
 from evals import metrics as M
 from evals.cases_schema import Case
+from ingest.embed import LocalEmbeddings
 
 DEFAULT_SUITE = Path("evals/cases")
 DEFAULT_THRESHOLDS = Path("evals/thresholds.yaml")
 MRR_DEPTH = 10
 DEFAULT_BUDGETS = (1500, 3000, 5000)
+WARM_UP_QUESTION = "What is technology-facilitated trafficking in human beings?"
 
 
 def squash(text: str) -> str:
@@ -45,6 +47,27 @@ def squash(text: str) -> str:
 def passages_found(texts: list[str], passages: list[str]) -> int:
     hay = [squash(t) for t in texts]
     return sum(1 for p in passages if any(squash(p) in h for h in hay))
+
+
+class QueryCachingEmbeddings(LocalEmbeddings):
+    """The project's embeddings, remembering query vectors: the runner's own retrieval (and the
+    baseline, and the mode comparison) reuse the vector the answer engine just computed for the
+    same standalone question. The runner clears the cache before each ``ask``, so measured
+    latency always includes the query embedding."""
+
+    def __init__(self, model_path: str, batch_size: int = 32) -> None:
+        super().__init__(model_path, batch_size)
+        self._queries: dict[str, np.ndarray] = {}
+
+    def embed_query_vector(self, text: str) -> np.ndarray:
+        v = self._queries.get(text)
+        if v is None:
+            v = super().embed_query_vector(text)
+            self._queries[text] = v
+        return v
+
+    def clear_query_cache(self) -> None:
+        self._queries.clear()
 
 
 # ---- results -------------------------------------------------------------------------------
@@ -155,6 +178,9 @@ class SuiteRunner:
             st.dedup_threshold, qvec=qvec))
 
     def run_case(self, case: Case, answerer: str) -> CaseResult:
+        clear = getattr(self.assistant.embedder, "clear_query_cache", None)
+        if clear is not None:
+            clear()
         t0 = time.perf_counter()
         ans: Answer = self.assistant.ask(case.question, history=case.turns, mode=answerer)
         latency = (time.perf_counter() - t0) * 1e3
@@ -220,7 +246,7 @@ class SuiteRunner:
             progress: Callable[[int, int, CaseResult], None] | None = None) -> SuiteResult:
         t0 = time.perf_counter()
         # Warm-up (first-call costs: tokenizer, BLAS threads), not timed.
-        self.assistant.ask(cases[0].question, history=cases[0].turns, mode=answerer)
+        self.assistant.ask(WARM_UP_QUESTION, mode=answerer)
         results: list[CaseResult] = []
         for i, case in enumerate(cases, start=1):
             res = self.run_case(case, answerer)

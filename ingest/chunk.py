@@ -96,7 +96,10 @@ def chunk_document(
             words = sum(len(text[s:e].split()) for s, e, _ in last)
             same_section = last[-1][2].section == unit[2].section
             adjacent = last[-1][2].number + 1 >= unit[2].number
-            if same_section and adjacent and words < target_words and words + n <= max_words:
+            # a lead-in ending in ':' or a list item ending in ',' / ';' goes on in the next unit
+            unfinished = text[last[-1][1] - 1] in ",;:"
+            room = words + n <= max_words
+            if same_section and adjacent and room and (words < target_words or unfinished):
                 last.append(unit)
                 continue
         groups.append([unit])

@@ -54,12 +54,19 @@ def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
+    # Western-European single-byte text (Windows-1252 / Latin-1) is by far the commonest
+    # non-UTF-8 case for policy documents; other encodings are guessed.
+    try:
+        text = data.decode("cp1252")
+        encoding = "Windows-1252/Latin-1"
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    encoding = best.encoding if best is not None else "latin-1"
+        best = from_bytes(data).best()
+        encoding = best.encoding if best is not None else "latin-1"
+        text = data.decode(encoding, errors="replace")
     warnings.append(f"{path.name}: not UTF-8, decoded as {encoding}")
-    return data.decode(encoding, errors="replace")
+    return text
 
 
 class _HTMLText(HTMLParser):

@@ -1,0 +1,125 @@
+"""CLI: ``serve`` (the Chainlit chat window) and ``feedback export``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from pathlib import Path
+
+import typer
+
+from assistant.cli_common import err_console, fail, settings_with
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+APP_FILE = Path(__file__).resolve().with_name("app.py")
+
+
+def app_root() -> Path:
+    """Folder holding ``.chainlit/config.toml`` and ``public/``: the project, else the cwd."""
+    if (PROJECT_ROOT / ".chainlit" / "config.toml").is_file():
+        return PROJECT_ROOT
+    return Path.cwd()
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def has_display() -> bool:
+    return sys.platform in ("darwin", "win32") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def user_url(host: str, port: int) -> str:
+    shown = "localhost" if host in ("127.0.0.1", "localhost", "0.0.0.0", "::", "::1") else host
+    return f"http://{shown}:{port}"
+
+
+def run_server(host: str, port: int, headless: bool) -> None:
+    """Start Chainlit in this process (the prepared Assistant is reused by ``app.py``)."""
+    os.environ["CHAINLIT_HOST"] = host
+    os.environ["CHAINLIT_PORT"] = str(port)
+    from chainlit.cli import run_chainlit
+    from chainlit.config import config
+
+    import chainlit as cl
+
+    url = user_url(host, port)
+
+    @cl.on_app_startup
+    def _ready() -> None:
+        err_console.print(f"[bold green]policy-assistant is ready:[/bold green] open {url} "
+                          "in your browser (Ctrl-C to stop).", highlight=False)
+
+    config.run.headless = headless
+    run_chainlit(str(APP_FILE))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 to share)"),
+        port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on"),
+        headless: bool = typer.Option(False, "--headless", help="Don't open a browser"),
+        index: Path = typer.Option(None, help="Index folder (default PA_INDEX_DIR)"),
+        no_ingest: bool = typer.Option(False, "--no-ingest",
+                                       help="Don't build or update the index at start-up"),
+    ) -> None:
+        """Start the chat window on http://localhost:8000 (offline; builds the index if missing)."""
+        from assistant import ui_auth, ui_runtime, ui_welcome
+
+        settings = settings_with(index)
+        if not port_free(host, port):
+            fail(f"port {port} on {host} is in use; stop the other server or pass --port N")
+        root = app_root()
+        os.environ["CHAINLIT_APP_ROOT"] = str(root)
+        try:
+            users = ui_auth.configured_users(settings)
+        except ui_auth.AuthConfigError as exc:
+            fail(str(exc))
+        if users:
+            ui_auth.ensure_secret(root / ".chainlit")
+            err_console.print(f"Password login is on ({len(users)} user(s)).")
+        rt = ui_runtime.prepare(settings, ingest=not no_ingest,
+                                say=lambda m: err_console.print(m, highlight=False))
+        if rt.assistant is None:
+            err_console.print(f"[yellow]warning:[/yellow] {rt.error}", highlight=False)
+        else:
+            ui_welcome.write_welcome(root, rt.documents())
+        try:
+            run_server(host, port, headless or not has_display())
+        except KeyboardInterrupt:
+            pass
+
+    feedback_app = typer.Typer(help="Feedback given in the chat window.", no_args_is_help=True)
+
+    @feedback_app.command("export")
+    def export(
+        fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),
+        out: Path = typer.Option(None, "--out", help="File to write (default: standard output)"),
+        db: Path = typer.Option(None, "--db", help="Feedback database (default PA_FEEDBACK_DB)"),
+    ) -> None:
+        """Write the thumbs up/down and comments, with the rated answers, as CSV or JSON lines."""
+        from assistant.feedback import feedback_records, write_records
+
+        if fmt not in ("csv", "jsonl"):
+            fail("--format must be 'csv' or 'jsonl'")
+        path = db or settings_with().feedback_db
+        if not path.exists():
+            fail(f"no feedback database at {path} (it is created when the chat window runs)")
+        records = feedback_records(path)
+        if out is None:
+            write_records(records, fmt, sys.stdout)
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            n = write_records(records, fmt, fh)
+        err_console.print(f"Wrote {n} feedback record(s) to {out}")
+
+    app.add_typer(feedback_app, name="feedback")

@@ -1,0 +1,163 @@
+"""What the chat window does with a question: stream the engine's answer into a message, then
+show it with live citation markers, source elements, brief actions and friendly errors.
+All retrieval and answering happens in :class:`assistant.engine.Assistant`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+
+from assistant import ui_brief
+from assistant.engine import Assistant, QuestionError
+from assistant.models import Answer, Citation, Turn
+from assistant.ui_render import (
+    answer_markdown,
+    answer_metadata,
+    marker,
+    md_escape,
+    pdf_element_name,
+    source_markdown,
+)
+from assistant.ui_runtime import assistant_or_error, options_from_settings, runtime, stream_events
+
+log = logging.getLogger(__name__)
+
+TROUBLE = ("Sorry, something went wrong while answering. Please try again; if it keeps "
+           "happening, the server log has the details.")
+
+
+def settings_widgets(a: Assistant) -> list[Any]:
+    from chainlit.input_widget import MultiSelect, Select, Slider
+
+    s = a.settings
+    if s.llm_provider != "none":
+        modes = {"Extractive (quotes only)": "extractive",
+                 f"Language model ({s.llm_provider}{': ' + s.llm_model if s.llm_model else ''})":
+                     "llm"}
+        mode_help = "The language model writes the answer from the passages; every sentence "\
+                    "is checked against them."
+        initial = s.answerer
+    else:
+        modes = {"Extractive (quotes only)": "extractive"}
+        mode_help = "No language model is configured (PA_LLM_PROVIDER), so answers quote the "\
+                    "documents directly."
+        initial = "extractive"
+    docs = {f"{d['title']} ({d.get('publisher', '')}, {d.get('date', '')})": d["doc_id"]
+            for d in a.corpus() if d.get("chunks")}
+    return [
+        MultiSelect(id="publishers", label="Only these publishers", values=a.publishers(),
+                    initial=[], description="Leave empty to search every publisher."),
+        MultiSelect(id="documents", label="Only these documents", items=docs, initial=[],
+                    description="Leave empty to search every document."),
+        Slider(id="k", label="Number of sources to read", initial=s.top_k, min=1, max=10,
+               step=1),
+        Select(id="mode", label="Answer mode", items=modes, initial_value=initial,
+               description=mode_help),
+    ]
+
+
+async def start() -> None:
+    cl.user_session.set("history", [])
+    cl.user_session.set("answers", {})
+    cl.user_session.set("brief", [])
+    a, error = await cl.make_async(assistant_or_error)()
+    if a is None:
+        await cl.Message(content=md_escape(error or TROUBLE)).send()
+        return
+    await cl.ChatSettings(settings_widgets(a)).send()
+
+
+def restore_history(steps: list[dict[str, Any]]) -> list[Turn]:
+    """Turns of a resumed thread, from its stored user and assistant messages."""
+    roles = {"user_message": "user", "assistant_message": "assistant"}
+    return [Turn(role=roles[s["type"]], content=str(s.get("output") or ""))  # type: ignore[arg-type]
+            for s in steps if s.get("type") in roles and s.get("output")]
+
+
+def pdf_page(a: Assistant, c: Citation) -> tuple[Path, int] | None:
+    """The PDF file and 1-based page of a citation, when its document is a PDF on disk."""
+    doc = a.store.documents.get(c.doc_id)
+    if not doc:
+        return None
+    rel = str(doc["meta"].get("file") or "")
+    path = Path(a.settings.corpus_dir) / rel
+    if not rel.lower().endswith(".pdf") or not path.is_file():
+        return None
+    row = a.store.by_id.get(c.chunk_id)
+    page = a.store.chunks[row].locator.page if row is not None else None
+    return path, page or 1
+
+
+def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
+    """A side-panel element per source (named like its marker), plus a PDF at the cited page."""
+    elements: list[Any] = []
+    pdf_markers: list[int] = []
+    for c in ans.citations or ans.closest:
+        pdf = pdf_page(a, c)
+        elements.append(cl.Text(name=marker(c.marker), display="side",
+                                content=source_markdown(c, closest=not ans.citations,
+                                                        pdf_page=pdf[1] if pdf else None)))
+        if pdf:
+            elements.append(cl.Pdf(name=pdf_element_name(c.marker), display="side",
+                                   path=str(pdf[0]), page=pdf[1], mime="application/pdf"))
+            pdf_markers.append(c.marker)
+    return elements, pdf_markers
+
+
+async def answer(message: cl.Message) -> None:
+    a, error = assistant_or_error()
+    if a is None:
+        await cl.Message(content=md_escape(error or TROUBLE)).send()
+        return
+    question = message.content or ""
+    try:
+        a.validate(question)
+    except QuestionError as exc:
+        await cl.Message(content=md_escape(str(exc))).send()
+        return
+    values = cl.user_session.get("chat_settings") or {}
+    filters, k, mode = options_from_settings(values, a.settings, {d["doc_id"] for d in a.corpus()})
+    history: list[Turn] = cl.user_session.get("history") or []
+    msg = cl.Message(content="")
+    final: Answer | None = None
+    restart = False
+    try:
+        async for ev in stream_events(a, question, list(history), filters, mode, k):
+            if ev.kind == "token":
+                await msg.stream_token(md_escape(ev.text), is_sequence=restart)
+                restart = False
+            elif ev.kind == "reset":  # the engine starts over (e.g. an LLM fallback)
+                restart = True
+            elif ev.kind == "answer":
+                final = ev.answer
+    except QuestionError as exc:
+        msg.content = md_escape(str(exc))
+    except Exception:  # noqa: BLE001 - logged in full; the chat gets a plain message
+        log.exception("answering failed")
+        msg.content = TROUBLE
+    if final is None:
+        await msg.send()
+        return
+    await show_answer(a, msg, final, values)
+    history += [Turn(role="user", content=question), Turn(role="assistant", content=final.answer)]
+    cl.user_session.set("history", history)
+
+
+async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any]) -> None:
+    elements, pdf_markers = source_elements(a, ans)
+    msg.content = answer_markdown(ans, pdf_markers)
+    msg.elements = elements
+    msg.actions = ui_brief.actions(msg.id, can_add=bool(ans.citations))
+    msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
+                                                                    "k", "mode")})
+    answers: dict[str, Answer] = cl.user_session.get("answers") or {}
+    answers[msg.id] = ans
+    cl.user_session.set("answers", answers)
+    await msg.send()  # ends the stream, persists the message and sends elements and actions
+
+
+def documents() -> list[dict[str, Any]]:
+    return runtime().documents()

@@ -1,0 +1,147 @@
+"""Pure rendering helpers for the chat window: an :class:`Answer` and its citations as inert
+Markdown. No Chainlit import here, so everything is unit-testable.
+
+Document text is never trusted: every character Markdown or HTML could act on is
+backslash-escaped, so a ``<script>`` in a document shows as text and never runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from assistant.models import Answer, Citation
+
+# ASCII punctuation that Markdown (CommonMark + GFM) or embedded HTML can give a meaning to.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$&=:])")
+_LIST_START = re.compile(r"^(\s*\d+)([.)])", re.M)
+_BLANKS = re.compile(r"\n\s*\n")
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally by any CommonMark renderer (no emphasis, links, HTML, lists)."""
+    out = _SPECIAL.sub(r"\\\1", text)
+    return _LIST_START.sub(r"\1\\\2", out)
+
+
+def marker(n: int) -> str:
+    """The inline citation marker; also the name of the source element it opens."""
+    return f"[{n}]"
+
+
+def escape_answer(text: str, markers: Iterable[int]) -> str:
+    """Escape an answer's text but keep its citation markers (``[1]``) as plain brackets,
+    so the chat window can turn each into a link to its source element."""
+    out = md_escape(text)
+    for n in sorted(set(markers), reverse=True):
+        out = out.replace(md_escape(marker(n)), marker(n))
+    return out
+
+
+def _bold(segment: str) -> str:
+    """Bold escaped text; emphasis cannot span paragraphs, so bold each paragraph."""
+    parts = _BLANKS.split(segment)
+    return "\n\n".join(f"**{p.strip()}**" if p.strip() else p for p in parts)
+
+
+def excerpt_span(c: Citation) -> tuple[int, int] | None:
+    """Where the cited excerpt sits in its passage (start, end), or None if it can't be found."""
+    if not c.passage or not c.excerpt:
+        return None
+    start = c.excerpt_start
+    if 0 <= start and c.passage[start : start + len(c.excerpt)] == c.excerpt:
+        return start, start + len(c.excerpt)
+    found = c.passage.find(c.excerpt)
+    return (found, found + len(c.excerpt)) if found >= 0 else None
+
+
+def highlighted_passage(c: Citation) -> str:
+    """The whole passage, escaped, with the cited excerpt in bold."""
+    span = excerpt_span(c)
+    if span is None:
+        return _bold(md_escape(c.excerpt.strip()))
+    start, end = span
+    cited = c.passage[start:end]
+    # Emphasis markers must touch non-space characters: move surrounding white space out.
+    lead = len(cited) - len(cited.lstrip())
+    trail = len(cited) - len(cited.rstrip())
+    before = c.passage[: start + lead]
+    after = c.passage[end - trail :]
+    return md_escape(before) + _bold(md_escape(cited.strip())) + md_escape(after)
+
+
+def source_heading(c: Citation) -> str:
+    """One line: title — publisher · date · locator (escaped)."""
+    bits = [c.publisher, c.date, c.locator]
+    tail = " · ".join(md_escape(b) for b in bits if b)
+    return f"*{md_escape(c.title)}* — {tail}" if tail else f"*{md_escape(c.title)}*"
+
+
+def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None = None) -> str:
+    """Content of the side-panel element of one source."""
+    lines = [f"### {md_escape(c.title)}", ""]
+    facts = [("Publisher", c.publisher), ("Date", c.date), ("Where", c.locator),
+             ("Document id", c.doc_id)]
+    lines += [f"**{k}:** {md_escape(v)}  " for k, v in facts if v]
+    lines.append("")
+    if closest:
+        lines += ["*Closest material found; it may not answer the question.*", ""]
+    elif not c.supported:
+        lines += ["*This quotation was not found to support the sentence it is cited for.*", ""]
+    lines += ["**Cited passage** (the quoted sentence in bold):", "", highlighted_passage(c), ""]
+    if pdf_page is not None:
+        lines += [f"The PDF opens at page {pdf_page} from the link beside the source.", ""]
+    if c.url:
+        lines.append(f"Original: {md_escape(c.url)}")
+    return "\n".join(lines).strip() + "\n"
+
+
+def pdf_element_name(n: int) -> str:
+    return f"PDF {marker(n)}"
+
+
+def sources_block(ans: Answer, pdf_markers: Iterable[int] = ()) -> str:
+    """The list under an answer (or the closest material under a refusal)."""
+    cites = ans.citations or ans.closest
+    if not cites:
+        return ""
+    pdfs = set(pdf_markers)
+    head = "**Sources**" if ans.citations else \
+        "**Closest material in the collection** (it may not answer your question)"
+    lines = [head, ""]
+    for c in cites:
+        flag = "" if c.supported or not ans.citations else " *(not supported by the passage)*"
+        pdf = f" · {pdf_element_name(c.marker)}" if c.marker in pdfs else ""
+        lines.append(f"- {marker(c.marker)} {source_heading(c)}{pdf}{flag}")
+    return "\n".join(lines)
+
+
+def answer_markdown(ans: Answer, pdf_markers: Iterable[int] = ()) -> str:
+    """The final content of an answer message: text with live markers, notice, sources."""
+    cites = ans.citations or ans.closest
+    body = escape_answer(ans.answer, [c.marker for c in ans.citations])
+    parts = []
+    if ans.notice:
+        parts.append(f"> **Note:** {md_escape(ans.notice)}")
+    parts.append(body)
+    if ans.refused:
+        parts.append("*I answer only from the documents in this collection. Try rephrasing "
+                     "the question with terms the documents use, or see the welcome page for "
+                     "what the collection holds.*")
+    if cites:
+        parts.append(sources_block(ans, pdf_markers))
+    return "\n\n".join(parts)
+
+
+def answer_metadata(ans: Answer, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Small, JSON-safe record kept with the message (it lands in the feedback export)."""
+    return {
+        "question": ans.question,
+        "standalone_question": ans.standalone_question,
+        "refused": ans.refused,
+        "mode": ans.mode,
+        "citations": [{"marker": c.marker, "doc_id": c.doc_id, "locator": c.locator,
+                       "excerpt": c.excerpt} for c in ans.citations],
+        "filters": filters or {},
+    }

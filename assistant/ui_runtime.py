@@ -1,0 +1,187 @@
+"""Process-wide resources of the chat window and the bridge from the synchronous engine to
+Chainlit's event loop. No Chainlit import: the callbacks in ``assistant/app.py`` call these.
+
+The :class:`~assistant.engine.Assistant` loads once per process. ``policy-assistant serve``
+prepares it before the server starts (building or updating the index first); when the app is
+started some other way it loads lazily on first use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.engine import Assistant, StreamEvent
+from assistant.models import SearchFilters, Turn
+from assistant.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+ANSWER_MODES = ("extractive", "llm")
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    assistant: Assistant | None = None
+    error: str | None = None  # what the user should do when the assistant could not load
+    ingest_note: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def llm_available(self) -> bool:
+        return self.settings.llm_provider != "none"
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self.assistant.corpus() if self.assistant is not None else []
+
+
+_RUNTIME: Runtime | None = None
+
+
+def _load(rt: Runtime, embedder: Any = None) -> None:
+    from ingest.embed import EmbeddingModelError
+    from ingest.index import IndexError_
+
+    try:
+        rt.assistant = Assistant(rt.settings, embedder=embedder)
+        rt.error = None
+    except (IndexError_, EmbeddingModelError) as exc:
+        rt.assistant = None
+        rt.error = str(exc)
+        log.warning("assistant not loaded: %s", exc)
+
+
+def prepare(settings: Settings | None = None, ingest: bool = True,
+            say: Callable[[str], None] | None = None) -> Runtime:
+    """Build or update the index (incremental; quick when nothing changed), then load once."""
+    global _RUNTIME
+    rt = Runtime(settings or get_settings())
+    embedder = None
+    if ingest:
+        embedder = _ingest(rt, say or (lambda _m: None))
+    _load(rt, embedder)
+    _RUNTIME = rt
+    return rt
+
+
+def _ingest(rt: Runtime, say: Callable[[str], None]) -> Any:
+    from ingest.embed import EmbeddingModelError, LocalEmbeddings
+    from ingest.index import IndexError_
+    from ingest.pipeline import run_ingest
+
+    s = rt.settings
+    if not Path(s.corpus_dir).is_dir():
+        rt.ingest_note = f"corpus folder {s.corpus_dir} not found; using the existing index"
+        say(rt.ingest_note)
+        return None
+    try:
+        embedder = LocalEmbeddings(s.embedding_model, s.embedding_batch_size)
+        say(f"Checking the index in {s.index_dir} against the corpus in {s.corpus_dir} ...")
+        report = run_ingest(s, embedder=embedder)
+    except (IndexError_, EmbeddingModelError, OSError, ValueError) as exc:
+        rt.ingest_note = f"could not update the index: {exc}"
+        say(rt.ingest_note)
+        return None
+    if report.unchanged:
+        rt.ingest_note = "index up to date"
+    else:
+        rt.ingest_note = (f"index updated: {report.documents} documents, {report.chunks} passages "
+                          f"({report.embedded} embedded) in {report.seconds:.1f} s")
+        for name, why in report.skipped:
+            say(f"skipped {name}: {why}")
+    say(rt.ingest_note)
+    return embedder
+
+
+def runtime() -> Runtime:
+    """The process's runtime; loads lazily (without ingesting) if ``prepare`` was not called."""
+    global _RUNTIME
+    if _RUNTIME is None:
+        _RUNTIME = prepare(ingest=False)
+    return _RUNTIME
+
+
+def assistant_or_error() -> tuple[Assistant | None, str | None]:
+    """The Assistant (picking up a re-ingested index), or a message that says what to do."""
+    rt = runtime()
+    with rt.lock:
+        if rt.assistant is None:
+            _load(rt)  # the user may have built the index since
+        else:
+            _safe_refresh(rt.assistant)
+    if rt.assistant is None:
+        return None, (f"The document index isn't available: {rt.error}\n\n"
+                      "Build it with `policy-assistant ingest`, then reload this page.")
+    return rt.assistant, None
+
+
+def _safe_refresh(a: Assistant) -> bool:
+    try:
+        return a.refresh()
+    except Exception as exc:  # noqa: BLE001 - keep serving the version already loaded
+        log.warning("index refresh failed, keeping the loaded version: %r", exc)
+        return False
+
+
+def options_from_settings(values: dict[str, Any], settings: Settings,
+                          doc_ids: set[str] | None = None) -> tuple[SearchFilters, int, str]:
+    """Chat settings (as the widgets send them) -> (filters, number of sources, mode)."""
+    pubs = [str(p) for p in values.get("publishers") or []]
+    docs = [str(d) for d in values.get("documents") or []]
+    if doc_ids is not None:
+        docs = [d for d in docs if d in doc_ids]
+    try:
+        k = int(values.get("k") or settings.top_k)
+    except (TypeError, ValueError):
+        k = settings.top_k
+    k = max(1, min(k, 20))
+    mode = str(values.get("mode") or settings.answerer)
+    if mode not in ANSWER_MODES or (mode == "llm" and settings.llm_provider == "none"):
+        mode = "extractive"
+    return SearchFilters(publishers=pubs, doc_ids=docs), k, mode
+
+
+_DONE = object()
+
+
+async def stream_events(a: Assistant, question: str, history: list[Turn],
+                        filters: SearchFilters | None, mode: str, k: int
+                        ) -> AsyncIterator[StreamEvent]:
+    """Run the CPU-bound ``ask_stream`` in a worker thread and yield its events on the loop.
+
+    Exceptions raised by the engine are re-raised here. If the consumer stops early (the
+    user pressed stop), the worker stops at its next event.
+    """
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for ev in a.ask_stream(question, history, filters, mode, k):
+                loop.call_soon_threadsafe(queue.put_nowait, ev)
+                if stop.is_set():
+                    break
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer to report
+            loop.call_soon_threadsafe(queue.put_nowait, exc)
+        finally:
+            loop.call_soon_threadsafe(queue.put_nowait, _DONE)
+
+    worker = loop.run_in_executor(None, work)
+    try:
+        while True:
+            item = await queue.get()
+            if item is _DONE:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        del worker  # it ends by itself at its next event
