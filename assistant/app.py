@@ -75,7 +75,7 @@ async def _feedback(_feedback: Any) -> None:
 if USERS:
 
     @cl.password_auth_callback
-    def _login(username: str, password: str) -> cl.User | None:
+    async def _login(username: str, password: str) -> cl.User | None:
         if ui_auth.check_password(USERS, username, password):
             return cl.User(identifier=username, metadata={"role": "user", "provider": "password"})
         return None

@@ -231,31 +231,46 @@ def _meta(documents: list[dict[str, Any]], doc_id: str) -> DocumentMeta | None:
     return None
 
 
+def _key_points(excerpts: list[Excerpt], section: int | None = None) -> list[KeyPoint]:
+    """One key point per quoted passage (sentences of the same passage are quoted together)."""
+    points: dict[str, KeyPoint] = {}
+    for e in excerpts:
+        points.setdefault(e.chunk_id, KeyPoint(excerpts=[], section=section)).excerpts.append(e)
+    return list(points.values())
+
+
 def assemble(sections_in: list[tuple[str, str, list[Citation], str]], title: str, topic: str,
              documents: list[dict[str, Any]], as_of: str, method: str,
-             comparison: Comparison | None = None, searched: set[str] | None = None) -> Brief:
-    """Sections from (heading, query, citations, note); the best quotation of each section
-    becomes a key point (unless a comparison takes the key points' place); no quotation twice."""
+             key_cites: list[Citation] | None = None, comparison: Comparison | None = None,
+             searched: set[str] | None = None) -> Brief:
+    """A brief from sections (heading, query, citations, note). Key points: ``key_cites`` when
+    given, else the best quotation of each section (moved there); a comparison takes the key
+    points' place. No quotation appears twice: a repeat is dropped where it comes again."""
     seen = _Seen()
     if comparison is not None:
         for v in comparison.views:
             for e in v.excerpts:
                 seen.add(e.text)
-    sections: list[BriefSection] = []
-    key_points: list[KeyPoint] = []
-    for heading, query, cites, note in sections_in:
-        excerpts: list[Excerpt] = []
+
+    def fresh(cites: list[Citation]) -> list[Excerpt]:
+        out: list[Excerpt] = []
         for c in cites:
-            if not c.excerpt or not c.supported or seen.has(c.excerpt):
-                continue
-            seen.add(c.excerpt)
-            excerpts.append(excerpt_from(c, _meta(documents, c.doc_id)))
+            if c.excerpt and c.supported and not seen.has(c.excerpt):
+                seen.add(c.excerpt)
+                out.append(excerpt_from(c, _meta(documents, c.doc_id)))
+        return out
+
+    key_points = _key_points(fresh(key_cites or [])) if comparison is None else []
+    promote = key_cites is None and comparison is None
+    sections: list[BriefSection] = []
+    for heading, query, cites, note in sections_in:
+        excerpts = fresh(cites)
         n = len(sections) + 1
         if cites and not excerpts and not note:
             note = "Its evidence is already quoted above."
-        if excerpts and comparison is None:
+        if excerpts and promote:
             best = max(range(len(excerpts)), key=lambda i: excerpts[i].score or 0.0)
-            key_points.append(KeyPoint(excerpts=[excerpts.pop(best)], section=n))
+            key_points += _key_points([excerpts.pop(best)], section=n)
             if not excerpts:
                 note = note or f"Its evidence is key point {len(key_points)} above."
         sections.append(BriefSection(number=n, heading=heading, query=query,
@@ -280,7 +295,7 @@ def brief_from_answers(answers: list[Answer], title: str, documents: list[dict[s
 
     Each answer becomes a section; the best quotation of each becomes a key point; a refused
     answer keeps its section with the refusal, and its closest material is not quoted."""
-    sections_in = [(a.question, a.standalone_question if a.standalone_question != a.question else "",
+    sections_in = [(a.question, "" if fold(a.standalone_question) == fold(a.question) else a.standalone_question,
                     [] if a.refused else list(a.citations), refusal_note(a) if a.refused else "")
                    for a in answers]
     method = ("Sections are the questions asked in the chat, in the order they were added; the "
@@ -296,47 +311,51 @@ def build_brief(assistant: Assistant, topic: str, questions: list[str] | None = 
                 publishers: list[str] | None = None, compare_institutions: bool = False) -> Brief:
     """Gather, organise and cite the evidence on ``topic``.
 
-    Sub-questions: ``questions`` when given; else ones an LLM proposes (only when one is
-    configured); else a deterministic decomposition (the topic itself plus facets from the
-    collection's section headings and key terms). Each is answered with the engine's scoring,
-    skipping quotations already used. ``compare_institutions`` puts the evidence by institution
-    in place of the key points."""
-    from assistant.compare import Evidence, compare_with, facet_queries, llm_subquestions
+    Key points: the sentences the answer engine picks for the topic itself (with
+    ``compare_institutions``: the evidence by institution instead). Sections: the user's
+    ``questions`` when given, each answered on its own; else sub-questions an LLM proposes (only
+    when one is configured); else facets of the topic built from the section headings and key
+    phrases of its evidence. A generated section only quotes sentences that meet the evidence
+    threshold for the topic itself, and only ones not quoted already."""
+    from assistant.compare import (
+        Evidence,
+        compare_with,
+        facets,
+        llm_subquestions,
+        topic_evidence,
+    )
 
     topic = assistant.validate(topic)
     ev = Evidence(assistant, publishers)
     documents = assistant.corpus()
     comparison = compare_with(ev, topic, publishers) if compare_institutions else None
-    title = topic[:1].upper() + topic[1:]
-    auto = not questions
+    relevant = topic_evidence(ev, topic)
+    key_cites = ev.take(ev.pick(relevant)) if comparison is None else None
+    none_found = f"{REFUSAL_PREFIX}: no passage meets the evidence threshold."
+    sections_in: list[tuple[str, str, list[Citation], str]] = []
     if questions:
-        subqs = [(q, q) for q in (assistant.validate(q) for q in questions)]
-        method = "The sub-questions are the ones the user supplied."
+        for q in (assistant.validate(q) for q in questions):
+            cites = ev.take(ev.find(q))
+            sections_in.append((q, "", cites, "" if cites else none_found))
+        method = "The sections answer the sub-questions the user supplied, each on its own."
     else:
         proposed = llm_subquestions(assistant, topic)
-        if proposed:
-            subqs = [(title, topic)] + [(q, q) for q in proposed]
-            method = "The sub-questions were proposed by the configured language model."
-        else:
-            subqs = facet_queries(ev, topic)
-            method = ("The sub-questions are the topic itself and facets built from the section "
-                      "headings and key terms of the passages that best match it.")
-    method += (" Each quotation is a verbatim sentence chosen by the answer engine's scoring; only "
-               f"sentences scoring at least {ev.threshold:.2f} (its evidence threshold) are used, "
-               "and none is quoted twice.")
-    sections_in: list[tuple[str, str, list[Citation], str]] = []
-    for n, (heading, query) in enumerate(subqs):
-        if auto and len(sections_in) >= ev.max_sections:
-            break
-        picked = ev.find(query)
-        if not picked and auto and n > 0:
-            continue  # a generated facet with no new evidence is left out
-        cites = ev.take(picked)
-        note = "" if cites else f"{REFUSAL_PREFIX}: no passage meets the evidence threshold."
-        sections_in.append((heading, query if query != heading else "", cites, note))
+        within = {s.row for s in relevant}
+        subqs = [(q, None) for q in proposed] if proposed else facets(topic, relevant)
+        for heading, group in subqs:  # picked one after another: each skips what is quoted
+            picked = ev.find(heading, within) if group is None else ev.pick(group)
+            if picked and len(sections_in) < ev.max_sections:
+                sections_in.append((heading, "", ev.take(picked), ""))
+        method = ("The sections are sub-questions proposed by the configured language model"
+                  if proposed else "The sections are facets of the topic: the section headings "
+                  "and key phrases of the documents where its evidence sits")
+        method += "; they quote only sentences that meet the evidence threshold for the topic."
+    method += (" Every quotation is a verbatim sentence chosen with the answer engine's scoring "
+               f"(evidence threshold {ev.threshold:.2f}); none is quoted twice.")
+    title = topic[:1].upper() + topic[1:]
     return assemble(sections_in, title, topic, documents,
                     collection_as_of(documents, assistant.store.manifest.get("created")),
-                    method, comparison, ev.searched_docs())
+                    method, key_cites, comparison, ev.searched_docs())
 
 
 def compare(assistant: Assistant, topic: str, publishers: list[str] | None = None) -> Comparison:

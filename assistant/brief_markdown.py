@@ -22,8 +22,12 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 def esc(text: str) -> str:
     """Escape the characters Markdown would read as markup (quotations stay word for word)."""
-    out = _SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"(?m)^(\s*)([#+\-]|\d+[.)])(\s)", r"\1\\\2\3", out)
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def kind_text(kind: str) -> str:
+    """'report summary (web page)' -> 'report summary, web page'."""
+    return re.sub(r"\s*\(([^)]*)\)", r", \1", kind).strip()
 
 
 def marker(ref: int) -> str:
@@ -31,7 +35,9 @@ def marker(ref: int) -> str:
 
 
 def _quote(e: Excerpt) -> list[str]:
-    lines = [f"> “{esc(e.text)}” {marker(e.ref)}", ">",
+    body = "\n> ".join(re.sub(r"^(\s*)([#+\-]|\d+[.)])(\s)", r"\1\\\2\3", ln) if i else ln
+                        for i, ln in enumerate(esc(e.text).split("\n")))
+    lines = [f"> “{body}” {marker(e.ref)}", ">",
              f"> — {esc(e.label[:1].upper() + e.label[1:])}, {esc(e.locator)}", ""]
     return lines
 
@@ -43,7 +49,7 @@ def _scope(docs: list[SourceDoc], as_of: str) -> list[str]:
            f"({len(searched)} of {len(docs)} in the collection):", ""]
     for d in searched:
         when = f", {d.date}" if d.date else ""
-        out.append(f"- *{esc(d.title)}* — {esc(d.publisher)}{when} ({esc(d.kind)})")
+        out.append(f"- *{esc(d.title)}* — {esc(d.publisher)}{when} ({esc(kind_text(d.kind))})")
     others = [d for d in docs if not d.searched]
     if others:
         out += ["", "Not searched separately:", ""]
@@ -51,16 +57,19 @@ def _scope(docs: list[SourceDoc], as_of: str) -> list[str]:
     return [*out, ""]
 
 
-def _views(views: list[InstitutionView], threshold: float, topic: str, level: str) -> list[str]:
-    out = ["| Institution | Documents searched | Passages quoted | Best sentence score |",
+def _views(views: list[InstitutionView], docs: list[SourceDoc], threshold: float,
+           level: str) -> list[str]:
+    out = ["| Institution | Documents searched | Sentences quoted | Best sentence score |",
            "|---|---|---|---|"]
     for v in views:
         quoted = str(len(v.excerpts)) if v.excerpts else "none (says nothing on this)"
         best = f"{v.best_score:.2f}" if v.best_score is not None else "–"
         out.append(f"| {esc(v.institution)} | {len(v.doc_ids)} | {quoted} | {best} |")
     out.append("")
+    titles = {d.doc_id: f"{d.title} ({d.date})" if d.date else d.title for d in docs}
     for v in views:
-        out += [f"{level} {esc(v.institution)}", "", f"*{esc('; '.join(v.publishers))}*", ""]
+        searched = "; ".join(titles.get(i, i) for i in v.doc_ids)
+        out += [f"{level} {esc(v.institution)}", "", f"*Documents searched: {esc(searched)}*", ""]
         if v.excerpts:
             for e in v.excerpts:
                 out += _quote(e)
@@ -76,11 +85,12 @@ def _references(refs: list[Reference]) -> list[str]:
     if not refs:
         return [*out, "No passage is quoted.", ""]
     for r in refs:
-        kind = f" ({esc(r.kind)})" if r.kind else ""
+        kind = kind_text(r.kind)
+        kind = f"{esc(kind[:1].upper() + kind[1:])}, " if kind else ""
         url = f"<{r.url}>" if r.url else "No URL recorded in the collection."
         also = "".join(f" Also published by {esc(a)}." for a in r.also_published_in)
         out += [f'<a id="ref-{r.number}"></a>**[{r.number}]** {esc(r.publisher)}. '
-                f"*{esc(r.title)}*{kind}, {esc(r.date or 'undated')}. {esc(r.locator)}. {url}"
+                f"*{esc(r.title)}*. {kind}{esc(r.date or 'undated')}. {esc(r.locator)}. {url}"
                 f"{also} Document ID: `{r.doc_id}`.", ""]
     return out
 
@@ -94,13 +104,13 @@ def render_markdown(doc: Brief | Comparison) -> str:
     lines += [f"**Method.** {esc(doc.method)}", ""]
     if isinstance(doc, Comparison):
         lines += ["## What each institution says", ""]
-        lines += _views(doc.views, doc.threshold, doc.topic, "##")
+        lines += _views(doc.views, doc.documents, doc.threshold, "##")
         lines += _references(doc.references)
         return "\n".join(lines).rstrip() + "\n"
     if doc.comparison is not None:
         c = doc.comparison
         lines += ["## Key points by institution", "", f"*{esc(c.method)}*", ""]
-        lines += _views(c.views, c.threshold, c.topic, "###")
+        lines += _views(c.views, doc.documents, c.threshold, "###")
     else:
         lines += ["## Key points", ""]
         if not doc.key_points:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -45,10 +47,9 @@ def run_server(host: str, port: int, headless: bool) -> None:
     """Start Chainlit in this process (the prepared Assistant is reused by ``app.py``)."""
     os.environ["CHAINLIT_HOST"] = host
     os.environ["CHAINLIT_PORT"] = str(port)
+    import chainlit as cl
     from chainlit.cli import run_chainlit
     from chainlit.config import config
-
-    import chainlit as cl
 
     url = user_url(host, port)
 
@@ -67,7 +68,7 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 to share)"),
         port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on"),
         headless: bool = typer.Option(False, "--headless", help="Don't open a browser"),
-        index: Path = typer.Option(None, help="Index folder (default PA_INDEX_DIR)"),
+        index: Annotated[Path | None, typer.Option(help="Index folder (default PA_INDEX_DIR)")] = None,
         no_ingest: bool = typer.Option(False, "--no-ingest",
                                        help="Don't build or update the index at start-up"),
     ) -> None:
@@ -92,18 +93,18 @@ def register(app: typer.Typer) -> None:
             err_console.print(f"[yellow]warning:[/yellow] {rt.error}", highlight=False)
         else:
             ui_welcome.write_welcome(root, rt.documents())
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             run_server(host, port, headless or not has_display())
-        except KeyboardInterrupt:
-            pass
 
     feedback_app = typer.Typer(help="Feedback given in the chat window.", no_args_is_help=True)
 
     @feedback_app.command("export")
     def export(
         fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),
-        out: Path = typer.Option(None, "--out", help="File to write (default: standard output)"),
-        db: Path = typer.Option(None, "--db", help="Feedback database (default PA_FEEDBACK_DB)"),
+        out: Annotated[Path | None, typer.Option(
+            "--out", help="File to write (default: standard output)")] = None,
+        db: Annotated[Path | None, typer.Option(
+            "--db", help="Feedback database (default PA_FEEDBACK_DB)")] = None,
     ) -> None:
         """Write the thumbs up/down and comments, with the rated answers, as CSV or JSON lines."""
         from assistant.feedback import feedback_records, write_records

@@ -83,9 +83,15 @@ class Evidence:
         fresh = [s for s in scored if not self.used(s)]
         return select(fresh, self.store.sentence_vectors, self.max_n, self.threshold)
 
-    def find(self, query: str) -> list[ScoredSentence]:
+    def find(self, query: str, within: set[int] | None = None) -> list[ScoredSentence]:
+        """The engine's choice of sentences for ``query``; with ``within``, only among those
+        sentence rows (a facet of a topic quotes only evidence on the topic)."""
         qvec = self.embed(query)
-        return self.pick(self.scorer.score(query, qvec, self.search(query, qvec)))
+        k = self.settings.candidate_k if within is not None else None
+        scored = self.scorer.score(query, qvec, self.search(query, qvec, k=k))
+        if within is not None:
+            scored = [s for s in scored if s.row in within]
+        return self.pick(scored)
 
     def take(self, picked: list[ScoredSentence]) -> list[Citation]:
         """Citations of the picked sentences, each checked verbatim in its source."""
@@ -117,54 +123,61 @@ def _display_heading(h: str) -> str:
     return h.capitalize() if h.isupper() else h
 
 
+# Words too generic to name a facet of a topic (on top of the retrieval stopwords).
+_GENERIC = frozenset("""across among based become becoming being current currently different
+    ensure example given including increasingly make made need needed needs often order part
+    provide provided result resulted results step steps take taken taking used uses using well
+    whether lack lacking develop developed developing""".split())
+
+
 def _phrases(text: str) -> set[str]:
-    """Stemmed content words and two-word phrases of a sentence."""
-    toks = re.findall(r"[a-z][a-z\-]+", fold(text))
+    """Stemmed two-word phrases of a text that do not cross punctuation."""
     out: set[str] = set()
-    for n in (1, 2):
-        for i in range(len(toks) - n + 1):
-            g = toks[i : i + n]
-            if any(t in STOPWORDS or len(t) < 3 or re.fullmatch(r"[ivxlc]+", t) for t in g):
+    for clause in re.split(r"[.,;:!?()\[\]“”\"]|\s[–—-]\s", fold(text)):
+        toks = re.findall(r"[a-z][a-z\-]+", clause)
+        for a, b in zip(toks, toks[1:], strict=False):
+            if any(t in STOPWORDS or t in _GENERIC or len(t) < 4 for t in (a, b)):
                 continue
-            out.add(" ".join(stem(t) for t in g))
+            out.add(f"{stem(a)} {stem(b)}")
     return out
 
 
-def facet_queries(ev: Evidence, topic: str) -> list[tuple[str, str]]:
-    """(heading, query) pairs: the topic, then facets from the section headings and the key terms
-    of the sentences that meet the evidence threshold for the topic. Deterministic, offline."""
-    title = topic[:1].upper() + topic[1:]
-    out = [(title, topic)]
+def topic_evidence(ev: Evidence, topic: str) -> list[ScoredSentence]:
+    """Every sentence that meets the evidence threshold for the topic (the brief's pool)."""
     qvec = ev.embed(topic)
     results = ev.search(topic, qvec, k=ev.settings.candidate_k)
-    relevant = [s for s in ev.scorer.score(topic, qvec, results) if s.score >= ev.threshold]
-    heads: dict[str, float] = defaultdict(float)
+    return [s for s in ev.scorer.score(topic, qvec, results) if s.score >= ev.threshold]
+
+
+def facets(topic: str, relevant: list[ScoredSentence]) -> list[tuple[str, list[ScoredSentence]]]:
+    """Facets of a topic, each with its share of the topic's evidence (best first): the section
+    headings under which that evidence sits, then key phrases found in more than one of its
+    passages. Deterministic and offline."""
+    title = topic[:1].upper() + topic[1:]
+    by_head: dict[str, list[ScoredSentence]] = defaultdict(list)
     for s in relevant:
         if s.result.chunk.locator.section:
-            heads[s.result.chunk.locator.section] += s.score
-    top_heads = sorted(heads, key=lambda h: -heads[h])[:HEADING_FACETS]
-    out += [(f"{title}: {_display_heading(h)}", f"{topic} {h}") for h in top_heads]
-    # key terms: words and phrases concentrated in the relevant sentences (in several passages)
-    taken = set(content_terms(topic)) | {t for h in top_heads for t in content_terms(h)}
+            by_head[s.result.chunk.locator.section].append(s)
+    heads = sorted(by_head, key=lambda h: -sum(s.score for s in by_head[h]))[:HEADING_FACETS]
+    out = [(f"{title}: {_display_heading(h)}", by_head[h]) for h in heads]
+    taken = set(content_terms(topic)) | {t for h in heads for t in content_terms(h)}
+    by_phrase: dict[str, list[ScoredSentence]] = defaultdict(list)
     surface: dict[str, Counter[str]] = defaultdict(Counter)
-    passages: dict[str, set[int]] = defaultdict(set)
     for s in relevant:
         words = re.findall(r"[a-z][a-z\-]+", fold(s.text))
         for p in _phrases(s.text):
             if set(p.split()) & taken:
                 continue
-            passages[p].add(s.result.index)
-            n = len(p.split())
-            for i in range(len(words) - n + 1):
-                if " ".join(stem(w) for w in words[i : i + n]) == p:
-                    surface[p][" ".join(words[i : i + n])] += 1
-    if passages:
-        everywhere = Counter(p for c in ev.store.chunks for p in _phrases(c.text))
-        weight = {p: len(ix) ** 2 / max(everywhere[p], 1) for p, ix in passages.items()
-                  if len(ix) >= 2}
-        for p in sorted(weight, key=lambda x: (-weight[x], x))[:TERM_FACETS]:
-            term = surface[p].most_common(1)[0][0] if surface[p] else p
-            out.append((f"{title} and {term}", f"{topic} {term}"))
+            by_phrase[p].append(s)
+            for a, b in zip(words, words[1:], strict=False):
+                if f"{stem(a)} {stem(b)}" == p:
+                    surface[p][f"{a} {b}"] += 1
+    spread = {p: len({s.result.index for s in ss}) for p, ss in by_phrase.items()}
+    phrases = sorted((p for p in by_phrase if spread[p] >= 2),
+                     key=lambda p: (-spread[p], -sum(s.score for s in by_phrase[p]), p))
+    for p in phrases[:TERM_FACETS]:
+        term = surface[p].most_common(1)[0][0] if surface[p] else p
+        out.append((f"{title} and {term}", by_phrase[p]))
     return out
 
 

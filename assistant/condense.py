@@ -35,13 +35,23 @@ def _key_terms(text: str) -> list[str]:
     return out
 
 
+_PERSON = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+
+
 def condense(question: str, history: list[Turn]) -> str:
-    """Make a follow-up standalone by carrying over the key terms of the previous question."""
+    """Make a follow-up standalone by carrying over the key terms of the previous question
+    (and, for 'she'/'he', the names of people in the previous answer)."""
     users = [t.content for t in history if t.role == "user"]
     if not users or not is_follow_up(question):
         return question
     present = {w.lower() for w in tokenize(question)}
-    carried = [w for w in _key_terms(users[-1]) if w.lower() not in present]
+    source = users[-1]
+    if _PERSON.search(question):
+        answers = [t.content for t in history if t.role == "assistant"]
+        names = _NAME.findall(answers[-1]) if answers else []
+        source = " ".join(names) + " " + source
+    carried = [w for w in _key_terms(source) if w.lower() not in present]
     if not carried:
         return question
     return f"{question.rstrip()} ({' '.join(carried[:10])})"

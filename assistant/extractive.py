@@ -28,6 +28,7 @@ class ScoredSentence:
     start: int
     end: int
     row: int  # row in the sentence-vector matrix
+    k: int  # sentence number inside its passage
     sim: float
     overlap: float
     score: float
@@ -69,9 +70,20 @@ class SentenceScorer:
                 overlap = sum(w for t, w in weights.items() if t in terms[k]) / total
                 sim = float(sims[k])
                 score = 0.6 * sim + 0.4 * overlap + 0.04 / (1 + rank) + 0.1 * max(r.dense_score, 0)
-                out.append(ScoredSentence(r, rank, s, e, base + k, sim, overlap, score))
+                out.append(ScoredSentence(r, rank, s, e, base + k, k, sim, overlap, score))
         out.sort(key=lambda x: -x.score)
         return out
+
+
+def continue_from(scored: list[ScoredSentence], seen: list[str]) -> list[ScoredSentence]:
+    """For 'what else…' follow-ups: the sentences right after what was already quoted are the
+    natural continuation, so they gain weight."""
+    seen_f = [fold(x) for x in seen]
+    quoted = {(s.result.chunk.chunk_id, s.k) for s in scored if any(fold(s.text) in x for x in seen_f)}
+    for s in scored:
+        if (s.result.chunk.chunk_id, s.k - 1) in quoted and (s.result.chunk.chunk_id, s.k) not in quoted:
+            s.score += 0.25
+    return sorted(scored, key=lambda x: -x.score)
 
 
 def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor: float,
@@ -143,6 +155,8 @@ class ExtractiveAnswerer:
         t2 = time.perf_counter()
         scored = self.scorer.score(standalone, qvec, results)
         seen = [t.content for t in history if t.role == "assistant"] if wants_more(question) and history else []
+        if seen:
+            scored = continue_from(scored, seen)
         picked = select(scored, self.searcher.store.sentence_vectors, st.max_answer_sentences,
                         st.refusal_threshold, exclude=seen)
         timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3}

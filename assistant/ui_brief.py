@@ -37,7 +37,7 @@ def _brief_answers() -> list[tuple[str, Answer]]:
     if items is None:
         items = []
         cl.user_session.set("brief", items)
-    return items  # type: ignore[no-any-return]
+    return items
 
 
 async def add(action: cl.Action) -> None:
@@ -89,7 +89,7 @@ async def export(documents: list[dict[str, Any]]) -> None:
             await cl.Message(content="Exporting briefs isn't available in this installation "
                                      "(the brief module is missing).").send()
             return
-        except Exception:  # noqa: BLE001 - logged; the user gets a plain message
+        except Exception:  # logged; the user gets a plain message
             log.exception("brief export failed")
             await cl.Message(content="Sorry, the brief could not be written. Please try again; "
                                      "if it keeps failing, check the server log.").send()
@@ -103,5 +103,5 @@ async def export(documents: list[dict[str, Any]]) -> None:
         await cl.Message(
             content=f"Your brief is ready: {len(answers)} answer(s), {n_ex} cited excerpt(s). "
                     "Download it as Markdown or Word:",
-            elements=files,  # type: ignore[arg-type]
+            elements=files,
         ).send()

@@ -70,7 +70,7 @@ async def start() -> None:
     await cl.ChatSettings(settings_widgets(a)).send()
 
 
-def restore_history(steps: list[dict[str, Any]]) -> list[Turn]:
+def restore_history(steps: list[Any]) -> list[Turn]:
     """Turns of a resumed thread, from its stored user and assistant messages."""
     roles = {"user_message": "user", "assistant_message": "assistant"}
     return [Turn(role=roles[s["type"]], content=str(s.get("output") or ""))  # type: ignore[arg-type]
@@ -135,7 +135,7 @@ async def answer(message: cl.Message) -> None:
                 final = ev.answer
     except QuestionError as exc:
         msg.content = md_escape(str(exc))
-    except Exception:  # noqa: BLE001 - logged in full; the chat gets a plain message
+    except Exception:  # logged in full; the chat gets a plain message
         log.exception("answering failed")
         msg.content = TROUBLE
     if final is None:

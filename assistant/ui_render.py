@@ -50,7 +50,7 @@ def excerpt_span(c: Citation) -> tuple[int, int] | None:
     if not c.passage or not c.excerpt:
         return None
     start = c.excerpt_start
-    if 0 <= start and c.passage[start : start + len(c.excerpt)] == c.excerpt:
+    if start >= 0 and c.passage[start : start + len(c.excerpt)] == c.excerpt:
         return start, start + len(c.excerpt)
     found = c.passage.find(c.excerpt)
     return (found, found + len(c.excerpt)) if found >= 0 else None

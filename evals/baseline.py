@@ -176,7 +176,8 @@ def compare(runner: Any, cases: list[Case], budgets: Sequence[int],
     return {
         "k": k,
         "budgets": list(budgets),
-        "query": "standalone question of our pipeline (same for both systems)",
+        "query": "the standalone question of our pipeline",
+        "n_cases": len(gold),
         "baseline": {
             "recipe": (f"RecursiveCharacterTextSplitter(chunk_size={CHUNK_SIZE}, "
                        f"chunk_overlap={CHUNK_OVERLAP}) over the raw files, MiniLM embeddings, "

@@ -7,6 +7,7 @@ Text matching is lenient in the same way everywhere: :func:`assistant.textutil.f
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from assistant.textutil import fold
@@ -137,11 +138,7 @@ def parse_statements(text: str, limit: int = 12) -> list[str]:
     """Statements listed by a judge model, one per line ('- ...', '1. ...', '* ...')."""
     out: list[str] = []
     for line in text.splitlines():
-        s = line.strip()
-        s = s.lstrip("-*•· ").strip()
-        while s[:1].isdigit():
-            s = s[1:]
-        s = s.lstrip(".):- ").strip()
+        s = re.sub(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s*", "", line).strip()
         if len(s.split()) >= 2 and not s.lower().startswith(("statements", "here are")):
             out.append(s)
         if len(out) == limit:
@@ -152,8 +149,6 @@ def parse_statements(text: str, limit: int = 12) -> list[str]:
 def parse_verdicts(text: str, n: int) -> list[bool]:
     """Verdicts 'N: yes|no' for statements 1..n; a statement without a verdict counts as not
     supported (a judge that says nothing supports nothing)."""
-    import re
-
     got: dict[int, bool] = {}
     for m in re.finditer(r"(?im)^\W*(\d{1,3})\s*[:.)\-]\s*\W*(yes|no|supported|not supported)\b",
                          text):

@@ -255,7 +255,8 @@ class SuiteRunner:
                 progress(i, len(cases), res)
         self.recheck_support(results)
         if judge is not None:
-            judge.score(results)
+            judge.score(results, self.answers)
+            self.notes.extend(judge.errors)
         return SuiteResult(
             suite="", answerer=answerer, k=self.k, index=str(self.assistant.store.folder),
             n_cases=len(results), metrics=aggregate(results, self.k),
@@ -315,6 +316,75 @@ class _VectorLookup:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
+
+
+# ---- optional LLM judge ---------------------------------------------------------------------
+STATEMENTS_PROMPT = """Break the ANSWER below into short, self-contained factual statements.
+Write one statement per line, each starting with "- ". Do not add anything the answer does not say.
+
+QUESTION: {question}
+
+ANSWER: {answer}
+
+STATEMENTS:"""
+
+VERDICTS_PROMPT = """Decide, for each numbered STATEMENT, whether the CONTEXT directly supports it.
+Answer with one line per statement, in the form "<number>: yes" or "<number>: no", and nothing else.
+
+CONTEXT:
+{context}
+
+STATEMENTS:
+{statements}
+
+VERDICTS:"""
+
+
+class FaithfulnessJudge:
+    """RAGAS-style faithfulness with the configured chat model: the answer is broken into
+    statements, and each is judged against the passages the answer cites. Score = supported
+    statements / statements. Off unless asked for (``--judge``); never used in CI."""
+
+    def __init__(self, chat_model: Any, max_context_chars: int = 6000) -> None:
+        self.model = chat_model
+        self.max_context_chars = max_context_chars
+        self.errors: list[str] = []
+
+    def _ask(self, prompt: str) -> str:
+        from langchain_core.messages import HumanMessage
+
+        return str(self.model.invoke([HumanMessage(content=prompt)]).content)
+
+    def score_answer(self, question: str, ans: Answer) -> float | None:
+        passages: list[str] = []
+        for c in ans.citations:
+            p = c.passage or c.excerpt
+            if p not in passages:
+                passages.append(p)
+        if ans.refused or not passages:
+            return None
+        answer = re.sub(r"\s*\[\d+(?:[,;\s]+\d+)*\]", "", ans.answer)
+        statements = M.parse_statements(self._ask(STATEMENTS_PROMPT.format(question=question,
+                                                                           answer=answer)))
+        if not statements:
+            return None
+        context = "\n\n".join(passages)[: self.max_context_chars]
+        listing = "\n".join(f"{i}. {st}" for i, st in enumerate(statements, start=1))
+        verdicts = M.parse_verdicts(self._ask(VERDICTS_PROMPT.format(context=context,
+                                                                     statements=listing)),
+                                    len(statements))
+        return M.faithfulness(verdicts)
+
+    def score(self, results: list[CaseResult], answers: dict[str, Answer]) -> None:
+        for res in results:
+            ans = answers.get(res.id)
+            if ans is None or res.refused:
+                continue
+            try:
+                res.faithfulness = self.score_answer(res.question, ans)
+            except Exception as exc:  # noqa: BLE001 - a judge failure must not sink the run
+                self.errors.append(f"{res.id}: judge failed ({type(exc).__name__}: {exc})"[:300])
+                res.faithfulness = None
 
 
 # ---- aggregation ---------------------------------------------------------------------------
