@@ -343,7 +343,7 @@ def build_brief(assistant: Assistant, topic: str, questions: list[str] | None = 
         within = {s.row for s in relevant}
         subqs = [(q, None) for q in proposed] if proposed else facets(topic, relevant)
         for heading, group in subqs:  # picked one after another: each skips what is quoted
-            picked = ev.find(heading, within) if group is None else ev.pick(group)
+            picked = ev.find(heading, within) if group is None else ev.gather(group)
             if picked and len(sections_in) < ev.max_sections:
                 sections_in.append((heading, "", ev.take(picked), ""))
         method = ("The sections are sub-questions proposed by the configured language model"

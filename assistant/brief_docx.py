@@ -7,6 +7,7 @@ editable. Citation numbers are internal hyperlinks to bookmarks on the numbered 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import datetime
 from pathlib import Path
@@ -91,7 +92,7 @@ class _Writer:
         r_el = OxmlElement("w:r")
         link.append(r_el)
         p._p.append(link)
-        r = Run(r_el, p)  # type: ignore[arg-type]
+        r = Run(r_el, p)
         r.text = _x(text)
         r.font.color.rgb = LINK
         r.font.underline = True
@@ -118,8 +119,11 @@ class _Writer:
         self.run(p, f"“{e.text}” ")
         self.cite(p, e.ref)
         if attribution:
+            p.paragraph_format.left_indent = Pt(18)
+            p.paragraph_format.space_after = Pt(2)
+            p.paragraph_format.keep_with_next = True
             a = self.para(f"— {_cap(e.label)}, {e.locator}", size=9, color=GREY)
-            a.paragraph_format.left_indent = Pt(43)
+            a.paragraph_format.left_indent = Pt(18)
             a.paragraph_format.space_after = Pt(10)
 
     def scope(self, docs: list[SourceDoc], as_of: str, method: str) -> None:
@@ -200,10 +204,8 @@ def render_docx(doc: Brief | Comparison, path: Path) -> Path:
     props = w.doc.core_properties
     props.title, props.subject, props.author = _x(doc.title), _x(doc.topic), "policy-assistant"
     props.comments = _x(doc.method)[:255]
-    try:
+    with contextlib.suppress(ValueError):
         props.created = datetime.fromisoformat(doc.generated)
-    except ValueError:
-        pass
     w.doc.add_heading(_x(doc.title), level=0)
     w.para(f"{kind} generated {human_stamp(doc.generated)} by policy-assistant. Every quotation "
            "is verbatim text of its source; numbers in brackets link to the references.",

@@ -83,6 +83,22 @@ class Evidence:
         fresh = [s for s in scored if not self.used(s)]
         return select(fresh, self.store.sentence_vectors, self.max_n, self.threshold)
 
+    def gather(self, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """Up to ``max_answer_sentences`` sentences at or above the evidence threshold, best
+        first: :func:`select` applied again to what is left, so the answer engine's cut-off
+        relative to its best sentence does not hide further evidence from a brief."""
+        out: list[ScoredSentence] = []
+        v = self.store.sentence_vectors
+        while len(out) < self.max_n:
+            fresh = [s for s in scored if not self.used(s)
+                     and all(s.row != o.row and float(v[s.row] @ v[o.row]) <= NEAR_REPEAT
+                             for o in out)]
+            batch = select(fresh, v, self.max_n - len(out), self.threshold)
+            if not batch:
+                break
+            out += batch
+        return out
+
     def find(self, query: str, within: set[int] | None = None) -> list[ScoredSentence]:
         """The engine's choice of sentences for ``query``; with ``within``, only among those
         sentence rows (a facet of a topic quotes only evidence on the topic)."""
@@ -91,7 +107,7 @@ class Evidence:
         scored = self.scorer.score(query, qvec, self.search(query, qvec, k=k))
         if within is not None:
             scored = [s for s in scored if s.row in within]
-        return self.pick(scored)
+        return self.gather(scored)
 
     def take(self, picked: list[ScoredSentence]) -> list[Citation]:
         """Citations of the picked sentences, each checked verbatim in its source."""
@@ -124,10 +140,13 @@ def _display_heading(h: str) -> str:
 
 
 # Words too generic to name a facet of a topic (on top of the retrieval stopwords).
-_GENERIC = frozenset("""across among based become becoming being current currently different
-    ensure example given including increasingly make made need needed needs often order part
-    provide provided result resulted results step steps take taken taking used uses using well
-    whether lack lacking develop developed developing""".split())
+_GENERIC = frozenset({
+    "across", "among", "based", "become", "becoming", "being", "current", "currently",
+    "different", "ensure", "example", "given", "including", "increasingly", "make", "made",
+    "need", "needed", "needs", "often", "order", "part", "provide", "provided", "result",
+    "resulted", "results", "step", "steps", "take", "taken", "taking", "used", "uses", "using",
+    "well", "whether", "lack", "lacking", "develop", "developed", "developing",
+})
 
 
 def _phrases(text: str) -> set[str]:
@@ -159,7 +178,7 @@ def facets(topic: str, relevant: list[ScoredSentence]) -> list[tuple[str, list[S
         if s.result.chunk.locator.section:
             by_head[s.result.chunk.locator.section].append(s)
     heads = sorted(by_head, key=lambda h: -sum(s.score for s in by_head[h]))[:HEADING_FACETS]
-    out = [(f"{title}: {_display_heading(h)}", by_head[h]) for h in heads]
+    out = [(f"{title} — {_display_heading(h)}", by_head[h]) for h in heads]
     taken = set(content_terms(topic)) | {t for h in heads for t in content_terms(h)}
     by_phrase: dict[str, list[ScoredSentence]] = defaultdict(list)
     surface: dict[str, Counter[str]] = defaultdict(Counter)
@@ -249,7 +268,7 @@ def compare_with(ev: Evidence, topic: str, publishers: list[str] | None = None) 
     views: list[InstitutionView] = []
     for name, pubs, ids in groups:
         mine = [s for s in scored if s.result.chunk.doc_id in ids]
-        cites = ev.take(ev.pick(mine))
+        cites = ev.take(ev.gather(mine))
         views.append(InstitutionView(
             institution=name, publishers=pubs, doc_ids=ids,
             excerpts=[excerpt_from(c, ev.meta(c.doc_id)) for c in cites],

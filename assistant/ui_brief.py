@@ -100,8 +100,8 @@ async def export(documents: list[dict[str, Any]]) -> None:
             cl.File(name=docx.name, path=str(docx), display="inline",
                     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ]
-        await cl.Message(
-            content=f"Your brief is ready: {len(answers)} answer(s), {n_ex} cited excerpt(s). "
-                    "Download it as Markdown or Word:",
-            elements=files,
-        ).send()
+        msg = cl.Message(content=f"Your brief is ready: {len(answers)} answer(s), {n_ex} cited "
+                                 "excerpt(s). Download it as Markdown or Word:")
+        for f in files:  # read into the session's files now: the folder goes away after this
+            await f.send(for_id=msg.id, persist=False)
+        await msg.send()

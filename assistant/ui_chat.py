@@ -25,6 +25,10 @@ from assistant.ui_runtime import assistant_or_error, options_from_settings, runt
 
 log = logging.getLogger(__name__)
 
+PANEL_TITLE = "Sources in this conversation"
+PANEL_NOTE = ("*Above: the sources of every answer in this conversation, newest last. Click a "
+              "marker such as [1] in an answer, or a source listed under it, to see only that "
+              "source.*")
 TROUBLE = ("Sorry, something went wrong while answering. Please try again; if it keeps "
            "happening, the server log has the details.")
 
@@ -99,7 +103,8 @@ def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
         pdf = pdf_page(a, c)
         elements.append(cl.Text(name=marker(c.marker), display="side",
                                 content=source_markdown(c, closest=not ans.citations,
-                                                        pdf_page=pdf[1] if pdf else None)))
+                                                        pdf_page=pdf[1] if pdf else None,
+                                                        question=ans.question)))
         if pdf:
             elements.append(cl.Pdf(name=pdf_element_name(c.marker), display="side",
                                    path=str(pdf[0]), page=pdf[1], mime="application/pdf"))
@@ -149,14 +154,34 @@ async def answer(message: cl.Message) -> None:
 async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any]) -> None:
     elements, pdf_markers = source_elements(a, ans)
     msg.content = answer_markdown(ans, pdf_markers)
-    msg.elements = elements
     msg.actions = ui_brief.actions(msg.id, can_add=bool(ans.citations))
     msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
                                                                     "k", "mode")})
     answers: dict[str, Answer] = cl.user_session.get("answers") or {}
     answers[msg.id] = ans
     cl.user_session.set("answers", answers)
-    await msg.send()  # ends the stream, persists the message and sends elements and actions
+    await send_elements(msg.id, elements)
+    await msg.send()  # ends the stream, persists the message and sends its actions
+
+
+async def send_elements(message_id: str, elements: list[Any]) -> None:
+    """In order (the side panel lists them as they arrive), and not stored: sources are
+    rebuilt from the index, and the SQLite data layer has no file storage.
+
+    After each answer Chainlit opens the side panel on every source of the conversation and
+    titles it with the name of the last element sent; a closing note, moved to the end each
+    time, gives that panel a meaningful title instead of the last marker.
+    """
+    for el in elements:
+        await el.send(for_id=message_id, persist=False)
+    if not elements:
+        return
+    old = cl.user_session.get("panel_note")
+    if old is not None:
+        await old.remove()
+    note = cl.Text(name=PANEL_TITLE, display="side", content=PANEL_NOTE)
+    await note.send(for_id=message_id, persist=False)
+    cl.user_session.set("panel_note", note)
 
 
 def documents() -> list[dict[str, Any]]:

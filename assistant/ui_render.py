@@ -17,6 +17,7 @@ from assistant.models import Answer, Citation
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$&=:])")
 _LIST_START = re.compile(r"^(\s*\d+)([.)])", re.M)
 _BLANKS = re.compile(r"\n\s*\n")
+_WEB_URL = re.compile(r"https?://[^\s<>()\\`]+")
 
 
 def md_escape(text: str) -> str:
@@ -78,21 +79,30 @@ def source_heading(c: Citation) -> str:
     return f"*{md_escape(c.title)}* — {tail}" if tail else f"*{md_escape(c.title)}*"
 
 
-def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None = None) -> str:
-    """Content of the side-panel element of one source."""
-    lines = [f"### {md_escape(c.title)}", ""]
+def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None = None,
+                    question: str = "") -> str:
+    """Content of the side-panel element of one source. The cited sentence is the only bold
+    text in it (the stylesheet highlights it); every document string is escaped."""
+    label = "Closest material" if closest else "Source"
+    head = f"{label} {md_escape(marker(c.marker))}"
+    if question:
+        head += f" · for “{md_escape(question)}”"
     facts = [("Publisher", c.publisher), ("Date", c.date), ("Where", c.locator),
-             ("Document id", c.doc_id)]
-    lines += [f"**{k}:** {md_escape(v)}  " for k, v in facts if v]
+             ("Document", c.doc_id)]
+    lines = [f"*{head}*", "", f"### {md_escape(c.title)}", ""]
+    lines.append("\n".join(f"{k}: {md_escape(v)}" for k, v in facts if v))
     lines.append("")
     if closest:
-        lines += ["*Closest material found; it may not answer the question.*", ""]
+        lines += ["*The closest passage found; it may not answer the question.*", ""]
     elif not c.supported:
         lines += ["*This quotation was not found to support the sentence it is cited for.*", ""]
-    lines += ["**Cited passage** (the quoted sentence in bold):", "", highlighted_passage(c), ""]
+    lines += ["*The passage, with the cited sentence highlighted:*", "", highlighted_passage(c), ""]
     if pdf_page is not None:
-        lines += [f"The PDF opens at page {pdf_page} from the link beside the source.", ""]
-    if c.url:
+        lines += [f"*The PDF opens at page {pdf_page}: click {md_escape(pdf_element_name(c.marker))}"
+                  " under the answer.*", ""]
+    if _WEB_URL.fullmatch(c.url):
+        lines.append(f"Original: [{md_escape(c.url)}](<{c.url}>)")
+    elif c.url:
         lines.append(f"Original: {md_escape(c.url)}")
     return "\n".join(lines).strip() + "\n"
 

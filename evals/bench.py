@@ -85,11 +85,19 @@ class BenchConfig:
     warm_rounds: int = 3
     ingest_chunks: int = 600
     server_questions: int = 60
+    server_conversations: int = 10
+    warm_questions: int = 1000
+    cli_cold: bool = True
+    cli_memory: bool = True
+    hybrid_questions: int = 40
+    hybrid_rounds: int = 2
 
     @classmethod
     def for_smoke(cls, skip: set[str] | None = None) -> BenchConfig:
         return cls(smoke=True, sizes=(2_000,), embed_limit=0, hybrid_max=2_000, skip=skip or set(),
-                   cold_repeats=1, warm_rounds=1, ingest_chunks=0, server_questions=10)
+                   cold_repeats=1, warm_rounds=1, ingest_chunks=0, server_questions=4,
+                   server_conversations=2, warm_questions=12, cli_cold=False, cli_memory=False,
+                   hybrid_questions=6, hybrid_rounds=1)
 
 
 def log(msg: str) -> None:
@@ -139,10 +147,10 @@ def peak_rss_of(proc: subprocess.Popen[bytes], interval: float = 0.02) -> float:
 
 
 # ---- sections ---------------------------------------------------------------------------
-def bench_cold_start(index_dir: Path, question: str, repeats: int) -> dict[str, Any]:
+def bench_cold_start(index_dir: Path, question: str, repeats: int, cli: bool = True) -> dict[str, Any]:
     walls: list[float] = []
     peaks: list[float] = []
-    for _ in range(repeats):
+    for _ in range(repeats if cli else 0):
         cmd = [*cli_command(), "ask", "--index", str(index_dir), "--json", question]
         t0 = time.perf_counter()
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -173,8 +181,11 @@ def bench_cold_start(index_dir: Path, question: str, repeats: int) -> dict[str, 
         st["interpreter_and_exit_s"] = wall - st["in_process_total_s"]
         stages.append(st)
     keys = [k for k in stages[0] if k.endswith("_s")]
+    if not walls:  # smoke: the staged child is the process start to first answer
+        walls = [s["process_wall_s"] for s in stages]
     return {
-        "cli_wall_s": {"median": round(float(np.median(walls)), 3), "all": [round(w, 3) for w in walls]},
+        "cli_wall_s": {"median": round(float(np.median(walls)), 3), "all": [round(w, 3) for w in walls],
+                       "source": "policy-assistant ask" if cli else "python -c (staged child)"},
         "cli_peak_rss_mb": round(max(peaks), 1) if peaks else None,
         "stages_median_s": {k: round(float(np.median([s[k] for s in stages])), 3) for k in keys},
         "question": question,
@@ -182,12 +193,37 @@ def bench_cold_start(index_dir: Path, question: str, repeats: int) -> dict[str, 
     }
 
 
-def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int) -> dict[str, Any]:
+def bench_query_threads(embedder: Any, questions: list[str], repeats: int = 2) -> dict[str, Any]:
+    """Query-embedding latency with torch's intra-op threads at 1 and at the default: with
+    other work on the cores, a 2-thread forward pass waits for its slower thread."""
+    import torch
+
+    default = torch.get_num_threads()
+    out: dict[str, Any] = {"default_threads": default}
+    try:
+        for n in sorted({1, default}):
+            torch.set_num_threads(n)
+            for q in questions[:2]:
+                embedder.embed_query_vector(q)
+            times = []
+            for _ in range(repeats):
+                for q in questions:
+                    t = time.perf_counter()
+                    embedder.embed_query_vector(q)
+                    times.append(time.perf_counter() - t)
+            out[f"threads_{n}"] = summarize_ms(times)
+    finally:
+        torch.set_num_threads(default)
+    return out
+
+
+def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int,
+               limit: int = 1000) -> dict[str, Any]:
     from assistant.engine import QuestionError
     from assistant.models import Turn
     from assistant.scope import out_of_scope_request
 
-    asked = [q for q in questions if out_of_scope_request(q["question"]) is None]
+    asked = [q for q in questions if out_of_scope_request(q["question"]) is None][:limit]
     search_t: list[float] = []
     ask_t: list[float] = []
     parts: dict[str, list[float]] = {}
@@ -211,7 +247,9 @@ def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int) -> 
     return {"questions": len(asked), "rounds": rounds,
             "excluded_scope_refusals": len(questions) - len(asked),
             "retrieval": summarize_ms(search_t), "extractive_ask": summarize_ms(ask_t),
-            "ask_stages": {k: summarize_ms(v) for k, v in parts.items()}}
+            "ask_stages": {k: summarize_ms(v) for k, v in parts.items()},
+            "query_embedding_threads": bench_query_threads(
+                assistant.embedder, [q["question"] for q in asked[:20]], 1 if limit < 100 else 2)}
 
 
 class TimedEmbedder:
@@ -277,12 +315,15 @@ def write_synthetic_corpus(folder: Path, pool: list[str], n_chunks: int, seed: i
 
 
 def bench_memory(index_dir: Path, questions: list[dict[str, Any]], n_server: int,
-                 work: Path) -> dict[str, Any]:
-    """Peak RSS of a CLI batch run, and of the chat server under a short load (n_server > 0)."""
-    out = _cli_memory(index_dir, questions, work)
+                 conversations: int, work: Path, cli: bool = True) -> dict[str, Any]:
+    """Peak RSS of the chat server under a short load (n_server > 0) and of a CLI batch run."""
+    out: dict[str, Any] = {}
     if n_server <= 0:
+        out.update(_cli_memory(index_dir, questions, work))
         out["server"] = {"error": "skipped"}
         return out
+    if cli:
+        out.update(_cli_memory(index_dir, questions, work))
     try:
         from evals import loadtest
     except ImportError as exc:  # pragma: no cover - the module ships with the benchmark
@@ -290,9 +331,11 @@ def bench_memory(index_dir: Path, questions: list[dict[str, Any]], n_server: int
         return out
     if not loadtest.serve_available():
         out["server"] = {"error": "policy-assistant serve is not available (assistant/cli_serve.py)"}
+        if not cli:
+            out.update(_cli_memory(index_dir, questions, work))
         return out
     try:
-        res = loadtest.run_loadtest(index_dir=index_dir, conversations=min(10, n_server),
+        res = loadtest.run_loadtest(index_dir=index_dir, conversations=conversations,
                                     questions=n_server, duration_s=240, log=log)
         out["server"] = {k: res[k] for k in ("peak_rss_mb", "rss_start_mb", "rss_end_mb",
                                               "questions", "errors", "p50_ms")
@@ -385,24 +428,26 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
             shutil.rmtree(work / "synthetic-index", ignore_errors=True)
         result["ingest"] = ingest
         log("warm latency")
-        result["warm"] = bench_warm(assistant, questions, cfg.warm_rounds)
+        result["warm"] = bench_warm(assistant, questions, cfg.warm_rounds, cfg.warm_questions)
         result["warm"]["process_rss_mb"] = round(rss_mb(), 1)
         result["warm"]["rss_model_loaded_mb"] = round(rss0, 1)
         if "cold" not in cfg.skip:
             log("cold start")
             result["cold_start"] = bench_cold_start(
                 index_dir, "What proportion of sex trafficking victims are advertised online?",
-                cfg.cold_repeats)
+                cfg.cold_repeats, cli=cfg.cli_cold)
         if "memory" not in cfg.skip:
             log("memory")
             qs = questions if not cfg.smoke else questions[:10]
             n_server = 0 if "server" in cfg.skip else cfg.server_questions
-            result["memory"] = bench_memory(index_dir, qs, n_server, work)
+            result["memory"] = bench_memory(index_dir, qs, n_server, cfg.server_conversations, work,
+                                            cli=cfg.cli_memory)
         if "scale" not in cfg.skip:
             result["scale"] = run_scale(
                 assistant.store, embedder, settings, [q["question"] for q in questions],
                 cfg.sizes, embed_limit=cfg.embed_limit, hybrid_max=cfg.hybrid_max,
-                n_queries=50 if cfg.smoke else 200, n_latency=20 if cfg.smoke else 50, log=log)
+                n_queries=50 if cfg.smoke else 200, n_latency=20 if cfg.smoke else 50,
+                hybrid_questions=cfg.hybrid_questions, hybrid_rounds=cfg.hybrid_rounds, log=log)
     finally:
         if own_tmp:
             shutil.rmtree(work, ignore_errors=True)

@@ -90,7 +90,8 @@ def _print_summary(result: Any) -> None:
     if failed:
         console.print(f"\n[bold]{len(failed)} failing case(s)[/bold]")
         for c in failed:
-            console.print(f"  {c.id}: {'; '.join(c.reasons)}", markup=False, highlight=False)
+            console.print(f"  {c.id}: {'; '.join(c.reasons)}", markup=False, highlight=False,
+                          soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -202,7 +203,8 @@ def register(app: typer.Typer) -> None:
                 for r in missed:
                     what = ("not measured" if not r["measured"] else
                             f"{r['value']} {'<' if r['op'] == 'min' else '>'} {r['bound']}")
-                    err_console.print(f"[red]threshold missed:[/red] {r['metric']}: {what}")
+                    err_console.print(f"[red]threshold missed:[/red] {r['metric']}: {what}",
+                                      highlight=False)
                 raise typer.Exit(1)
             if not as_json:
                 console.print(f"All {len(result.checks)} thresholds met ({thresholds}).")

@@ -90,16 +90,18 @@ def running_server(index_dir: Path | None = None, port: int = 0, ready_timeout_s
     env["PA_FEEDBACK_DB"] = str(tmp / "chat.db")
     env.pop("PA_AUTH_USERS", None)
     env.pop("PA_AUTH_USERS_FILE", None)
-    if index_dir is not None:
-        env["PA_INDEX_DIR"] = str(index_dir)
-    env.update(extra_env or {})
     cmd = [*_cli(), "serve", "--headless", "--port", str(port), "--host", LOOPBACK]
+    if index_dir is not None:
+        cmd += ["--index", str(index_dir), "--no-ingest"]
+    else:  # the server builds its own index of the default collection at start-up
+        env["PA_INDEX_DIR"] = str(tmp / "index")
+    env.update(extra_env or {})
     errlog = (tmp / "server.log").open("wb")
     proc = subprocess.Popen(cmd, stdout=errlog, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
                             start_new_session=True)
     url = f"http://{LOOPBACK}:{port}"
     try:
-        log(f"starting the server: {' '.join(cmd[-6:])}")
+        log(f"starting the server: policy-assistant {' '.join(cmd[1:])}")
         wait_http(url + "/", ready_timeout_s, proc)
         yield url, proc
     except BaseException:

@@ -286,6 +286,7 @@ def bench_hybrid(store: StoredIndex, embedder: Any, questions: list[str], settin
 def run_scale(store: StoredIndex, embedder: Any, settings: Any, questions: list[str],
               sizes: Sequence[int], embed_limit: int = 10_000, hybrid_max: int = 100_000,
               n_queries: int = 200, n_latency: int = 50, kinds: Sequence[str] = ("flat", "hnsw", "ivf"),
+              hybrid_questions: int = 40, hybrid_rounds: int = 2,
               log: Callable[[str], None] = print) -> dict[str, Any]:
     """The scale section of the benchmark (see the module docstring)."""
     pool, pool_vecs = sentence_pool(store)
@@ -323,7 +324,8 @@ def run_scale(store: StoredIndex, embedder: Any, settings: Any, questions: list[
             sent_vecs = pool_vecs[ids]
             store_n, build_s = synth_store(texts, spans, vectors, sent_vecs)
             log(f"  hybrid store built in {build_s:.1f} s ({store_n.manifest['index_type']})")
-            row = bench_hybrid(store_n, embedder, questions, settings)
+            row = bench_hybrid(store_n, embedder, questions[:hybrid_questions], settings,
+                               rounds=hybrid_rounds)
             row["vectors"] = source
             row["build_s"] = round(build_s, 2)
             row["mem_mb"] = round(rss_mb() - before, 1)
