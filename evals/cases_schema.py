@@ -19,7 +19,7 @@ A suite is a YAML file (or a folder of them) holding ``cases: [...]``. One case:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -113,8 +113,10 @@ def _files(path: Path) -> list[Path]:
     raise CaseError(f"suite not found: {path}")
 
 
-def _where(err: dict[str, object]) -> str:
-    return ".".join(str(p) for p in err.get("loc", ()) if p != "__root__") or "case"  # type: ignore[union-attr]
+def _explain(err: dict[str, Any]) -> str:
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    return f"{where}: {msg}" if where else msg
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -136,7 +138,7 @@ def load_cases(path: Path) -> list[Case]:
             try:
                 case = Case(**raw, source=f.name)
             except ValidationError as exc:
-                msgs = "; ".join(f"{_where(e)}: {e['msg']}" for e in exc.errors())  # type: ignore[arg-type]
+                msgs = "; ".join(_explain(dict(e)) for e in exc.errors())
                 raise CaseError(f"{where}: {msgs}") from exc
             if case.id in seen:
                 raise CaseError(f"{where}: duplicate id, already used in {seen[case.id]}")

@@ -129,6 +129,13 @@ def test_brief_markdown(assistant: Any, liability: Brief) -> None:
     assert "Evidence from the collection" in md
 
 
+def test_brief_is_deterministic(assistant: Any, liability: Brief) -> None:
+    again = build_brief(assistant, "platform liability")
+    assert [s.heading for s in again.sections] == [s.heading for s in liability.sections]
+    assert [e.text for e in again.excerpts()] == [e.text for e in liability.excerpts()]
+    assert again.references == liability.references
+
+
 def test_brief_with_own_questions(assistant: Any) -> None:
     qs = ["What liability should platforms have for harm?",
           "What do the documents say about blockchain mining rewards?"]

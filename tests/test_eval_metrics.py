@@ -114,3 +114,28 @@ def test_check_thresholds_min_max_and_missing() -> None:
     assert verdict == {"accuracy": True, "false_refusal_rate": False, "faithfulness": False,
                        "typo_metric": False}
     assert not [r for r in rows if r["metric"] == "typo_metric"][0]["measured"]
+
+
+def test_baseline_profile_and_summary_known_values() -> None:
+    from evals.baseline import profile, summarize
+    from evals.cases_schema import Case
+
+    case = Case(id="c1", kind="factual", question="q?", key_facts=[["blackmail"], ["impunity"]],
+                gold_doc_ids=["gold"], gold_passages=["controlling or blackmailing them"])
+    other = Case(id="c2", kind="factual", question="q?", key_facts=[["nothing"]],
+                 gold_doc_ids=["gold"])
+    ranked = [("x", "a" * 800), ("gold", "Traffickers are controlling or\nblackmailing them."),
+              ("y", "impunity " * 100)]
+    p = profile(ranked, case, k=2, budgets=[500, 900, 2000])
+    assert p["rank"] == 2
+    assert p["context_recall"] == 0.5  # 'impunity' is only at rank 3
+    assert p["gold_passages"] == 1
+    assert {b: v["hit"] for b, v in p["budget"].items()} == {500: False, 900: True, 2000: True}
+    assert p["budget"][2000]["context_recall"] == 1.0
+    q = profile([("gold", "nothing here")], other, k=2, budgets=[500, 900, 2000])
+    s = summarize({"c1": p, "c2": q}, [case, other], k=2, budgets=[500, 900, 2000])
+    assert s["hit_rate_at_1"] == 0.5 and s["hit_rate_at_2"] == 1.0
+    assert s["mrr"] == 0.75
+    assert s["context_recall_at_2"] == 0.75
+    assert s["gold_passage_recall_at_2"] == 1.0
+    assert s["hit_rate_at_500_chars"] == 0.5

@@ -176,4 +176,5 @@ def test_cli_rejects_a_bad_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     bad.write_text("cases:\n  - id: x\n    kind: factual\n    question: q\n", encoding="utf-8")
     res = _invoke(["eval", "--suite", str(bad)])
     assert res.exit_code == 2
-    assert "needs at least one key fact" in res.output
+    assert "case #1 ('x'): a case that expects an answer needs at least one key fact" in " ".join(
+        res.output.split())
