@@ -9,7 +9,14 @@ from typing import Any
 
 import typer
 
-from assistant.cli_common import console, fail, load_assistant, print_json, read_jsonl, settings_with
+from assistant.cli_common import (
+    console,
+    fail,
+    load_assistant,
+    print_json,
+    read_jsonl,
+    settings_with,
+)
 from assistant.models import Answer, SearchFilters, Turn
 
 

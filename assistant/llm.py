@@ -50,14 +50,14 @@ def _import_class(path: str) -> Any:
 
 def build_chat_model(s: Settings) -> BaseChatModel:
     """The chat model chosen by settings (PA_LLM_PROVIDER)."""
-    kw = dict(s.llm_kwargs)
+    kw: dict[str, Any] = dict(s.llm_kwargs)
     try:
         if s.llm_provider == "openai":
             from langchain_openai import ChatOpenAI
 
             return ChatOpenAI(model=s.llm_model or "gpt-4o-mini", base_url=s.llm_base_url or None,
-                              api_key=s.llm_api_key or "not-needed",  # type: ignore[arg-type]
-                              temperature=s.llm_temperature, max_tokens=s.llm_max_tokens,  # type: ignore[call-arg]
+                              api_key=s.llm_api_key or "not-needed",
+                              temperature=s.llm_temperature, max_tokens=s.llm_max_tokens,
                               timeout=s.llm_timeout_s, max_retries=0, **kw)
         if s.llm_provider == "ollama":
             from langchain_ollama import ChatOllama
@@ -83,7 +83,7 @@ def build_chat_model(s: Settings) -> BaseChatModel:
             return model
     except LLMError:
         raise
-    except Exception as exc:  # noqa: BLE001 - provider constructors raise many types
+    except Exception as exc:
         raise LLMError(f"could not set up the {s.llm_provider} chat model: {exc}") from exc
     raise LLMError("no LLM configured (set PA_LLM_PROVIDER)")
 
@@ -155,8 +155,10 @@ class LLMAnswerer:
             if time.perf_counter() - t1 > st.llm_timeout_s:
                 raise LLMError(f"the language model took longer than {st.llm_timeout_s:.0f} s")
         raw = "".join(parts)
-        ans = build_answer(question, standalone, raw, results, self.searcher, st)
-        if ans is None:  # nothing verifiable: say so, and fall back to quoting the evidence
+        checked = build_answer(question, standalone, raw, results, self.searcher, st)
+        if checked is not None:
+            ans = checked
+        else:  # nothing verifiable: say so, and fall back to quoting the evidence
             ans = self.extractive.answer(question, history, filters, k)
             ans.notice = ("The language model's answer could not be verified against the sources, "
                           "so the quoted evidence is shown instead.")

@@ -57,9 +57,9 @@ def build_answer(question: str, standalone: str, raw: str, results: list[SearchR
     for old, new in sorted(renumber.items(), key=lambda x: x[1]):
         r = results[old - 1]
         score, idx = best_sentence[old]
-        s, e = r.chunk.sentences[idx] if idx >= 0 else (0, len(r.chunk.text))
+        start, end = r.chunk.sentences[idx] if idx >= 0 else (0, len(r.chunk.text))
         meta = searcher.store.meta(r.chunk.doc_id)
-        citations.append(make_citation(new, r.chunk, meta, s, e, supported=pair_ok[old],
+        citations.append(make_citation(new, r.chunk, meta, start, end, supported=pair_ok[old],
                                        support_score=round(score, 4)))
     lines = []
     for s in sentences:

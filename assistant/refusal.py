@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from assistant.citations import make_citation
-from assistant.prompts import load_prompt
 from assistant.models import REFUSAL_PREFIX, Answer, Citation, SearchResult
+from assistant.prompts import load_prompt
 from assistant.retrieval import IndexSearcher
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
     llm_max_tokens: int = Field(384, ge=16, description="Most tokens the LLM may generate")
     llm_timeout_s: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned")
-    llm_kwargs: dict[str, object] = Field(
+    llm_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra keyword arguments for the chat model class"
     )
     feedback_db: Path = Field(Path(".chainlit/chat.db"), description="SQLite file for chat history and feedback")

@@ -92,15 +92,15 @@ def chunk_document(
     for unit in units:
         n = len(text[unit[0] : unit[1]].split())
         if groups:
-            last = groups[-1]
-            words = sum(len(text[s:e].split()) for s, e, _ in last)
-            same_section = last[-1][2].section == unit[2].section
-            adjacent = last[-1][2].number + 1 >= unit[2].number
+            group = groups[-1]
+            words = sum(len(text[s:e].split()) for s, e, _ in group)
+            same_section = group[-1][2].section == unit[2].section
+            adjacent = group[-1][2].number + 1 >= unit[2].number
             # a lead-in ending in ':' or a list item ending in ',' / ';' goes on in the next unit
-            unfinished = text[last[-1][1] - 1] in ",;:"
+            unfinished = text[group[-1][1] - 1] in ",;:"
             room = words + n <= max_words
             if same_section and adjacent and room and (words < target_words or unfinished):
-                last.append(unit)
+                group.append(unit)
                 continue
         groups.append([unit])
     chunks: list[Chunk] = []

@@ -79,9 +79,7 @@ def deduplicate(docs: list[DedupDoc], doc_threshold: float = 0.7,
         canon_sh = doc_sh[canon_of[i]] if i in canon_of else None
         for k, para in enumerate(d.paragraphs):
             key = fold(para)
-            if key in seen and seen[key] != i:
-                d.keep[k] = False
-            elif canon_sh is not None and containment(shingles(para), canon_sh) >= passage_threshold:
+            if key in seen and seen[key] != i or canon_sh is not None and containment(shingles(para), canon_sh) >= passage_threshold:
                 d.keep[k] = False
             else:
                 seen.setdefault(key, i)

@@ -211,7 +211,7 @@ def load_index(index_dir: Path, expected_model: str | None = None,
         chunks = [Chunk(**c) for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8"))]
         documents = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
         bm25 = BM25Index.load(folder)
-    except Exception as exc:  # noqa: BLE001 - any damage to the files means the same thing
+    except Exception as exc:
         raise IndexError_(
             f"index files in {folder} are missing or corrupt ({type(exc).__name__}: {exc}). "
             f"Rebuild with: policy-assistant ingest --rebuild --index {index_dir}"

@@ -115,7 +115,7 @@ def _load_pdf(path: Path, raw: RawDocument) -> None:
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
-            except Exception as exc:  # noqa: BLE001 - pypdf raises several types here
+            except Exception as exc:
                 raise LoadError(path, f"encrypted PDF, cannot decrypt ({exc})") from exc
             if not ok:
                 raise LoadError(path, "encrypted PDF: a password is required; save an unlocked copy")

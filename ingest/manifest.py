@@ -30,7 +30,7 @@ def read_manifest(corpus_dir: Path) -> dict[str, DocumentMeta]:
         if not isinstance(entry, dict) or "id" not in entry or "file" not in entry:
             raise ManifestError(f"{path}: every document needs 'id' and 'file': {entry!r}")
         fields = {k: str(v) for k, v in entry.items() if v is not None and k != "id"}
-        out[str(entry["file"])] = DocumentMeta(doc_id=str(entry["id"]), **fields)  # type: ignore[arg-type]
+        out[str(entry["file"])] = DocumentMeta(doc_id=str(entry["id"]), **fields)
     ids = [m.doc_id for m in out.values()]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:

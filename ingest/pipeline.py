@@ -185,10 +185,9 @@ def run_ingest(
     total = len(todo) + len(sentence_texts)
     new_vec = embed_texts(model, [embed_text_for(ch) for ch in todo], tick)
     new_sent = embed_texts(model, sentence_texts, tick)
-    pos_v, pos_s = 0, 0
-    for ch in todo:
+    pos_s = 0
+    for pos_v, ch in enumerate(todo):
         old_vec[ch.chunk_id] = new_vec[pos_v]
-        pos_v += 1
         n = len(ch.sentences)
         old_sent[ch.chunk_id] = new_sent[pos_s : pos_s + n]
         pos_s += n

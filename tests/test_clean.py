@@ -8,9 +8,8 @@ import pytest
 
 from ingest.clean import clean_text
 from ingest.index import StoredIndex, load_index
-from ingest.mapped import raw_segments, origin_runs
+from ingest.mapped import origin_runs, raw_segments
 from ingest.rules import attested_compounds
-
 from tests.conftest import CORPUS
 
 BOILERPLATE = [

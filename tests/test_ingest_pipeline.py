@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -131,4 +130,4 @@ def test_model_mismatch_gives_rebuild_hint(corpus_index: Path, tmp_path: Path) -
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IndexMismatchError, match="dimension"):
         load_index(copy, expected_dim=384)
-    assert os.path.exists(folder / "faiss.index")
+    assert (folder / "faiss.index").exists()
