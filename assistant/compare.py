@@ -29,7 +29,7 @@ from assistant.brief import (
     source_docs,
 )
 from assistant.citations import excerpt_in_source, publisher_short
-from assistant.extractive import ScoredSentence, SentenceScorer, compose, select
+from assistant.extractive import NEAR_REPEAT, ScoredSentence, SentenceScorer, compose, select
 from assistant.models import Citation, DocumentMeta, SearchFilters, SearchResult
 from assistant.textutil import STOPWORDS, content_terms, fold, stem
 
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NEAR_REPEAT = 0.85  # as extractive.select: sentences this similar are the same evidence
 MAX_SECTIONS = 5  # the topic + up to four generated facets
 HEADING_FACETS = 3
 TERM_FACETS = 2
@@ -200,14 +199,6 @@ def facets(topic: str, relevant: list[ScoredSentence]) -> list[tuple[str, list[S
     return out
 
 
-SUBQUESTION_PROMPT = (
-    "You help policy staff draft a brief from a fixed collection of documents on "
-    "technology-facilitated human trafficking. Propose {n} short, distinct sub-questions that a "
-    "brief on the topic below should answer. One per line, no numbering, no commentary.\n\n"
-    "Topic: {topic}"
-)
-
-
 def llm_subquestions(assistant: Assistant, topic: str, n: int = 4) -> list[str] | None:
     """Sub-questions proposed by the configured LLM; None when none is configured or it fails
     (the caller then uses :func:`facet_queries`)."""
@@ -218,8 +209,9 @@ def llm_subquestions(assistant: Assistant, topic: str, n: int = 4) -> list[str] 
         from langchain_core.messages import HumanMessage
 
         from assistant.llm import build_chat_model
+        from assistant.prompts import load_prompt
 
-        reply = build_chat_model(st).invoke([HumanMessage(SUBQUESTION_PROMPT.format(n=n, topic=topic))])
+        reply = build_chat_model(st).invoke([HumanMessage(load_prompt("brief_subquestions").render(n=n, topic=topic))])
         lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", ln).strip()
                  for ln in str(reply.content).splitlines()]
         out = [ln for ln in lines if 3 <= len(ln) <= st.max_question_chars][:n]

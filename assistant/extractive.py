@@ -86,8 +86,13 @@ def continue_from(scored: list[ScoredSentence], seen: list[str]) -> list[ScoredS
     return sorted(scored, key=lambda x: -x.score)
 
 
+RELATIVE_CUTOFF = 0.82  # keep sentences scoring at least this share of the best one
+NEAR_REPEAT = 0.85  # cosine above which two sentences are the same evidence
+
+
 def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor: float,
-           exclude: list[str] | None = None) -> list[ScoredSentence]:
+           exclude: list[str] | None = None, relative_cutoff: float = RELATIVE_CUTOFF,
+           near_repeat: float = NEAR_REPEAT) -> list[ScoredSentence]:
     """Best sentences, skipping near-repeats of each other and of text the user has seen."""
     exclude_f = [fold(x) for x in exclude or []]
     picked: list[ScoredSentence] = []
@@ -99,9 +104,9 @@ def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor:
             continue
         if top is None:
             top = s.score
-        if s.score < max(floor, top * 0.82):
+        if s.score < max(floor, top * relative_cutoff):
             break
-        if any(float(vectors[s.row] @ vectors[p.row]) > 0.85 or fold(s.text) == fold(p.text)
+        if any(float(vectors[s.row] @ vectors[p.row]) > near_repeat or fold(s.text) == fold(p.text)
                for p in picked):
             continue
         picked.append(s)
