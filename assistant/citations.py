@@ -51,5 +51,6 @@ def excerpt_in_source(store: StoredIndex, doc_id: str, excerpt: str,
         return True
     segs = raw_segments(doc["origin"], at, at + len(excerpt))
     raw = " ".join(raw_text[a:b] for a, b in segs)
-    squash = lambda s: re.sub(r"[\s\-]+", "", fold(s))  # noqa: E731
+    # Compare the words only: cleaning rejoins lines, restores hyphens and drops markup.
+    squash = lambda s: re.sub(r"[\s\-\[\]()#*_<>]+", "", fold(s))  # noqa: E731
     return squash(raw) == squash(excerpt)

@@ -12,11 +12,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.citations import doc_label, make_citation
+from assistant.answer_type import expected_type, is_lead_in, leans_on_previous, offers
+from assistant.citations import doc_label, make_citation, publisher_short
 from assistant.condense import condense, wants_more
-from assistant.models import Answer, AnswerSentence, Citation, SearchFilters, SearchResult, Turn
+from assistant.models import (
+    Answer,
+    AnswerSentence,
+    Chunk,
+    Citation,
+    SearchFilters,
+    SearchResult,
+    Turn,
+)
 from assistant.refusal import refuse
 from assistant.retrieval import IndexSearcher
+from assistant.scope import unknown_names
 from assistant.settings import Settings
 from assistant.textutil import content_terms, fold, human_date
 
@@ -38,12 +48,17 @@ class ScoredSentence:
         return self.result.chunk.text[self.start : self.end]
 
 
+TYPE_BOOST = 0.12  # a sentence offering the kind of answer asked for (date, figure, name)
+LIST_ITEMS_MAX = 6  # list items quoted after a lead-in sentence ('...including:')
+
+
 class SentenceScorer:
     """Scores the sentences of retrieved passages against a question."""
 
     def __init__(self, searcher: IndexSearcher) -> None:
         self.searcher = searcher
         self._terms: dict[int, list[set[str]]] = {}
+        self._doc_terms: dict[str, set[str]] = {}
 
     def _sentence_terms(self, idx: int) -> list[set[str]]:
         if idx not in self._terms:
@@ -51,26 +66,45 @@ class SentenceScorer:
             self._terms[idx] = [set(content_terms(c.text[s:e])) for s, e in c.sentences]
         return self._terms[idx]
 
+    def doc_terms(self, doc_id: str) -> set[str]:
+        """Words of a document's title and publisher: every sentence of it speaks for them."""
+        if doc_id not in self._doc_terms:
+            meta = self.searcher.store.meta(doc_id)
+            self._doc_terms[doc_id] = set(content_terms(
+                f"{meta.title} {meta.publisher} {publisher_short(meta.publisher)} {meta.kind}"))
+        return self._doc_terms[doc_id]
+
     def score(self, question: str, qvec: np.ndarray, results: list[SearchResult]) -> list[ScoredSentence]:
         store = self.searcher.store
         bm25 = store.bm25
         q_terms = set(content_terms(question))
         weights = {t: bm25.term_idf(t) for t in q_terms}
         total = sum(weights.values()) or 1.0
+        want = expected_type(question)
         out: list[ScoredSentence] = []
         for rank, r in enumerate(results):
             idx = r.index
             base = store.sentence_offsets[idx]
             terms = self._sentence_terms(idx)
+            meta_terms = self.doc_terms(r.chunk.doc_id)
             n = len(r.chunk.sentences)
             if n == 0:
                 continue
             sims = store.sentence_vectors[base : base + n] @ qvec
+            prev: ScoredSentence | None = None
             for k, (s, e) in enumerate(r.chunk.sentences):
-                overlap = sum(w for t, w in weights.items() if t in terms[k]) / total
+                text = r.chunk.text[s:e]
+                have = terms[k] | meta_terms
+                overlap = sum(w for t, w in weights.items() if t in have) / total
                 sim = float(sims[k])
-                score = 0.6 * sim + 0.4 * overlap + 0.04 / (1 + rank) + 0.1 * max(r.dense_score, 0)
-                out.append(ScoredSentence(r, rank, s, e, base + k, k, sim, overlap, score))
+                score = 0.6 * sim + 0.4 * overlap + 0.1 * max(r.dense_score, 0)
+                if want and offers(text, want):
+                    score += TYPE_BOOST
+                if prev is not None and leans_on_previous(text):
+                    score = max(score, prev.score * 0.95)  # it continues the sentence before
+                cur = ScoredSentence(r, rank, s, e, base + k, k, sim, overlap, score)
+                out.append(cur)
+                prev = cur
         out.sort(key=lambda x: -x.score)
         return out
 
@@ -86,7 +120,7 @@ def continue_from(scored: list[ScoredSentence], seen: list[str]) -> list[ScoredS
     return sorted(scored, key=lambda x: -x.score)
 
 
-RELATIVE_CUTOFF = 0.82  # keep sentences scoring at least this share of the best one
+RELATIVE_CUTOFF = 0.75  # keep sentences scoring at least this share of the best one
 NEAR_REPEAT = 0.85  # cosine above which two sentences are the same evidence
 
 
@@ -115,6 +149,17 @@ def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor:
     return picked
 
 
+def extend_lead_in(chunk: Chunk, k: int, end: int) -> int:
+    """A sentence that announces a list ('…including:') is quoted with the items that follow."""
+    if not is_lead_in(chunk.text[chunk.sentences[k][0] : end]):
+        return end
+    for _s, e in chunk.sentences[k + 1 : k + 1 + LIST_ITEMS_MAX]:
+        end = e
+        if not chunk.text[:e].rstrip().endswith((";", ":", ",")):
+            break
+    return end
+
+
 def compose(picked: list[ScoredSentence], searcher: IndexSearcher) -> tuple[str, list[Citation], list[AnswerSentence]]:
     parts: list[str] = []
     citations: list[Citation] = []
@@ -123,7 +168,8 @@ def compose(picked: list[ScoredSentence], searcher: IndexSearcher) -> tuple[str,
     for n, s in enumerate(picked, start=1):
         chunk = s.result.chunk
         meta = searcher.store.meta(chunk.doc_id)
-        cit = make_citation(n, chunk, meta, s.start, s.end, supported=True, support_score=s.score)
+        cit = make_citation(n, chunk, meta, s.start, extend_lead_in(chunk, s.k, s.end),
+                            supported=True, support_score=s.score)
         citations.append(cit)
         quote = f"“{cit.excerpt}” [{n}]"
         if chunk.doc_id == last_doc:
@@ -165,7 +211,11 @@ class ExtractiveAnswerer:
         picked = select(scored, self.searcher.store.sentence_vectors, st.max_answer_sentences,
                         st.refusal_threshold, exclude=seen)
         timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3}
-        if not picked:
+        unknown = unknown_names(standalone, self.searcher.known_terms)
+        if unknown:
+            ans = refuse(question, standalone, results, self.searcher,
+                         "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown))
+        elif not picked:
             ans = refuse(question, standalone, results, self.searcher, "the best evidence is too weak",
                          best=scored[0].score if scored else None)
         else:

@@ -20,6 +20,7 @@ from assistant.models import Answer, SearchFilters, Turn
 from assistant.prompts import load_prompt
 from assistant.refusal import refuse
 from assistant.retrieval import IndexSearcher
+from assistant.scope import unknown_names
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -138,8 +139,11 @@ class LLMAnswerer:
         results = self.searcher.search(standalone, k or st.top_k, filters, st.retrieval_mode,
                                        st.candidate_k, st.rrf_k, st.dedup_threshold, qvec=qvec)
         scored = self.extractive.scorer.score(standalone, qvec, results)
-        if not scored or scored[0].score < st.refusal_threshold:
-            ans = refuse(question, standalone, results, self.searcher, "the best evidence is too weak",
+        unknown = unknown_names(standalone, self.searcher.known_terms)
+        if unknown or not scored or scored[0].score < st.refusal_threshold:
+            reason = ("the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
+                      if unknown else "the best evidence is too weak")
+            ans = refuse(question, standalone, results, self.searcher, reason,
                          best=scored[0].score if scored else None)
             ans.mode = "llm"
             yield StreamEvent("token", ans.answer)

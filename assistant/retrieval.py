@@ -6,6 +6,7 @@ Exposed both as a plain typed ``search`` and as a LangChain ``BaseRetriever``.
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.models import Chunk, SearchFilters, SearchResult
-from assistant.textutil import parse_date_bound
+from assistant.textutil import content_terms, parse_date_bound
 from ingest.embed import LocalEmbeddings
 from ingest.index import StoredIndex
 
@@ -59,6 +60,15 @@ class IndexSearcher:
                                      [len(c.sentences) for c in store.chunks])
         self._publishers = np.array([c.publisher for c in store.chunks], dtype=object)
         self._doc_ids = np.array([c.doc_id for c in store.chunks], dtype=object)
+
+    @cached_property
+    def known_terms(self) -> set[str]:
+        """Every (stemmed) word of the collection's text and metadata."""
+        known = set(self.store.bm25.vocab)
+        for d in self.store.documents.values():
+            m = d["meta"]
+            known |= set(content_terms(f"{m['title']} {m['publisher']} {m['kind']}"))
+        return known
 
     def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
         """Boolean mask of the passages a filter allows (None = all)."""

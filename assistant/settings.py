@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     dedup_threshold: float = Field(
         0.92, gt=0, le=1, description="Cosine above which two passages count as the same evidence"
     )
-    max_answer_sentences: int = Field(4, ge=1, le=8, description="Sentences in an extractive answer")
+    max_answer_sentences: int = Field(5, ge=1, le=8, description="Sentences in an extractive answer")
     refusal_threshold: float = Field(
         0.42, description="Minimum evidence score of the best sentence; below it the answer refuses"
     )

@@ -401,7 +401,21 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
     work = Path(tempfile.mkdtemp(prefix="pa-bench-")) if work is None else work
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"smoke": cfg.smoke, "machine": machine_info(),
-                              "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+                              "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "errors": {}}
+
+    def section(name: str, fn: Callable[[], Any]) -> None:
+        """Run one section; a failure is recorded and the others still run."""
+        if name in cfg.skip:
+            return
+        log(name)
+        try:
+            result[name] = fn()
+        except Exception as exc:  # noqa: BLE001 - one broken section must not lose the rest
+            import traceback
+
+            result["errors"][name] = f"{type(exc).__name__}: {exc}"
+            log(f"{name} failed: {traceback.format_exc()[-1500:]}")
+
     try:
         index_dir = work / "index"
         settings = Settings(corpus_dir=CORPUS, index_dir=index_dir, feedback_db=work / "chat.db",
@@ -414,40 +428,46 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
         log("ingesting the default collection")
         ingest: dict[str, Any] = {"model_load_s": round(model_load_s, 3)}
         ingest["default"] = bench_ingest(settings, CORPUS, index_dir, embedder, "default collection")
+        result["ingest"] = ingest
         assistant = Assistant(settings, embedder=embedder)
         questions = load_questions()
         result["questions"] = len(questions)
-        if "ingest" not in cfg.skip and cfg.ingest_chunks:
+
+        def synthetic_ingest() -> dict[str, Any]:
             pool, _ = sentence_pool(assistant.store)
             syn = work / "synthetic-corpus"
             n_docs = write_synthetic_corpus(syn, pool, cfg.ingest_chunks)
             log(f"ingesting a synthetic corpus of {n_docs} files")
-            ingest["synthetic"] = bench_ingest(settings, syn, work / "synthetic-index", embedder,
-                                               f"synthetic corpus ({n_docs} files)")
-            shutil.rmtree(syn, ignore_errors=True)
-            shutil.rmtree(work / "synthetic-index", ignore_errors=True)
-        result["ingest"] = ingest
-        log("warm latency")
-        result["warm"] = bench_warm(assistant, questions, cfg.warm_rounds, cfg.warm_questions)
-        result["warm"]["process_rss_mb"] = round(rss_mb(), 1)
-        result["warm"]["rss_model_loaded_mb"] = round(rss0, 1)
-        if "cold" not in cfg.skip:
-            log("cold start")
-            result["cold_start"] = bench_cold_start(
-                index_dir, "What proportion of sex trafficking victims are advertised online?",
-                cfg.cold_repeats, cli=cfg.cli_cold)
-        if "memory" not in cfg.skip:
-            log("memory")
-            qs = questions if not cfg.smoke else questions[:10]
-            n_server = 0 if "server" in cfg.skip else cfg.server_questions
-            result["memory"] = bench_memory(index_dir, qs, n_server, cfg.server_conversations, work,
-                                            cli=cfg.cli_memory)
-        if "scale" not in cfg.skip:
-            result["scale"] = run_scale(
-                assistant.store, embedder, settings, [q["question"] for q in questions],
-                cfg.sizes, embed_limit=cfg.embed_limit, hybrid_max=cfg.hybrid_max,
-                n_queries=50 if cfg.smoke else 200, n_latency=20 if cfg.smoke else 50,
-                hybrid_questions=cfg.hybrid_questions, hybrid_rounds=cfg.hybrid_rounds, log=log)
+            try:
+                ingest["synthetic"] = bench_ingest(settings, syn, work / "synthetic-index", embedder,
+                                                   f"synthetic corpus ({n_docs} files)")
+            finally:
+                shutil.rmtree(syn, ignore_errors=True)
+                shutil.rmtree(work / "synthetic-index", ignore_errors=True)
+            return ingest
+
+        if cfg.ingest_chunks:
+            section("ingest", synthetic_ingest)
+
+        def warm() -> dict[str, Any]:
+            out = bench_warm(assistant, questions, cfg.warm_rounds, cfg.warm_questions)
+            out["process_rss_mb"] = round(rss_mb(), 1)
+            out["rss_model_loaded_mb"] = round(rss0, 1)
+            return out
+
+        section("warm", warm)
+        section("cold_start", lambda: bench_cold_start(
+            index_dir, "What proportion of sex trafficking victims are advertised online?",
+            cfg.cold_repeats, cli=cfg.cli_cold))
+        qs = questions if not cfg.smoke else questions[:10]
+        n_server = 0 if "server" in cfg.skip else cfg.server_questions
+        section("memory", lambda: bench_memory(index_dir, qs, n_server, cfg.server_conversations,
+                                               work, cli=cfg.cli_memory))
+        section("scale", lambda: run_scale(
+            assistant.store, embedder, settings, [q["question"] for q in questions],
+            cfg.sizes, embed_limit=cfg.embed_limit, hybrid_max=cfg.hybrid_max,
+            n_queries=50 if cfg.smoke else 200, n_latency=20 if cfg.smoke else 50,
+            hybrid_questions=cfg.hybrid_questions, hybrid_rounds=cfg.hybrid_rounds, log=log))
     finally:
         if own_tmp:
             shutil.rmtree(work, ignore_errors=True)
@@ -499,6 +519,8 @@ def print_report(result: dict[str, Any]) -> None:
         t.add_row(r["name"], r["target"], f"{_fmt(r['measured'])} {r['unit']}", met, r["how"])
     con.print(t)
     t = Table("figure", "p50 / value", "p95", "n")
+    for name, err in result.get("errors", {}).items():
+        con.print(f"[red]section {name} failed:[/red] {err}", markup=True, highlight=False)
     if "cold_start" in result:
         c = result["cold_start"]
         t.add_row("cold start: CLI ask, process start to answer (s)", _fmt(c["cli_wall_s"]["median"], 2), "",

@@ -52,11 +52,11 @@ def _load(settings: Any, reingest: bool) -> Any:
 def _print_summary(result: Any) -> None:
     from rich.table import Table
 
-    from evals.report import fmt, label
+    from evals.report import fmt
 
     t = Table(title=f"{result.n_cases} cases, {result.metrics['passed']} passed "
               f"({result.answerer}, k={result.k}, {result.elapsed_s:.1f} s)")
-    t.add_column("Metric")
+    t.add_column("Metric (see the report for definitions)")
     t.add_column("Value", justify="right")
     base = result.baseline["metrics"]["baseline"] if result.baseline else None
     if base:
@@ -70,7 +70,7 @@ def _print_summary(result: Any) -> None:
             continue
         th = ", ".join(f"{'≥' if r['op'] == 'min' else '≤'} {fmt(name, r['bound'])} "
                        f"{'ok' if r['ok'] else 'FAIL'}" for r in checks.get(name, []))
-        row = [label(name)[0], fmt(name, value)]
+        row = [name, fmt(name, value)]
         if base is not None:
             row.append(fmt(name, base.get(name)) if name in base else "")
         row.append(th)
@@ -78,7 +78,7 @@ def _print_summary(result: Any) -> None:
     if base is not None:
         for name, value in base.items():
             if name not in result.metrics:
-                t.add_row(label(name)[0], fmt(name, result.baseline["metrics"]["hybrid"].get(name)),
+                t.add_row(name, fmt(name, result.baseline["metrics"]["hybrid"].get(name)),
                           fmt(name, value), "")
     console.print(t)
     if result.baseline:

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         embed_limit: Annotated[int | None, typer.Option(
             help="Embed real passage vectors up to this many passages; random unit vectors above")] = None,
         skip: Annotated[list[str] | None, typer.Option(
-            "--skip", help="Sections to skip: cold, ingest, memory, server, scale")] = None,
+            "--skip", help="Sections to skip: ingest (synthetic), warm, cold_start, memory, server, scale")] = None,
     ) -> None:
         """Measure cold start, warm latency, ingest throughput, memory and scale; print tables, write JSON."""
         from evals.bench import main
