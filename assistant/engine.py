@@ -49,7 +49,7 @@ class Assistant:
     # ---- index lifecycle -------------------------------------------------------------
     def _load(self) -> IndexSearcher:
         store = load_index(self.index_dir, self.settings.embedding_model_id, self.embedder.dim)
-        return IndexSearcher(store, self.embedder)
+        return IndexSearcher(store, self.embedder, self.settings.rrf_dense_weight)
 
     @property
     def searcher(self) -> IndexSearcher:

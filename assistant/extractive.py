@@ -122,15 +122,27 @@ def continue_from(scored: list[ScoredSentence], seen: list[str]) -> list[ScoredS
 
 RELATIVE_CUTOFF = 0.75  # keep sentences scoring at least this share of the best one
 NEAR_REPEAT = 0.85  # cosine above which two sentences are the same evidence
+OTHER_SOURCE_CUTOFF = 0.7  # a second document's best sentence joins if this share of the best
 
 
 def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor: float,
            exclude: list[str] | None = None, relative_cutoff: float = RELATIVE_CUTOFF,
-           near_repeat: float = NEAR_REPEAT) -> list[ScoredSentence]:
-    """Best sentences, skipping near-repeats of each other and of text the user has seen."""
+           near_repeat: float = NEAR_REPEAT,
+           other_source_cutoff: float = OTHER_SOURCE_CUTOFF) -> list[ScoredSentence]:
+    """Best sentences, skipping near-repeats of each other and of text the user has seen.
+
+    When every pick comes from one document, the best sentence of another document joins them
+    if it is still strong evidence (``other_source_cutoff`` of the best): a second source's view
+    is worth more to a policymaker than a fifth sentence from the first."""
     exclude_f = [fold(x) for x in exclude or []]
     picked: list[ScoredSentence] = []
+    candidates: list[ScoredSentence] = []
     top = None
+
+    def repeats(s: ScoredSentence) -> bool:
+        return any(float(vectors[s.row] @ vectors[p.row]) > near_repeat or fold(s.text) == fold(p.text)
+                   for p in picked)
+
     for s in scored:
         if len(s.text.split()) < 4:
             continue  # headings, list stubs
@@ -138,14 +150,22 @@ def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor:
             continue
         if top is None:
             top = s.score
-        if s.score < max(floor, top * relative_cutoff):
+        if s.score < max(floor, top * other_source_cutoff):
             break
-        if any(float(vectors[s.row] @ vectors[p.row]) > near_repeat or fold(s.text) == fold(p.text)
-               for p in picked):
-            continue
-        picked.append(s)
+        candidates.append(s)
+    for s in candidates:
+        if top is not None and s.score < top * relative_cutoff:
+            break
+        if not repeats(s):
+            picked.append(s)
         if len(picked) == max_n:
             break
+    docs = {p.result.chunk.doc_id for p in picked}
+    if len(docs) == 1:
+        other = next((s for s in candidates
+                      if s.result.chunk.doc_id not in docs and not repeats(s)), None)
+        if other is not None:
+            picked = picked[: max_n - 1] + [other]
     return picked
 
 

@@ -44,9 +44,10 @@ def _period(value: str, upper: bool) -> date | None:
 class IndexSearcher:
     """Typed search over one loaded index version."""
 
-    def __init__(self, store: StoredIndex, embedder: LocalEmbeddings) -> None:
+    def __init__(self, store: StoredIndex, embedder: LocalEmbeddings, dense_weight: float = 0.5) -> None:
         self.store = store
         self.embedder = embedder
+        self.dense_weight = dense_weight  # weight of the dense list in reciprocal-rank fusion
         docstore = InMemoryDocstore({c.chunk_id: chunk_document(c) for c in store.chunks})
         self.vectorstore = FAISS(
             embedding_function=embedder,
@@ -135,7 +136,8 @@ class IndexSearcher:
 
     def search(self, query: str, k: int = 5, filters: SearchFilters | None = None,
                mode: str = "hybrid", candidate_k: int = 40, rrf_k: int = 60,
-               dedup_threshold: float = 0.92, qvec: np.ndarray | None = None) -> list[SearchResult]:
+               dedup_threshold: float = 0.92, qvec: np.ndarray | None = None,
+               dense_weight: float | None = None) -> list[SearchResult]:
         """Top ``k`` passages. The query is embedded once (or ``qvec`` is reused)."""
         mask = self.mask(filters)
         if qvec is None:
@@ -151,9 +153,10 @@ class IndexSearcher:
         fused: dict[int, float] = {}
         d_rank = {i: r for r, (i, _) in enumerate(dense)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse)}
-        for ranks in (d_rank, s_rank):
+        dw = self.dense_weight if dense_weight is None else dense_weight
+        for ranks, weight in ((d_rank, dw), (s_rank, 1.0)):
             for i, r in ranks.items():
-                fused[i] = fused.get(i, 0.0) + 1.0 / (rrf_k + r + 1)
+                fused[i] = fused.get(i, 0.0) + weight / (rrf_k + r + 1)
         order = sorted(fused, key=lambda i: -fused[i])
         picked: list[int] = []
         for i in order:

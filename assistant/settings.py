@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by search / used for answers")
     candidate_k: int = Field(40, ge=5, description="Candidates per retriever before fusion")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    rrf_dense_weight: float = Field(
+        0.5, ge=0, description="Weight of the dense (FAISS) ranking against BM25's 1.0 in the fusion"
+    )
     retrieval_mode: Literal["hybrid", "dense", "sparse"] = Field(
         "hybrid", description="Dense (FAISS), sparse (BM25) or both fused with RRF"
     )
