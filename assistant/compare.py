@@ -224,6 +224,9 @@ def llm_subquestions(assistant: Assistant, topic: str, n: int = 4) -> list[str] 
 # ---- comparison -------------------------------------------------------------------------------
 
 
+ADDRESS_SHARE = 0.5  # share of the collection's best evidence an institution's best must reach
+
+
 def institutions(documents: list[dict[str, Any]],
                  publishers: list[str] | None = None) -> list[tuple[str, list[str], list[str]]]:
     """(institution, its publisher names, its searchable doc_ids), alphabetically. Publishers
@@ -257,10 +260,14 @@ def compare_with(ev: Evidence, topic: str, publishers: list[str] | None = None) 
                 pool.append(r)
                 seen.add(r.index)
     scored = ev.scorer.score(topic, qvec, pool)
+    # An institution "addresses" the topic when its best sentence reaches the evidence threshold
+    # and is at least half as strong as the best evidence anywhere in the collection: a passing
+    # word overlap ("age of majority" for "age verification") is not a position on the topic.
+    bar = max(ev.threshold, ADDRESS_SHARE * scored[0].score) if scored else ev.threshold
     views: list[InstitutionView] = []
     for name, pubs, ids in groups:
         mine = [s for s in scored if s.result.chunk.doc_id in ids]
-        cites = ev.take(ev.gather(mine))
+        cites = ev.take(ev.gather([s for s in mine if s.score >= bar]))
         views.append(InstitutionView(
             institution=name, publishers=pubs, doc_ids=ids,
             excerpts=[excerpt_from(c, ev.meta(c.doc_id)) for c in cites],
@@ -270,14 +277,14 @@ def compare_with(ev: Evidence, topic: str, publishers: list[str] | None = None) 
     searched = {i for _n, _p, ids in groups for i in ids}
     method = (f"Each institution's sentences are scored against the topic with the answer engine's "
               f"scoring, as their passages rank in the whole collection. An institution is quoted "
-              f"only where a sentence reaches the engine's evidence threshold "
-              f"({ev.threshold:.2f}); otherwise the brief says that no passage from it addresses "
-              f"the topic.")
+              f"only where a sentence reaches the engine's evidence threshold ({ev.threshold:.2f}) "
+              f"and half the strength of the best evidence in the collection (here {bar:.2f}); "
+              f"otherwise the brief says that no passage from it addresses the topic.")
     title = topic[:1].upper() + topic[1:]
     comparison = Comparison(topic=topic, title=f"{title}: what each institution says",
                             generated=now_stamp(),
                             as_of=collection_as_of(documents, ev.store.manifest.get("created")),
                             documents=source_docs(documents, searched), method=method,
-                            threshold=ev.threshold, views=views)
+                            threshold=bar, views=views)
     comparison.references = number_references([e for v in views for e in v.excerpts], documents)
     return comparison

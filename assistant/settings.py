@@ -45,10 +45,10 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(5, ge=1, le=8, description="Sentences in an extractive answer")
     refusal_threshold: float = Field(
-        0.42, description="Minimum evidence score of the best sentence; below it the answer refuses"
+        0.37, description="Minimum evidence score of the best sentence; below it the answer refuses"
     )
     support_threshold: float = Field(
-        0.55, description="Minimum support score for an LLM sentence to count as supported"
+        0.59, description="Minimum support score for an LLM sentence to count as supported"
     )
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused politely")
     max_batch_lines: int = Field(10000, ge=1, description="Most lines accepted in one batch file")

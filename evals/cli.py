@@ -95,6 +95,8 @@ def _print_summary(result: Any) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    register_calibrate(app)
+
     @app.command("eval")
     def eval_cmd(
         suite: Annotated[Path, typer.Option("--suite", help="Case file or folder of *.yaml")]
@@ -208,3 +210,28 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(1)
             if not as_json:
                 console.print(f"All {len(result.checks)} thresholds met ({thresholds}).")
+
+
+def register_calibrate(app: typer.Typer) -> None:
+    @app.command("calibrate")
+    def calibrate_cmd(
+        suite: Annotated[Path, typer.Option("--suite", help="Case file or folder of *.yaml")]
+        = DEFAULT_SUITE,
+    ) -> None:
+        """Suggest the refusal and support thresholds from the evaluation set."""
+        from assistant.cli_common import console, load_assistant, settings_with
+        from evals.calibrate import best_scores, best_threshold, describe, support_scores
+        from evals.cases_schema import load_cases
+
+        a = load_assistant(settings_with())
+        cases = load_cases(suite)
+        pos, neg = best_scores(a, cases)
+        console.print(describe("answerable: best sentence score", pos))
+        console.print(describe("must refuse: best sentence score", neg))
+        console.print(f"suggested PA_REFUSAL_THRESHOLD = {best_threshold(pos, neg, 0.05)} "
+                      f"(current {a.settings.refusal_threshold})")
+        spos, sneg = support_scores(a, cases)
+        console.print(describe("true claims: support score", spos))
+        console.print(describe("false attributions: support score", sneg))
+        console.print(f"suggested PA_SUPPORT_THRESHOLD = {best_threshold(spos, sneg)} "
+                      f"(current {a.settings.support_threshold})")
