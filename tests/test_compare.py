@@ -63,17 +63,18 @@ def test_platform_liability(assistant: Any, liability: Comparison) -> None:
 @pytest.mark.parametrize("topic", ["age verification", "platform liability",
                                    "self-regulation versus State regulation"])
 def test_says_nothing_is_the_engine_threshold(assistant: Any, topic: str) -> None:
-    """Quoted sentences reach the threshold; a silent institution's best sentence does not. The
-    best score is the engine's own: scored by SentenceScorer over the whole collection."""
+    """Quoted sentences reach the bar; a silent institution's best sentence does not. The bar is
+    the engine's evidence threshold, raised to half the best evidence in the collection; scores
+    are the engine's own: SentenceScorer over the whole collection."""
     c = compare(assistant, topic)
-    threshold = assistant.settings.refusal_threshold
-    assert c.threshold == threshold
     st = assistant.settings
     searcher = assistant.searcher
     qvec = searcher.embedder.embed_query_vector(topic)
     results = searcher.search(topic, st.candidate_k, SearchFilters(), st.retrieval_mode,
                               st.candidate_k, st.rrf_k, st.dedup_threshold, qvec=qvec)
     scored = SentenceScorer(searcher).score(topic, qvec, results)
+    threshold = c.threshold
+    assert threshold == pytest.approx(max(st.refusal_threshold, 0.5 * scored[0].score), abs=1e-6)
     for v in c.views:
         if v.excerpts:
             assert not v.statement
