@@ -12,7 +12,7 @@ from rich.console import Console
 
 from assistant.settings import Settings, get_settings
 
-console = Console()
+console = Console(soft_wrap=True)  # long quotes wrap in the terminal, not in the text
 err_console = Console(stderr=True)
 
 
