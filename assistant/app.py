@@ -8,18 +8,22 @@ to :mod:`assistant.feedback`. The Assistant loads once per process (``ui_runtime
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.config import config as cl_config
 from chainlit.types import ThreadDict
 
 from assistant import feedback, ui_auth, ui_brief, ui_chat, ui_offline
 from assistant.ui_runtime import runtime
-from assistant.ui_welcome import STARTERS
+from assistant.ui_welcome import STARTERS, write_welcome
 
 ui_offline.install()
 RUNTIME = runtime()
 USERS = ui_auth.configured_users(RUNTIME.settings)
+if RUNTIME.ready.is_set() and RUNTIME.assistant is not None:  # else `serve` writes it
+    write_welcome(Path(cl_config.root), RUNTIME.documents())
 
 
 @cl.data_layer

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -17,11 +19,29 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 APP_FILE = Path(__file__).resolve().with_name("app.py")
 
 
-def app_root() -> Path:
-    """Folder holding ``.chainlit/config.toml`` and ``public/``: the project, else the cwd."""
+def project_root() -> Path:
+    """Folder holding the committed ``.chainlit/config.toml`` and ``public/``: the project
+    checkout, else the working directory."""
     if (PROJECT_ROOT / ".chainlit" / "config.toml").is_file():
         return PROJECT_ROOT
     return Path.cwd()
+
+
+def make_app_root(project: Path) -> Path:
+    """A private Chainlit app folder for this server: copies of the committed configuration,
+    translations and ``public/``, plus what Chainlit writes at run time (the generated
+    ``chainlit.md``, uploaded and exported files). Servers never write into the checkout, and
+    two servers on different corpora don't share a welcome page."""
+    run = Path(tempfile.mkdtemp(prefix="pa-chainlit-"))
+    src = project / ".chainlit"
+    (run / ".chainlit").mkdir()
+    if (src / "config.toml").is_file():
+        shutil.copy2(src / "config.toml", run / ".chainlit" / "config.toml")
+    if (src / "translations").is_dir():
+        shutil.copytree(src / "translations", run / ".chainlit" / "translations")
+    if (project / "public").is_dir():
+        shutil.copytree(project / "public", run / "public")
+    return run
 
 
 def port_free(host: str, port: int) -> bool:
@@ -44,8 +64,9 @@ def user_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def run_server(host: str, port: int, headless: bool) -> None:
-    """Start Chainlit in this process (the prepared Assistant is reused by ``app.py``)."""
+def run_server(host: str, port: int, headless: bool, root: Path) -> None:
+    """Start Chainlit in this process (the prepared Assistant is reused by ``app.py``);
+    ``root`` is this server's private app folder, removed when it stops."""
     os.environ["CHAINLIT_HOST"] = host
     os.environ["CHAINLIT_PORT"] = str(port)
     import chainlit as cl
@@ -56,8 +77,12 @@ def run_server(host: str, port: int, headless: bool) -> None:
 
     @cl.on_app_startup
     def _ready() -> None:
-        err_console.print(f"[bold green]policy-assistant is ready:[/bold green] open {url} "
+        err_console.print(f"[bold green]policy-assistant is running:[/bold green] open {url} "
                           "in your browser (Ctrl-C to stop).", highlight=False)
+
+    @cl.on_app_shutdown
+    def _cleanup() -> None:  # Chainlit ends the process (os._exit) right after this hook
+        shutil.rmtree(root, ignore_errors=True)
 
     config.run.headless = headless
     run_chainlit(str(APP_FILE))
@@ -79,23 +104,32 @@ def register(app: typer.Typer) -> None:
         settings = settings_with(index)
         if not port_free(host, port):
             fail(f"port {port} on {host} is in use; stop the other server or pass --port N")
-        root = app_root()
-        os.environ["CHAINLIT_APP_ROOT"] = str(root)
+        project = project_root()
         try:
             users = ui_auth.configured_users(settings)
         except ui_auth.AuthConfigError as exc:
             fail(str(exc))
         if users:
-            ui_auth.ensure_secret(root / ".chainlit")
+            ui_auth.ensure_secret(project / ".chainlit")
             err_console.print(f"Password login is on ({len(users)} user(s)).")
-        rt = ui_runtime.prepare(settings, ingest=not no_ingest,
-                                say=lambda m: err_console.print(m, highlight=False))
-        if rt.assistant is None:
-            err_console.print(f"[yellow]warning:[/yellow] {rt.error}", highlight=False)
-        else:
-            ui_welcome.write_welcome(root, rt.documents())
-        with contextlib.suppress(KeyboardInterrupt):
-            run_server(host, port, headless or not has_display())
+        root = make_app_root(project)
+        os.environ["CHAINLIT_APP_ROOT"] = str(root)  # read when chainlit is imported
+        ui_welcome.write_welcome(root, None)  # until the index has loaded
+
+        def ready(rt: ui_runtime.Runtime) -> None:
+            if rt.assistant is None:
+                err_console.print(f"[yellow]warning:[/yellow] {rt.error}", highlight=False)
+            else:
+                ui_welcome.write_welcome(root, rt.documents())
+
+        # the model and index load while the web server starts; questions wait for them
+        ui_runtime.prepare(settings, ingest=not no_ingest, background=True, on_ready=ready,
+                           say=lambda m: err_console.print(m, highlight=False))
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                run_server(host, port, headless or not has_display(), root)
+        finally:  # when the server failed to start; a normal stop cleans up in _cleanup
+            shutil.rmtree(root, ignore_errors=True)
 
     feedback_app = typer.Typer(help="Feedback given in the chat window.", no_args_is_help=True)
 

@@ -106,7 +106,8 @@ def feedback_records(db: Path) -> list[dict[str, Any]]:
                 "thread_id": row["thread_id"],
                 "user": row["user"] or "",
                 "question": question,
-                "answer": (step["soutput"] if step is not None else "") or "",
+                "answer": str(meta.get("answer") or "")
+                or ((step["soutput"] if step is not None else "") or ""),
                 "mode": meta.get("mode", ""),
                 "refused": meta.get("refused", ""),
                 "cited_doc_ids": sorted({str(c.get("doc_id")) for c in cites

@@ -4,15 +4,14 @@ writes them as Markdown and DOCX via :mod:`assistant.brief` and offers both for 
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import chainlit as cl
 
 from assistant.models import Answer
+from assistant.ui_render import plural
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,11 @@ async def add(action: cl.Action) -> None:
     answers: dict[str, Answer] = cl.user_session.get("answers") or {}
     mid = str(action.payload.get("message_id") or action.forId or "")
     ans = answers.get(mid)
-    if ans is None or not ans.citations:
+    if ans is None:
+        await cl.context.emitter.send_toast("This answer is from an earlier session: ask the "
+                                            "question again to add it to a brief.", "warning")
+        return
+    if not ans.citations:
         await cl.context.emitter.send_toast("That answer has no cited excerpts to add.", "warning")
         return
     items = _brief_answers()
@@ -54,12 +57,8 @@ async def add(action: cl.Action) -> None:
     items.append((mid, ans))
     n_ex = sum(len(a.citations) for _, a in items)
     await cl.context.emitter.send_toast(
-        f"Added {len(ans.citations)} excerpt(s). The brief now holds {len(items)} answer(s), "
-        f"{n_ex} excerpt(s).", "success")
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "brief"
+        f"Added {plural(len(ans.citations), 'excerpt')} to the brief; it now holds "
+        f"{plural(len(items), 'answer')} with {plural(n_ex, 'excerpt')}.", "success")
 
 
 def build_files(answers: list[Answer], documents: list[dict[str, Any]], folder: Path
@@ -68,7 +67,7 @@ def build_files(answers: list[Answer], documents: list[dict[str, Any]], folder: 
     from assistant.brief import brief_from_answers, to_markdown, write_docx
 
     brief = brief_from_answers(answers, TITLE, documents)
-    stem = f"policy-brief-{date.today().isoformat()}"
+    stem = "policy-brief"  # short: the download chips show about 17 characters
     md = folder / f"{stem}.md"
     md.write_text(to_markdown(brief), encoding="utf-8")
     docx = write_docx(brief, folder / f"{stem}.docx")
@@ -100,8 +99,9 @@ async def export(documents: list[dict[str, Any]]) -> None:
             cl.File(name=docx.name, path=str(docx), display="inline",
                     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ]
-        msg = cl.Message(content=f"Your brief is ready: {len(answers)} answer(s), {n_ex} cited "
-                                 "excerpt(s). Download it as Markdown or Word:")
+        msg = cl.Message(content=f"Your brief is ready: {plural(len(answers), 'answer')}, "
+                                 f"{plural(n_ex, 'cited excerpt')}. Download it as Markdown "
+                                 "or Word:")
         for f in files:  # read into the session's files now: the folder goes away after this
             await f.send(for_id=msg.id, persist=False)
         await msg.send()

@@ -4,6 +4,8 @@ All retrieval and answering happens in :class:`assistant.engine.Assistant`."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,9 @@ import chainlit as cl
 
 from assistant import ui_brief
 from assistant.engine import Assistant, QuestionError
-from assistant.models import Answer, Citation, Turn
+from assistant.models import Answer, Turn
+from assistant.textutil import human_date
+from assistant.ui_pdf import pdf_target
 from assistant.ui_render import (
     answer_markdown,
     answer_metadata,
@@ -21,10 +25,17 @@ from assistant.ui_render import (
     pdf_element_name,
     source_markdown,
 )
-from assistant.ui_runtime import assistant_or_error, options_from_settings, runtime, stream_events
+from assistant.ui_runtime import (
+    assistant_or_error,
+    loading_status,
+    options_from_settings,
+    runtime,
+    stream_events,
+)
 
 log = logging.getLogger(__name__)
 
+_PENDING: set[asyncio.Task[None]] = set()
 PANEL_TITLE = "Sources in this conversation"
 PANEL_NOTE = ("*Above: the sources of every answer in this conversation, newest last. Click a "
               "marker such as [1] in an answer, or a source listed under it, to see only that "
@@ -49,8 +60,8 @@ def settings_widgets(a: Assistant) -> list[Any]:
         mode_help = "No language model is configured (PA_LLM_PROVIDER), so answers quote the "\
                     "documents directly."
         initial = "extractive"
-    docs = {f"{d['title']} ({d.get('publisher', '')}, {d.get('date', '')})": d["doc_id"]
-            for d in a.corpus() if d.get("chunks")}
+    docs = {f"{d['title']} ({d.get('publisher', '')}, {human_date(str(d.get('date') or ''))})":
+            d["doc_id"] for d in a.corpus() if d.get("chunks")}
     return [
         MultiSelect(id="publishers", label="Only these publishers", values=a.publishers(),
                     initial=[], description="Leave empty to search every publisher."),
@@ -67,6 +78,15 @@ async def start() -> None:
     cl.user_session.set("history", [])
     cl.user_session.set("answers", {})
     cl.user_session.set("brief", [])
+    if loading_status() is None:
+        await _settings_or_error()
+    else:  # don't hold the chat start (the input stays locked until it ends) while loading
+        task = asyncio.create_task(_settings_or_error())
+        _PENDING.add(task)  # keep a reference until it is done
+        task.add_done_callback(_PENDING.discard)
+
+
+async def _settings_or_error() -> None:
     a, error = await cl.make_async(assistant_or_error)()
     if a is None:
         await cl.Message(content=md_escape(error or TROUBLE)).send()
@@ -75,24 +95,22 @@ async def start() -> None:
 
 
 def restore_history(steps: list[Any]) -> list[Turn]:
-    """Turns of a resumed thread, from its stored user and assistant messages."""
-    roles = {"user_message": "user", "assistant_message": "assistant"}
-    return [Turn(role=roles[s["type"]], content=str(s.get("output") or ""))  # type: ignore[arg-type]
-            for s in steps if s.get("type") in roles and s.get("output")]
-
-
-def pdf_page(a: Assistant, c: Citation) -> tuple[Path, int] | None:
-    """The PDF file and 1-based page of a citation, when its document is a PDF on disk."""
-    doc = a.store.documents.get(c.doc_id)
-    if not doc:
-        return None
-    rel = str(doc["meta"].get("file") or "")
-    path = Path(a.settings.corpus_dir) / rel
-    if not rel.lower().endswith(".pdf") or not path.is_file():
-        return None
-    row = a.store.by_id.get(c.chunk_id)
-    page = a.store.chunks[row].locator.page if row is not None else None
-    return path, page or 1
+    """Turns of a resumed thread: its user messages and the plain text of its answers (kept in
+    each answer message's metadata; other assistant messages are not answers)."""
+    turns: list[Turn] = []
+    for step in steps:
+        meta = step.get("metadata") or {}
+        if isinstance(meta, str):
+            try:
+                meta = json.loads(meta)
+            except ValueError:
+                meta = {}
+        if step.get("type") == "user_message" and step.get("output"):
+            turns.append(Turn(role="user", content=str(step["output"])))
+        elif step.get("type") == "assistant_message" and isinstance(meta, dict) \
+                and meta.get("answer"):
+            turns.append(Turn(role="assistant", content=str(meta["answer"])))
+    return turns
 
 
 def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
@@ -100,7 +118,7 @@ def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
     elements: list[Any] = []
     pdf_markers: list[int] = []
     for c in ans.citations or ans.closest:
-        pdf = pdf_page(a, c)
+        pdf = pdf_target(a.store, Path(a.settings.corpus_dir), c)
         elements.append(cl.Text(name=marker(c.marker), display="side",
                                 content=source_markdown(c, closest=not ans.citations,
                                                         pdf_page=pdf[1] if pdf else None,
@@ -113,7 +131,13 @@ def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
 
 
 async def answer(message: cl.Message) -> None:
-    a, error = assistant_or_error()
+    status = loading_status()
+    waiting = cl.Message(content=f"{status}… Your answer follows as soon as it is ready.")
+    if status:
+        await waiting.send()
+    a, error = await cl.make_async(assistant_or_error)()  # may wait or reload: off the loop
+    if status:
+        await waiting.remove()
     if a is None:
         await cl.Message(content=md_escape(error or TROUBLE)).send()
         return

@@ -26,6 +26,11 @@ def md_escape(text: str) -> str:
     return _LIST_START.sub(r"\1\\\2", out)
 
 
+def plural(n: int, word: str) -> str:
+    """'1 excerpt', '2 excerpts'."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def marker(n: int) -> str:
     """The inline citation marker; also the name of the source element it opens."""
     return f"[{n}]"
@@ -96,7 +101,9 @@ def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None 
         lines += ["*The closest passage found; it may not answer the question.*", ""]
     elif not c.supported:
         lines += ["*This quotation was not found to support the sentence it is cited for.*", ""]
-    lines += ["*The passage, with the cited sentence highlighted:*", "", highlighted_passage(c), ""]
+    what = "closest" if closest else "cited"
+    lines += [f"*The passage, with the {what} sentence highlighted:*", "",
+              highlighted_passage(c), ""]
     if pdf_page is not None:
         lines += [f"*The PDF opens at page {pdf_page}: click {md_escape(pdf_element_name(c.marker))}"
                   " under the answer.*", ""]
@@ -148,6 +155,7 @@ def answer_metadata(ans: Answer, filters: dict[str, Any] | None = None) -> dict[
     """Small, JSON-safe record kept with the message (it lands in the feedback export)."""
     return {
         "question": ans.question,
+        "answer": ans.answer,
         "standalone_question": ans.standalone_question,
         "refused": ans.refused,
         "mode": ans.mode,

@@ -31,7 +31,9 @@ class Runtime:
     assistant: Assistant | None = None
     error: str | None = None  # what the user should do when the assistant could not load
     ingest_note: str = ""
+    status: str = "Loading the document collection"
     lock: threading.Lock = field(default_factory=threading.Lock)
+    ready: threading.Event = field(default_factory=threading.Event)
 
     @property
     def llm_available(self) -> bool:
@@ -58,15 +60,38 @@ def _load(rt: Runtime, embedder: Any = None) -> None:
 
 
 def prepare(settings: Settings | None = None, ingest: bool = True,
-            say: Callable[[str], None] | None = None) -> Runtime:
-    """Build or update the index (incremental; quick when nothing changed), then load once."""
+            say: Callable[[str], None] | None = None, background: bool = False,
+            on_ready: Callable[[Runtime], None] | None = None) -> Runtime:
+    """Build or update the index (incremental; quick when nothing changed), then load once.
+
+    With ``background`` this returns at once and a thread does the work, so the web server
+    can answer while the model loads; ``assistant_or_error`` waits for it.
+    """
     global _RUNTIME
     rt = Runtime(settings or get_settings())
-    embedder = None
-    if ingest:
-        embedder = _ingest(rt, say or (lambda _m: None))
-    _load(rt, embedder)
     _RUNTIME = rt
+    tell = say or (lambda _m: None)
+
+    def work() -> None:
+        try:
+            embedder = _ingest(rt, tell) if ingest else None
+            rt.status = "Loading the search index"
+            _load(rt, embedder)
+        except Exception as exc:  # reported to every chat; details in the log
+            log.exception("loading failed")
+            rt.error = f"loading failed ({type(exc).__name__}: {exc})"
+        finally:
+            rt.ready.set()
+        if rt.assistant is not None:
+            docs = [d for d in rt.documents() if d.get("chunks")]
+            tell(f"Ready: {len(docs)} documents, {len(rt.assistant.store.chunks)} passages.")
+        if on_ready is not None:
+            on_ready(rt)
+
+    if background:
+        threading.Thread(target=work, name="pa-load", daemon=True).start()
+    else:
+        work()
     return rt
 
 
@@ -81,8 +106,10 @@ def _ingest(rt: Runtime, say: Callable[[str], None]) -> Any:
         say(rt.ingest_note)
         return None
     try:
+        rt.status = "Loading the embedding model"
         embedder = LocalEmbeddings(s.embedding_model, s.embedding_batch_size)
         say(f"Checking the index in {s.index_dir} against the corpus in {s.corpus_dir} ...")
+        rt.status = "Checking the index against the documents (building it on a first start)"
         report = run_ingest(s, embedder=embedder)
     except (IndexError_, EmbeddingModelError, OSError, ValueError) as exc:
         rt.ingest_note = f"could not update the index: {exc}"
@@ -107,9 +134,17 @@ def runtime() -> Runtime:
     return _RUNTIME
 
 
-def assistant_or_error() -> tuple[Assistant | None, str | None]:
-    """The Assistant (picking up a re-ingested index), or a message that says what to do."""
+def loading_status() -> str | None:
+    """What is still loading, or None once the assistant can answer."""
     rt = runtime()
+    return None if rt.ready.is_set() else rt.status
+
+
+def assistant_or_error() -> tuple[Assistant | None, str | None]:
+    """The Assistant (picking up a re-ingested index), or a message that says what to do.
+    Blocks while a background load is running: call it off the event loop."""
+    rt = runtime()
+    rt.ready.wait()
     with rt.lock:
         if rt.assistant is None:
             _load(rt)  # the user may have built the index since

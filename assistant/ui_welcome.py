@@ -23,16 +23,22 @@ def starter_id(label: str) -> str:
     return "starter-" + label.lower().replace(" ", "-")
 
 
+LOADING = ("*The list of documents appears here once the document index has loaded: close "
+           "this page and open it again in a moment.*")
+
+
 def _cell(text: str) -> str:
     return md_escape(text).replace("\n", " ")
 
 
-def welcome_markdown(documents: list[dict[str, Any]], app_name: str = "Policy Assistant") -> str:
-    """What the assistant is for, the collection (title, publisher, date), how answers cite."""
-    main = [d for d in documents if not d.get("duplicate_of")]
-    dups = [d for d in documents if d.get("duplicate_of")]
+def welcome_markdown(documents: list[dict[str, Any]] | None,
+                     app_name: str = "Policy Assistant") -> str:
+    """What the assistant is for, the collection (title, publisher, date), how answers cite.
+    ``documents`` is ``Assistant.corpus()``, or None while the index is still loading."""
+    main = [d for d in documents or [] if not d.get("duplicate_of")]
+    dups = [d for d in documents or [] if d.get("duplicate_of")]
     main.sort(key=lambda d: (str(d.get("date") or ""), str(d.get("title") or "")), reverse=True)
-    titles = {d["doc_id"]: d.get("title", d["doc_id"]) for d in documents}
+    titles = {d["doc_id"]: d.get("title", d["doc_id"]) for d in documents or []}
     lines = [
         f"# {app_name}",
         "",
@@ -51,11 +57,12 @@ def welcome_markdown(documents: list[dict[str, Any]], app_name: str = "Policy As
         "material instead of guessing.",
         "- Follow-up questions work: *And which conventions cover that?*",
         "",
-        f"## The collection ({len(main)} document{'s' if len(main) != 1 else ''})",
-        "",
-        "| Title | Publisher | Date |",
-        "|---|---|---|",
     ]
+    if documents is None:
+        lines += ["## The collection", "", LOADING]
+    else:
+        lines += [f"## The collection ({len(main)} document{'s' if len(main) != 1 else ''})",
+                  "", "| Title | Publisher | Date |", "|---|---|---|"]
     for d in main:
         lines.append(f"| {_cell(str(d.get('title', d['doc_id'])))} | "
                      f"{_cell(str(d.get('publisher', '')))} | "
@@ -71,7 +78,7 @@ def welcome_markdown(documents: list[dict[str, Any]], app_name: str = "Policy As
         "",
         "## Using the chat",
         "",
-        "- **Settings** (the sliders icon beside the message box): restrict answers to some "
+        "- **Settings** (the gear icon in the message box): restrict answers to some "
         "publishers or documents, choose how many sources to read, and the answer mode.",
         "- **Feedback**: thumbs up or down under an answer, with an optional comment.",
         "- **Briefs**: *Add to brief* collects an answer's cited excerpts; *Export brief* "
@@ -81,10 +88,12 @@ def welcome_markdown(documents: list[dict[str, Any]], app_name: str = "Policy As
     return "\n".join(lines)
 
 
-def write_welcome(root: Path, documents: list[dict[str, Any]]) -> Path:
-    """Write ``chainlit.md`` only when its text changed (keeps the committed copy clean)."""
-    path = root / "chainlit.md"
+def write_welcome(root: Path, documents: list[dict[str, Any]] | None) -> Path:
+    """Write ``chainlit.md`` when its text changed; ``None`` while the index is loading."""
     text = welcome_markdown(documents)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    # chainlit_en-US.md too: the UI language is forced to en-US and Chainlit looks for it first
+    for name in ("chainlit_en-US.md", "chainlit.md"):
+        path = root / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
     return path
