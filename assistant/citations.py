@@ -30,7 +30,7 @@ def make_citation(marker: int, chunk: Chunk, meta: DocumentMeta, start: int, end
     """A citation of ``chunk.text[start:end]`` (offsets relative to the chunk)."""
     return Citation(
         marker=marker, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title,
-        publisher=chunk.publisher, date=human_date(chunk.date), locator=chunk.locator.render(),
+        publisher=chunk.publisher, date=human_date(chunk.date), locator=chunk.locator_at(start).render(),
         excerpt=chunk.text[start:end], passage=chunk.text, excerpt_start=start, url=meta.url,
         supported=supported, support_score=support_score,
     )

@@ -75,6 +75,21 @@ class Chunk(BaseModel):
     sentences: list[tuple[int, int]] = Field(
         default_factory=list, description="Sentence spans, relative to the chunk text"
     )
+    sentence_pages: list[tuple[int, str]] = Field(
+        default_factory=list, description="PDF page (number, printed label) of each sentence"
+    )
+
+    def locator_at(self, offset: int) -> Locator:
+        """The locator of the sentence at ``offset`` (a passage may run onto the next page)."""
+        if not self.sentence_pages:
+            return self.locator
+        k = 0
+        for i, (s, _e) in enumerate(self.sentences):
+            if s <= offset:
+                k = i
+        page, label = self.sentence_pages[min(k, len(self.sentence_pages) - 1)]
+        return self.locator.model_copy(
+            update={"page": page, "page_label": label if label != str(page) else None})
 
 
 class SearchResult(BaseModel):

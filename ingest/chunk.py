@@ -121,6 +121,13 @@ def chunk_document(
             page=page[0] if page else None,
             page_label=page[1] if page and page[1] != str(page[0]) else None,
         )
+        spans = sentence_spans(body)
+        sentence_pages: list[tuple[int, str]] = []
+        if pages and origin:
+            for s, e in spans:
+                at = next((o for o in origin[start + s : start + e] if o >= 0), -1)
+                sp = page_of(pages, at)
+                sentence_pages.append(sp or page or (1, "1"))
         chunks.append(
             Chunk(
                 doc_id=meta.doc_id,
@@ -132,7 +139,8 @@ def chunk_document(
                 locator=loc,
                 start=start,
                 end=end,
-                sentences=sentence_spans(body),
+                sentences=spans,
+                sentence_pages=sentence_pages,
             )
         )
     return chunks

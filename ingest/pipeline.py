@@ -25,7 +25,7 @@ from ingest.mapped import origin_runs
 from ingest.rules import attested_compounds
 
 log = logging.getLogger(__name__)
-CLEANER_VERSION = 3
+CLEANER_VERSION = 4
 
 
 @dataclass
