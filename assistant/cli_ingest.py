@@ -102,8 +102,12 @@ def register(app: typer.Typer) -> None:
                 if isinstance(item, str):
                     print_json({"id": None, "error": item})
                     continue
+                question = item.get("question")
+                if not isinstance(question, str):
+                    print_json({"id": item.get("id"), "error": "'question' must be a string"})
+                    continue
                 try:
-                    rs = a.search(str(item.get("question", "")), k, filters, mode)
+                    rs = a.search(question, k, filters, mode)
                     print_json({"id": item.get("id"), "results": [result_json(r) for r in rs]})
                 except QuestionError as exc:
                     print_json({"id": item.get("id"), "error": str(exc)})

@@ -89,6 +89,7 @@ class BenchConfig:
     warm_questions: int = 1000
     cli_cold: bool = True
     cli_memory: bool = True
+    omp_variants: bool = True
     hybrid_questions: int = 40
     hybrid_rounds: int = 2
 
@@ -97,6 +98,7 @@ class BenchConfig:
         return cls(smoke=True, sizes=(2_000,), embed_limit=0, hybrid_max=2_000, skip=skip or set(),
                    cold_repeats=1, warm_rounds=1, ingest_chunks=0, server_questions=4,
                    server_conversations=2, warm_questions=12, cli_cold=False, cli_memory=False,
+                   omp_variants=False,
                    hybrid_questions=6, hybrid_rounds=1)
 
 
@@ -217,6 +219,46 @@ def bench_query_threads(embedder: Any, questions: list[str], repeats: int = 2) -
     return out
 
 
+OMP_CHILD = r"""
+import json, sys, time
+from assistant.settings import Settings
+from ingest.embed import LocalEmbeddings
+qs = json.loads(sys.argv[1])
+s = Settings(_env_file=None)
+e = LocalEmbeddings(s.embedding_model, s.embedding_batch_size)
+for q in qs[:3]:
+    e.embed_query_vector(q)
+wall, cpu = [], []
+for _ in range(2):
+    for q in qs:
+        c = time.process_time(); t = time.perf_counter()
+        e.embed_query_vector(q)
+        wall.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
+t = time.perf_counter(); e.encode(qs * 5); batch = time.perf_counter() - t
+json.dump({"wall": wall, "cpu": cpu, "batch_texts_per_s": len(qs) * 5 / batch}, sys.stdout)
+"""
+OMP_VARIANTS = {"default": {}, "OMP_WAIT_POLICY=PASSIVE": {"OMP_WAIT_POLICY": "PASSIVE"},
+                "OMP_NUM_THREADS=1": {"OMP_NUM_THREADS": "1"}}
+
+
+def bench_omp_variants(questions: list[str]) -> dict[str, Any]:
+    """Query embedding in fresh processes under OpenMP settings: on a shared machine the default
+    (threads spin while they wait) loses most of its time when a core is taken by someone else."""
+    out: dict[str, Any] = {}
+    for name, extra in OMP_VARIANTS.items():
+        env = {k: v for k, v in child_env().items() if k not in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS")}
+        env.update(extra)
+        res = subprocess.run([sys.executable, "-c", OMP_CHILD, json.dumps(questions)], capture_output=True,
+                             timeout=600, env=env, cwd=ROOT, check=False)
+        if res.returncode != 0:
+            out[name] = {"error": res.stderr.decode(errors="replace")[-300:]}
+            continue
+        d = json.loads(res.stdout)
+        out[name] = {"query_wall": summarize_ms(d["wall"]), "query_cpu": summarize_ms(d["cpu"]),
+                     "batch_texts_per_s": round(d["batch_texts_per_s"], 1)}
+    return out
+
+
 def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int,
                limit: int = 1000) -> dict[str, Any]:
     from assistant.engine import QuestionError
@@ -226,6 +268,7 @@ def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int,
     asked = [q for q in questions if out_of_scope_request(q["question"]) is None][:limit]
     search_t: list[float] = []
     ask_t: list[float] = []
+    ask_cpu: list[float] = []
     parts: dict[str, list[float]] = {}
     # one untimed pass warms caches (term sets, BLAS buffers)
     for q in asked[:3]:
@@ -237,9 +280,11 @@ def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int,
                 assistant.search(q["question"])
                 search_t.append(time.perf_counter() - t)
                 hist = [Turn(**t) for t in q["history"]]
+                c = time.process_time()
                 t = time.perf_counter()
                 ans = assistant.ask(q["question"], hist, mode="extractive")
                 ask_t.append(time.perf_counter() - t)
+                ask_cpu.append(time.process_time() - c)
             except QuestionError:
                 continue
             for k, v in (ans.timings_ms or {}).items():
@@ -247,6 +292,7 @@ def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int,
     return {"questions": len(asked), "rounds": rounds,
             "excluded_scope_refusals": len(questions) - len(asked),
             "retrieval": summarize_ms(search_t), "extractive_ask": summarize_ms(ask_t),
+            "extractive_ask_cpu": summarize_ms(ask_cpu),
             "ask_stages": {k: summarize_ms(v) for k, v in parts.items()},
             "query_embedding_threads": bench_query_threads(
                 assistant.embedder, [q["question"] for q in asked[:20]], 1 if limit < 100 else 2)}
@@ -453,6 +499,9 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
             out = bench_warm(assistant, questions, cfg.warm_rounds, cfg.warm_questions)
             out["process_rss_mb"] = round(rss_mb(), 1)
             out["rss_model_loaded_mb"] = round(rss0, 1)
+            if cfg.omp_variants:
+                log("query embedding under OpenMP settings")
+                out["omp_variants"] = bench_omp_variants([q["question"] for q in questions[:20]])
             return out
 
         section("warm", warm)
@@ -533,8 +582,21 @@ def print_report(result: dict[str, Any]) -> None:
                   str(w["retrieval"]["n"]))
         t.add_row("warm extractive ask (ms)", _fmt(w["extractive_ask"]["p50_ms"], 1),
                   _fmt(w["extractive_ask"]["p95_ms"], 1), str(w["extractive_ask"]["n"]))
+        if "extractive_ask_cpu" in w:
+            c = w["extractive_ask_cpu"]
+            t.add_row("  CPU time per ask (ms)", _fmt(c["p50_ms"], 1), _fmt(c["p95_ms"], 1), str(c["n"]))
         for k, v in w["ask_stages"].items():
             t.add_row(f"  ask stage {k} (ms)", _fmt(v["p50_ms"], 1), _fmt(v["p95_ms"], 1), str(v["n"]))
+        qt = w.get("query_embedding_threads", {})
+        for k, v in qt.items():
+            if isinstance(v, dict):
+                t.add_row(f"  query embedding, torch {k.replace('_', '=')} (ms)", _fmt(v["p50_ms"], 1),
+                          _fmt(v["p95_ms"], 1), str(v["n"]))
+        for k, v in w.get("omp_variants", {}).items():
+            if "query_wall" in v:
+                t.add_row(f"  query embedding, fresh process, {k} (ms)", _fmt(v["query_wall"]["p50_ms"], 1),
+                          _fmt(v["query_wall"]["p95_ms"], 1),
+                          f"cpu {v['query_cpu']['p50_ms']:.1f} ms; batch {v['batch_texts_per_s']:.0f} texts/s")
     ing = result.get("ingest", {})
     for key in ("default", "synthetic"):
         if key in ing:

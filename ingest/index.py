@@ -139,7 +139,13 @@ def current_version(index_dir: Path) -> Path:
         raise IndexError_(
             f"no index in {index_dir}. Build it with: policy-assistant ingest --index {index_dir}"
         )
-    folder = index_dir / pointer.read_text(encoding="utf-8").strip()
+    try:
+        folder = index_dir / pointer.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise IndexError_(
+            f"index pointer {pointer} is unreadable ({type(exc).__name__}). Rebuild with: "
+            f"policy-assistant ingest --rebuild --index {index_dir}"
+        ) from exc
     if not folder.is_dir():
         raise IndexError_(
             f"index pointer {pointer} names a missing version. Rebuild with: "
