@@ -108,7 +108,6 @@ class _HTMLText(HTMLParser):
 
 def _load_pdf(path: Path, raw: RawDocument) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(str(path))
@@ -131,9 +130,7 @@ def _load_pdf(path: Path, raw: RawDocument) -> None:
         raw.pdf_title = str(meta.title) if meta is not None and meta.title else None
     except LoadError:
         raise
-    except (PdfReadError, PyPdfError) as exc:
-        raise LoadError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
-    except Exception as exc:  # noqa: BLE001 - a damaged PDF can make pypdf raise almost anything
+    except Exception as exc:  # a damaged PDF can make pypdf raise almost anything
         raise LoadError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
     raw.text = "\n\n".join(texts)
     if not raw.text.strip():
