@@ -40,6 +40,10 @@ class Assistant:
                  index_dir: Path | None = None) -> None:
         self.settings = settings or get_settings()
         self.index_dir = index_dir or self.settings.index_dir
+        if self.settings.query_threads:
+            import torch
+
+            torch.set_num_threads(self.settings.query_threads)
         self.embedder = embedder or LocalEmbeddings(self.settings.embedding_model,
                                                     self.settings.embedding_batch_size)
         self._lock = threading.Lock()

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
         "", description="Local sentence-transformers model path; empty = bundled all-MiniLM-L6-v2"
     )
     embedding_batch_size: int = Field(32, ge=1, description="Sentences per embedding batch")
+    query_threads: int = Field(
+        1, ge=0, description="Torch threads in a serving process (0 = torch default); one thread "
+        "embeds a short query as fast and does not collapse when other work shares the cores"
+    )
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped")
     chunk_target_words: int = Field(90, ge=20, description="Preferred chunk size in words")
     chunk_max_words: int = Field(150, ge=30, description="Hard upper bound of a chunk in words")
