@@ -92,13 +92,14 @@ class BenchConfig:
     omp_variants: bool = True
     hybrid_questions: int = 40
     hybrid_rounds: int = 2
+    derived_max: int = 100_000
 
     @classmethod
     def for_smoke(cls, skip: set[str] | None = None) -> BenchConfig:
         return cls(smoke=True, sizes=(2_000,), embed_limit=0, hybrid_max=2_000, skip=skip or set(),
                    cold_repeats=1, warm_rounds=1, ingest_chunks=0, server_questions=4,
                    server_conversations=2, warm_questions=12, cli_cold=False, cli_memory=False,
-                   omp_variants=False,
+                   omp_variants=False, derived_max=0,
                    hybrid_questions=6, hybrid_rounds=1)
 
 
@@ -203,7 +204,7 @@ def bench_query_threads(embedder: Any, questions: list[str], repeats: int = 2) -
     default = torch.get_num_threads()
     out: dict[str, Any] = {"default_threads": default}
     try:
-        for n in sorted({1, default}):
+        for n in sorted({1, os.cpu_count() or 1}):
             torch.set_num_threads(n)
             for q in questions[:2]:
                 embedder.embed_query_vector(q)
@@ -319,7 +320,24 @@ class TimedEmbedder:
 
 
 def bench_ingest(settings: Any, corpus_dir: Path, index_dir: Path, embedder: Any,
-                 label: str) -> dict[str, Any]:
+                 label: str, threads: int | None = None) -> dict[str, Any]:
+    """A full rebuild; ``threads`` = torch threads for it (None: leave as is). The CLI ingest
+    runs with torch's default; a serving process is set to PA_QUERY_THREADS."""
+    import torch
+
+    before = torch.get_num_threads()
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        return _bench_ingest(settings, corpus_dir, index_dir, embedder, label)
+    finally:
+        torch.set_num_threads(before)
+
+
+def _bench_ingest(settings: Any, corpus_dir: Path, index_dir: Path, embedder: Any,
+                  label: str) -> dict[str, Any]:
+    import torch
+
     from ingest.pipeline import run_ingest
 
     timed = TimedEmbedder(embedder)
@@ -340,7 +358,7 @@ def bench_ingest(settings: Any, corpus_dir: Path, index_dir: Path, embedder: Any
             "embed_texts_per_s": round(timed.texts / timed.seconds, 1) if timed.seconds else None,
             "index_write_s": round(index_s, 3),
             "other_s": round(total - timed.seconds - index_s, 3),
-            "skipped": len(report.skipped)}
+            "skipped": len(report.skipped), "torch_threads": torch.get_num_threads()}
 
 
 def write_synthetic_corpus(folder: Path, pool: list[str], n_chunks: int, seed: int = 21) -> int:
@@ -467,6 +485,9 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
         settings = Settings(corpus_dir=CORPUS, index_dir=index_dir, feedback_db=work / "chat.db",
                             _env_file=None)  # type: ignore[call-arg]
         log("loading the embedding model")
+        import torch
+
+        torch_default = torch.get_num_threads()
         t0 = time.perf_counter()
         embedder = LocalEmbeddings(settings.embedding_model, settings.embedding_batch_size)
         model_load_s = time.perf_counter() - t0
@@ -486,7 +507,8 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
             log(f"ingesting a synthetic corpus of {n_docs} files")
             try:
                 ingest["synthetic"] = bench_ingest(settings, syn, work / "synthetic-index", embedder,
-                                                   f"synthetic corpus ({n_docs} files)")
+                                                   f"synthetic corpus ({n_docs} files)",
+                                                   threads=torch_default)
             finally:
                 shutil.rmtree(syn, ignore_errors=True)
                 shutil.rmtree(work / "synthetic-index", ignore_errors=True)
@@ -516,7 +538,8 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
             assistant.store, embedder, settings, [q["question"] for q in questions],
             cfg.sizes, embed_limit=cfg.embed_limit, hybrid_max=cfg.hybrid_max,
             n_queries=50 if cfg.smoke else 200, n_latency=20 if cfg.smoke else 50,
-            hybrid_questions=cfg.hybrid_questions, hybrid_rounds=cfg.hybrid_rounds, log=log))
+            hybrid_questions=cfg.hybrid_questions, hybrid_rounds=cfg.hybrid_rounds,
+            derived_max=cfg.derived_max, log=log))
     finally:
         if own_tmp:
             shutil.rmtree(work, ignore_errors=True)
@@ -557,7 +580,7 @@ def print_report(result: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    con = Console()
+    con = Console(width=None if sys.stdout.isatty() else 200)
     m = result["machine"]
     con.print(f"[bold]policy-assistant benchmark[/bold]{' (smoke)' if result['smoke'] else ''} — "
               f"{m['cpus']} CPUs, load average {m['loadavg'][0]:.1f} at start, "

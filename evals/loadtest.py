@@ -133,6 +133,7 @@ class MemorySampler(threading.Thread):
         self.pid = pid
         self.interval_s = interval_s
         self.samples: list[tuple[float, float]] = []
+        self.t0_perf = time.perf_counter()
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -143,6 +144,7 @@ class MemorySampler(threading.Thread):
         except psutil.Error:
             return
         t0 = time.monotonic()
+        self.t0_perf = time.perf_counter()
         while not self._stop_event.is_set():
             try:
                 rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
@@ -166,6 +168,23 @@ class MemorySampler(threading.Thread):
                 "rss_end_mb": round(rss[-1], 1), "rss_first_fifth_median_mb": round(first, 1),
                 "rss_last_fifth_median_mb": round(last, 1), "rss_growth_mb": round(last - first, 1),
                 "rss_samples": len(rss)}
+
+
+def memory_checkpoints(sampler: MemorySampler, out: Outcome) -> dict[str, Any]:
+    """Server RSS when 25/50/75/100 % of the answers had been given: growth between the half
+    and the end (after the warm-up) is what would show a leak."""
+    if not sampler.samples or not out.done_at:
+        return {}
+    t_sampler0 = sampler.t0_perf
+    done = sorted(out.done_at)
+    marks: dict[str, float] = {}
+    for pct in (25, 50, 75, 100):
+        t = done[max(0, round(len(done) * pct / 100) - 1)] - t_sampler0
+        before = [r for ts, r in sampler.samples if ts <= t]
+        marks[f"rss_at_{pct}pct_answers_mb"] = round(before[-1] if before else sampler.samples[0][1], 1)
+    marks["rss_growth_second_half_mb"] = round(marks["rss_at_100pct_answers_mb"]
+                                               - marks["rss_at_50pct_answers_mb"], 1)
+    return marks
 
 
 def conversation_scripts(n: int) -> list[list[str]]:
@@ -198,10 +217,11 @@ def conversation_scripts(n: int) -> list[list[str]]:
 class Outcome:
     latencies: list[float] = field(default_factory=list)
     first_token: list[float] = field(default_factory=list)
+    answer_message: list[float] = field(default_factory=list)  # the answer message arrived
     errors: dict[str, int] = field(default_factory=dict)
     error_examples: list[str] = field(default_factory=list)
     answered: int = 0
-    refused_or_error_text: int = 0
+    done_at: list[float] = field(default_factory=list)  # perf_counter time of each answer
 
     def error(self, kind: str, detail: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -221,21 +241,28 @@ class _Budget:
         return True
 
 
+WAITING_MARK = "Your answer follows as soon as it is ready"  # a status note, removed later
+TROUBLE_MARK = "something went wrong while answering"
+
+
 async def _conversation(url: str, script: list[str], budget: _Budget, out: Outcome,
                         question_timeout_s: float) -> None:
+    """One user: connect like the browser, then ask the script's questions one at a time.
+
+    A question is answered when the server has sent the answer message (an assistant message
+    carrying the answer metadata) and then ``task_end``. An assistant message without that
+    metadata which is not a status note is the server's error text: counted as an error."""
     import socketio
 
     sio = socketio.AsyncClient(reconnection=False, request_timeout=30)
-    state: dict[str, Any] = {"done": asyncio.Event(), "first": None, "error": None, "text": "",
-                             "started": False, "welcome": asyncio.Event()}
-
-    @sio.on("task_start")
-    async def _task_start(*_: Any) -> None:
-        state["started"] = True
+    state: dict[str, Any] = {"done": asyncio.Event(), "first": None, "answer": None, "other": None,
+                             "ready": asyncio.Event(), "chat_start": False}
 
     @sio.on("task_end")
     async def _task_end(*_: Any) -> None:
-        if state["started"]:  # the task_end of our message, not of the connection handshake
+        if state["chat_start"]:
+            state["ready"].set()  # the on_chat_start task (welcome) is over
+        if state["answer"] is not None or state["other"] is not None:
             state["done"].set()
 
     @sio.on("stream_token")
@@ -243,23 +270,24 @@ async def _conversation(url: str, script: list[str], budget: _Budget, out: Outco
         if state["first"] is None:
             state["first"] = time.perf_counter()
 
-    @sio.on("new_message")
-    async def _new_message(msg: Any) -> None:
-        state["welcome"].set()
-        if state["first"] is None:
-            state["first"] = time.perf_counter()
-        if isinstance(msg, dict):
-            if msg.get("isError"):
-                state["error"] = str(msg.get("output", ""))[:300]
-            state["text"] = str(msg.get("output", ""))
+    async def _message(msg: Any) -> None:
+        if isinstance(msg, dict) and msg.get("name") == "on_chat_start":
+            state["chat_start"] = True
+        if not isinstance(msg, dict) or msg.get("type") != "assistant_message":
+            return
+        if not state["ready"].is_set():
+            return  # a welcome message, before any question
+        text = str(msg.get("output") or "")
+        if msg.get("isError"):
+            state["other"] = f"error message: {text[:200]}"
+        elif (msg.get("metadata") or {}).get("answer") is not None:
+            state["answer"] = msg
+            state["answer_at"] = time.perf_counter()
+        elif WAITING_MARK not in text and text:
+            state["other"] = text[:200]
 
-    @sio.on("update_message")
-    async def _update(msg: Any) -> None:
-        if isinstance(msg, dict):
-            if msg.get("isError"):
-                state["error"] = str(msg.get("output", ""))[:300]
-            state["text"] = str(msg.get("output", ""))
-
+    sio.on("new_message", _message)
+    sio.on("update_message", _message)
     session_id = str(uuid.uuid4())
     try:
         await sio.connect(url, socketio_path=SOCKET_PATH, transports=["websocket"], wait_timeout=30,
@@ -270,15 +298,14 @@ async def _conversation(url: str, script: list[str], budget: _Budget, out: Outco
         return
     try:
         await sio.emit("connection_successful")
-        with contextlib.suppress(TimeoutError):  # on_chat_start may send a welcome message
-            await asyncio.wait_for(state["welcome"].wait(), 10)
+        with contextlib.suppress(TimeoutError):  # let on_chat_start finish first
+            await asyncio.wait_for(state["ready"].wait(), 30)
+        state["ready"].set()
         for q in script:
             if not budget.take():
                 break
             state["done"].clear()
-            state["started"] = False
-            state["first"] = None
-            state["error"] = None
+            state.update(first=None, answer=None, other=None)
             payload = {"message": {"id": str(uuid.uuid4()), "threadId": "", "name": "User",
                                    "type": "user_message", "output": q,
                                    "createdAt": datetime.now(UTC).isoformat()},
@@ -293,12 +320,15 @@ async def _conversation(url: str, script: list[str], budget: _Budget, out: Outco
             if not sio.connected:
                 out.error("disconnected", q[:80])
                 break
-            if state["error"]:
-                out.error("server_error", state["error"])
+            if state["answer"] is None:
+                out.error("server_message", str(state["other"]))
                 continue
-            out.latencies.append(time.perf_counter() - t0)
+            t1 = time.perf_counter()
+            out.latencies.append(t1 - t0)
             if state["first"] is not None:
                 out.first_token.append(state["first"] - t0)
+            out.answer_message.append(state["answer_at"] - t0)
+            out.done_at.append(t1)
             out.answered += 1
     except Exception as exc:  # noqa: BLE001 - every failure is a counted error
         out.error("client", f"{type(exc).__name__}: {exc}")
@@ -308,7 +338,8 @@ async def _conversation(url: str, script: list[str], budget: _Budget, out: Outco
 
 
 async def drive(url: str, conversations: int, questions: int, duration_s: float,
-                question_timeout_s: float = 120.0) -> tuple[Outcome, float]:
+                question_timeout_s: float = 120.0) -> tuple[Outcome, float, float]:
+    """Returns the outcome, the wall time, and the perf_counter time the run started."""
     scripts = conversation_scripts(conversations)
     budget = _Budget(questions, time.monotonic() + duration_s)
     out = Outcome()
@@ -326,7 +357,7 @@ async def drive(url: str, conversations: int, questions: int, duration_s: float,
         for t in tasks:
             t.cancel()
         out.error("run_timeout", "the run did not finish in time; conversations cancelled")
-    return out, time.perf_counter() - t0
+    return out, time.perf_counter() - t0, t0
 
 
 def _pct(xs: list[float], q: float) -> float | None:
@@ -344,13 +375,19 @@ def run_loadtest(index_dir: Path | None = None, conversations: int = 50, questio
                               "duration_limit_s": duration_s}
 
     def once(target: str, pid: int | None) -> None:
+        log("warm-up: one question, so that the server has loaded its model and index")
+        warm, warm_wall, _ = asyncio.run(drive(target, 1, 1, 300, 300))
+        result["warmup_s"] = round(warm_wall, 2)
+        if warm.errors:
+            result["warmup_errors"] = warm.error_examples
         sampler = MemorySampler(pid) if pid else None
         if sampler:
             sampler.start()
             time.sleep(1.0)
         try:
             log(f"driving {target} with {conversations} conversations, {questions} questions")
-            out, wall = asyncio.run(drive(target, conversations, questions, duration_s, question_timeout_s))
+            out, wall, _ = asyncio.run(drive(target, conversations, questions, duration_s,
+                                                   question_timeout_s))
         finally:
             if sampler:
                 sampler.stop()
@@ -364,9 +401,12 @@ def run_loadtest(index_dir: Path | None = None, conversations: int = 50, questio
             "max_ms": round(max(out.latencies) * 1e3, 1) if out.latencies else None,
             "first_token_p50_ms": _pct(out.first_token, 50),
             "first_token_p95_ms": _pct(out.first_token, 95),
+            "answer_message_p50_ms": _pct(out.answer_message, 50),
+            "answer_message_p95_ms": _pct(out.answer_message, 95),
         })
         if sampler:
             result.update(sampler.summary())
+            result.update(memory_checkpoints(sampler, out))
 
     if url is not None:
         if not url.startswith(f"http://{LOOPBACK}:"):
@@ -382,12 +422,16 @@ def summary_lines(r: dict[str, Any]) -> list[str]:
     lines = [
         f"{r['conversations']} concurrent conversations, {r['questions']} questions in {r['wall_s']} s: "
         f"{r['throughput_qps']} answers/s; {r['errors']} errors {r.get('errors_by_kind') or ''}",
-        f"latency p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, max {r['max_ms']} ms; first token p50 "
-        f"{r['first_token_p50_ms']} ms, p95 {r['first_token_p95_ms']} ms",
+        f"latency (question sent -> task_end) p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, max "
+        f"{r['max_ms']} ms; first token p50 {r['first_token_p50_ms']} ms, p95 "
+        f"{r['first_token_p95_ms']} ms; answer message p50 {r.get('answer_message_p50_ms')} ms",
     ]
     if "peak_rss_mb" in r:
-        lines.append(f"server RSS {r['rss_start_mb']} MB at start, peak {r['peak_rss_mb']} MB, "
-                     f"{r['rss_end_mb']} MB at end; growth first->last fifth {r['rss_growth_mb']} MB")
+        lines.append(f"server RSS {r['rss_start_mb']} MB after warm-up, peak {r['peak_rss_mb']} MB, "
+                     f"{r['rss_end_mb']} MB at end; at 25/50/75/100% of answers: "
+                     f"{r.get('rss_at_25pct_answers_mb')}/{r.get('rss_at_50pct_answers_mb')}/"
+                     f"{r.get('rss_at_75pct_answers_mb')}/{r.get('rss_at_100pct_answers_mb')} MB "
+                     f"(second half {r.get('rss_growth_second_half_mb')} MB)")
     return lines
 
 
