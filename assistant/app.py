@@ -35,7 +35,9 @@ def _data_layer() -> Any:
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # "elements will not be persisted": expected, sources re-render
     try:
-        return SQLAlchemyDataLayer(conninfo=feedback.conninfo(db))
+        layer = SQLAlchemyDataLayer(conninfo=feedback.conninfo(db))
+        feedback.tune_sqlite(layer.engine)  # WAL, synchronous=NORMAL on each connection
+        return layer
     finally:
         quiet.setLevel(level)
 

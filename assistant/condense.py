@@ -25,13 +25,17 @@ def wants_more(question: str) -> bool:
 
 
 def _key_terms(text: str) -> list[str]:
+    """Distinct content words of ``text`` in order of first use (case-insensitive), in one
+    pass: a set remembers the words already taken, so long turns cost linear time."""
     out: list[str] = []
+    seen: set[str] = set()
     for m in re.finditer(r"[A-Za-z][A-Za-z0-9\-’']*", text):
         w = m.group(0)
-        if w.lower() in STOPWORDS or len(w) < 3 or _ANAPHORA.fullmatch(w):
+        low = w.lower()
+        if low in seen or low in STOPWORDS or len(w) < 3 or _ANAPHORA.fullmatch(w):
             continue
-        if w.lower() not in (o.lower() for o in out):
-            out.append(w)
+        seen.add(low)
+        out.append(w)
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.models import REFUSAL_PREFIX, Answer, SearchFilters, SearchResult, Turn
 from assistant.retrieval import IndexSearcher
-from assistant.scope import clean_question, out_of_scope_request
+from assistant.scope import clean_question, out_of_scope_in_conversation
 from assistant.settings import Settings, get_settings
 from ingest.embed import LocalEmbeddings
 from ingest.index import StoredIndex, current_version, load_index
@@ -137,7 +137,7 @@ class Assistant:
         """Tokens as they are produced, then the verified :class:`Answer`."""
         q = self.validate(question)
         history = history or []
-        reason = out_of_scope_request(q)
+        reason = out_of_scope_in_conversation(q, history)
         if reason:
             ans = Answer(question=q, standalone_question=q, refused=True, refusal_reason=reason,
                          answer=f"{REFUSAL_PREFIX}: {reason}.")

@@ -20,12 +20,38 @@ EXPORT_FIELDS = ["feedback_id", "rating", "value", "comment", "created_at", "thr
                  "user", "question", "answer", "mode", "refused", "cited_doc_ids", "message_id"]
 
 
+# Write-ahead logging lets the export (and other readers) run while the chat window writes, and
+# NORMAL sync is durable in WAL mode except for the last commits at a power cut.
+PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
+
+
 def ensure_schema(db: Path) -> Path:
-    """Create the data layer's tables if they are missing (idempotent)."""
+    """Create the data layer's tables if they are missing (idempotent), in WAL mode."""
     db.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(db) as con:
-        con.executescript(SCHEMA_FILE.read_text(encoding="utf-8"))
+    con = sqlite3.connect(db)
+    try:
+        for pragma in PRAGMAS:  # journal_mode=WAL is stored in the file and persists
+            con.execute(pragma)
+        with con:
+            con.executescript(SCHEMA_FILE.read_text(encoding="utf-8"))
+    finally:
+        con.close()
     return db
+
+
+def tune_sqlite(engine: Any) -> None:
+    """Apply :data:`PRAGMAS` to every connection a SQLAlchemy (async) engine opens, such as the
+    Chainlit data layer's ``engine`` (synchronous is a per-connection setting)."""
+    from sqlalchemy import event
+
+    @event.listens_for(getattr(engine, "sync_engine", engine), "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in PRAGMAS:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
 
 
 def conninfo(db: Path) -> str:

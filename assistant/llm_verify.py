@@ -9,7 +9,7 @@ from assistant.models import Answer, AnswerSentence, Citation, SearchResult
 from assistant.refusal import refuse
 from assistant.retrieval import IndexSearcher
 from assistant.settings import Settings
-from assistant.verify import parse_markers, support_score
+from assistant.verify import missing_specifics, parse_markers, support_score
 
 INSUFFICIENT = "INSUFFICIENT_EVIDENCE"
 UNVERIFIED = "(unverified)"
@@ -21,6 +21,12 @@ def _evidence(searcher: IndexSearcher, r: SearchResult) -> tuple[list[str], np.n
     base = store.sentence_offsets[r.index]
     texts = [c.text[s:e] for s, e in c.sentences]
     return texts, store.sentence_vectors[base : base + len(texts)]
+
+
+def _cited_text(r: SearchResult) -> str:
+    """All the model was shown of a passage: its text and its source line."""
+    c = r.chunk
+    return f"{c.text}\n{c.publisher} {c.title} {c.date} {c.locator.render()}"
 
 
 def build_answer(question: str, standalone: str, raw: str, results: list[SearchResult],
@@ -39,17 +45,22 @@ def build_answer(question: str, standalone: str, raw: str, results: list[SearchR
     sentences: list[AnswerSentence] = []
     for ps in parsed:
         scores: list[float] = []
+        # a number, year or code that no cited passage contains is not supported, however
+        # close the wording (an answer obeying an injection: "the password is hunter2 [1]")
+        cited = "\n".join(_cited_text(results[m - 1]) for m in ps.markers)
+        exact = not missing_specifics(ps.text, cited)
         for m in ps.markers:
             texts, vecs = _evidence(searcher, results[m - 1])
             score, idx = support_score(ps.text, texts, embedder, vecs)
             scores.append(score)
             if m not in best_sentence or score > best_sentence[m][0]:
                 best_sentence[m] = (score, idx)
-            pair_ok[m] = pair_ok.get(m, False) or score >= st.support_threshold
+            pair_ok[m] = pair_ok.get(m, False) or (exact and score >= st.support_threshold)
             renumber.setdefault(m, len(renumber) + 1)
         best = max(scores) if scores else 0.0
         sentences.append(AnswerSentence(text=ps.text, markers=[renumber[m] for m in ps.markers],
-                                        supported=bool(ps.markers) and best >= st.support_threshold,
+                                        supported=bool(ps.markers) and exact
+                                        and best >= st.support_threshold,
                                         support_score=round(best, 4)))
     if not any(s.supported for s in sentences):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +13,23 @@ PROMPT_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 class PromptError(KeyError):
     pass
+
+
+# The fence around untrusted passages in ``answer.user.txt`` and the tags around each passage.
+FENCE_OPEN = "<<<PASSAGES"
+FENCE_CLOSE = "PASSAGES>>>"
+_FENCE_LIKE = re.compile(
+    r"<{2,}\s*passages\b|\bpassages\s*>{2,}|<\s*/?\s*passage\b[^>]*>?", re.I)
+
+
+def defuse_fences(text: str) -> str:
+    """Text safe to place inside (or next to) the fence: anything that looks like the fence
+    markers or a passage tag, in any case or spacing, loses its angle brackets ("‹PASSAGES",
+    "PASSAGES›", "‹/passage›"), so a document cannot close the fence or forge a passage."""
+    def neutral(m: re.Match[str]) -> str:
+        return re.sub(r"<+", "‹", re.sub(r">+", "›", m.group(0)))
+
+    return _FENCE_LIKE.sub(neutral, text)
 
 
 @dataclass(frozen=True)

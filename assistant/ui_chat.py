@@ -40,6 +40,7 @@ PANEL_TITLE = "Sources in this conversation"
 PANEL_NOTE = ("*Above: the sources of every answer in this conversation, newest last. Click a "
               "marker such as [1] in an answer, or a source listed under it, to see only that "
               "source.*")
+MAX_ANSWERS = 200  # answers kept per chat session (for "add to brief"); the oldest go first
 TROUBLE = ("Sorry, something went wrong while answering. Please try again; if it keeps "
            "happening, the server log has the details.")
 
@@ -182,10 +183,20 @@ async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[s
     msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
                                                                     "k", "mode")})
     answers: dict[str, Answer] = cl.user_session.get("answers") or {}
-    answers[msg.id] = ans
-    cl.user_session.set("answers", answers)
+    cl.user_session.set("answers", remember(answers, msg.id, ans))
     await send_elements(msg.id, elements)
     await msg.send()  # ends the stream, persists the message and sends its actions
+
+
+def remember(answers: dict[str, Answer], message_id: str, ans: Answer,
+             limit: int = MAX_ANSWERS) -> dict[str, Answer]:
+    """Add an answer to the session's answers, keeping only the ``limit`` most recent (dicts
+    keep insertion order), so a long session does not grow without bound."""
+    answers.pop(message_id, None)
+    answers[message_id] = ans
+    while len(answers) > limit:
+        del answers[next(iter(answers))]
+    return answers
 
 
 async def send_elements(message_id: str, elements: list[Any]) -> None:

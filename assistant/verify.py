@@ -3,7 +3,9 @@
 The support score of a sentence against its cited passages combines embedding similarity with
 its best evidence sentence and the share of its content words found in the evidence. No NLI
 model is available offline, so the threshold (settings.support_threshold) is calibrated on the
-evaluation set.
+evaluation set. A score cannot see a single wrong token, so a sentence is also unsupported when
+it states a specific token (a number, a year, a code such as "A-17" or "hunter2") that none of
+its cited passages contains: :func:`missing_specifics`.
 """
 
 from __future__ import annotations
@@ -65,6 +67,50 @@ def term_recall(claim: str, evidence: str) -> float:
     return len(c & set(content_terms(evidence))) / len(c)
 
 
+# Numbers with thousands separators or decimals ("1,250", "3.5"), then any run of letters/digits.
+_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\w+")
+_LIST_NUMBER = re.compile(r"^\s*\(?\d{1,2}[.)]\s+")
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                 "seventeen", "eighteen", "nineteen", "twenty")
+_TENS = {30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty",
+         90: "ninety", 100: "hundred"}
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.replace(",", "").lower() for t in _TOKEN.findall(text)]
+
+
+def specific_tokens(text: str) -> list[str]:
+    """Tokens that name one thing exactly: numbers, years, and words mixing letters with
+    digits or underscores (codes, identifiers, passwords). A leading list number is skipped."""
+    out: list[str] = []
+    for t in _tokens(_LIST_NUMBER.sub("", text)):
+        if t not in out and any(ch.isdigit() or ch == "_" for ch in t):
+            out.append(t)
+    return out
+
+
+def missing_specifics(claim: str, evidence: str) -> list[str]:
+    """The specific tokens of ``claim`` that ``evidence`` does not contain (small whole numbers
+    may appear in words: "3" is found as "three")."""
+    wanted = specific_tokens(claim)
+    if not wanted:
+        return []
+    have = set(_tokens(evidence))
+    missing = []
+    for t in wanted:
+        if t in have or t.lstrip("0") in have:
+            continue
+        word = None
+        if t.isdigit():
+            n = int(t)
+            word = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else _TENS.get(n)
+        if word is None or word not in have:
+            missing.append(t)
+    return missing
+
+
 def support_score(sentence: str, evidence: list[str], embedder: LocalEmbeddings,
                   evidence_vectors: np.ndarray | None = None) -> tuple[float, int]:
     """(score, index of the best evidence sentence). ``evidence`` are sentences of the cited
@@ -81,4 +127,6 @@ def support_score(sentence: str, evidence: list[str], embedder: LocalEmbeddings,
 
 def is_supported(sentence: str, evidence: list[str], embedder: LocalEmbeddings,
                  threshold: float) -> bool:
+    if missing_specifics(sentence, " ".join(evidence)):
+        return False
     return support_score(sentence, evidence, embedder)[0] >= threshold

@@ -133,35 +133,71 @@ def _prune(index_dir: Path, keep: str) -> None:
             shutil.rmtree(junk, ignore_errors=True)
 
 
+def _rebuild_hint(index_dir: Path) -> str:
+    return f"Rebuild with: policy-assistant ingest --rebuild --index {index_dir}"
+
+
+def _summary(exc: BaseException, limit: int = 160) -> str:
+    """One line about an exception: its type and the first line of its text, truncated.
+
+    Some messages span several lines (pydantic's ValidationError lists each error below a
+    header); for those the first error is added, so the line still says what is wrong."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    text = lines[0] if lines else ""
+    errors = getattr(exc, "errors", None)
+    if callable(errors) and len(lines) > 1:
+        try:
+            first = errors()[0]
+            loc = ".".join(str(p) for p in first.get("loc", ()))
+            text += f"; first: {loc + ': ' if loc else ''}{first.get('msg', '')}"
+        except Exception:  # noqa: BLE001 - the header alone is still a summary
+            pass
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def current_version(index_dir: Path) -> Path:
+    """The live version folder named by ``CURRENT`` (read once per call)."""
     pointer = index_dir / CURRENT
     if not pointer.exists():
         raise IndexError_(
             f"no index in {index_dir}. Build it with: policy-assistant ingest --index {index_dir}"
         )
     try:
-        folder = index_dir / pointer.read_text(encoding="utf-8").strip()
+        name = pointer.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise IndexError_(
-            f"index pointer {pointer} is unreadable ({type(exc).__name__}). Rebuild with: "
-            f"policy-assistant ingest --rebuild --index {index_dir}"
+            f"index pointer {pointer} is unreadable ({type(exc).__name__}). "
+            f"{_rebuild_hint(index_dir)}"
         ) from exc
-    if not folder.is_dir():
+    if not name or name in {".", ".."} or "/" in name or "\\" in name or "\x00" in name:
         raise IndexError_(
-            f"index pointer {pointer} names a missing version. Rebuild with: "
-            f"policy-assistant ingest --rebuild --index {index_dir}"
+            f"index pointer {pointer} does not name a version ({name[:40]!r}). "
+            f"{_rebuild_hint(index_dir)}"
         )
+    folder = index_dir / name
+    if not folder.is_dir():
+        raise IndexError_(f"index pointer {pointer} names a missing version. "
+                          f"{_rebuild_hint(index_dir)}")
     return folder
 
 
-def read_manifest(index_dir: Path) -> dict[str, Any]:
-    folder = current_version(index_dir)
+def _read_manifest(folder: Path, index_dir: Path) -> dict[str, Any]:
     try:
-        data: dict[str, Any] = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexError_(f"index manifest unreadable ({exc}). Rebuild with: "
-                          f"policy-assistant ingest --rebuild --index {index_dir}") from exc
+        raise IndexError_(f"index manifest in {folder} is unreadable ({_summary(exc)}). "
+                          f"{_rebuild_hint(index_dir)}") from exc
+    if not isinstance(data, dict):
+        raise IndexError_(f"index manifest in {folder} is a JSON {type(data).__name__}, not an "
+                          f"object. {_rebuild_hint(index_dir)}")
     return data
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    return _read_manifest(current_version(index_dir), index_dir)
 
 
 class StoredIndex:
@@ -190,39 +226,86 @@ class StoredIndex:
         return DocumentMeta(**self.documents[doc_id]["meta"])
 
 
+def _inconsistency(store: StoredIndex) -> str | None:
+    """What disagrees between the parts of one loaded version, or None when they agree."""
+    n = len(store.chunks)
+    fi, vectors, sents = store.faiss_index, store.vectors, store.sentence_vectors
+    if fi.ntotal != n:
+        return f"faiss.index holds {fi.ntotal} vectors for {n} passages"
+    if vectors.ndim != 2 or vectors.shape[0] != n:
+        return f"vectors.npy has shape {vectors.shape} for {n} passages"
+    n_sent = store.sentence_offsets[-1] + len(store.chunks[-1].sentences) if n else 0
+    if sents.ndim != 2 or sents.shape[0] != n_sent:
+        return f"sentences.npy has shape {sents.shape} for {n_sent} sentences"
+    dims = {"faiss.index": fi.d, "vectors.npy": vectors.shape[1],
+            "sentences.npy": sents.shape[1]}
+    if isinstance(store.manifest.get("dim"), int):
+        dims["manifest.json"] = store.manifest["dim"]
+    if len(set(dims.values())) > 1:
+        return "vector dimensions differ (" + ", ".join(f"{k} {v}" for k, v in dims.items()) + ")"
+    for name, arr in (("vectors.npy", vectors), ("sentences.npy", sents)):
+        if not np.issubdtype(arr.dtype, np.floating):
+            return f"{name} holds {arr.dtype}, not floating-point vectors"
+    if store.bm25.matrix.shape[0] != n:
+        return f"bm25.npz has {store.bm25.matrix.shape[0]} rows for {n} passages"
+    if not isinstance(store.bm25.vocab, dict) or any(
+            not isinstance(v, int) or not 0 <= v < store.bm25.matrix.shape[1]
+            for v in store.bm25.vocab.values()):
+        return "bm25_vocab.json does not match bm25.npz"
+    if isinstance(store.manifest.get("n_chunks"), int) and store.manifest["n_chunks"] != n:
+        return f"manifest.json counts {store.manifest['n_chunks']} passages, chunks.json has {n}"
+    if not isinstance(store.documents, dict):
+        return f"documents.json is a JSON {type(store.documents).__name__}, not an object"
+    missing = {c.doc_id for c in store.chunks} - set(store.documents)
+    if missing:
+        return f"documents.json lacks {len(missing)} documents that passages belong to"
+    if len(store.by_id) != n:
+        return "chunks.json repeats passage ids"
+    for c in store.chunks:
+        if any(not 0 <= s <= e <= len(c.text) for s, e in c.sentences):
+            return f"passage {c.chunk_id} has sentence spans outside its text"
+    return None
+
+
 def load_index(index_dir: Path, expected_model: str | None = None,
                expected_dim: int | None = None) -> StoredIndex:
-    manifest = read_manifest(index_dir)
-    folder = current_version(index_dir)
+    """Load the live version and check that its parts agree; any damage is an ``IndexError_``
+    with a one-line message naming the index and the rebuild command."""
+    folder = current_version(index_dir)  # CURRENT is read once: every file below is from it
+    manifest = _read_manifest(folder, index_dir)
+    hint = _rebuild_hint(index_dir)
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexMismatchError(
-            f"index format {manifest.get('format_version')} is not {FORMAT_VERSION}. Rebuild with: "
-            f"policy-assistant ingest --rebuild --index {index_dir}"
+            f"index format {manifest.get('format_version')!r} in {folder} is not "
+            f"{FORMAT_VERSION}. {hint}"
         )
     if expected_model and manifest.get("embedding_model") != expected_model:
         raise IndexMismatchError(
-            f"the index was built with embedding model '{manifest.get('embedding_model')}' but "
-            f"the settings use '{expected_model}'. Rebuild it with: "
-            f"policy-assistant ingest --rebuild --index {index_dir}"
+            f"the index in {folder} was built with embedding model "
+            f"'{manifest.get('embedding_model')}' but the settings use '{expected_model}'. {hint}"
         )
     if expected_dim and manifest.get("dim") != expected_dim:
         raise IndexMismatchError(
-            f"index dimension {manifest.get('dim')} differs from the model's {expected_dim}. "
-            f"Rebuild with: policy-assistant ingest --rebuild --index {index_dir}"
+            f"index dimension {manifest.get('dim')} in {folder} differs from the model's "
+            f"{expected_dim}. {hint}"
         )
     try:
         fi = faiss.read_index(str(folder / "faiss.index"))
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
         sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
-        chunks = [Chunk(**c) for c in json.loads((folder / "chunks.json").read_text(encoding="utf-8"))]
+        raw_chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+        if not isinstance(raw_chunks, list) or not all(isinstance(c, dict) for c in raw_chunks):
+            raise ValueError("chunks.json is not a list of passage objects")
+        chunks = [Chunk(**c) for c in raw_chunks]
         documents = json.loads((folder / "documents.json").read_text(encoding="utf-8"))
         bm25 = BM25Index.load(folder)
-    except Exception as exc:
+        store = StoredIndex(folder, manifest, fi, chunks, vectors, sentence_vectors, documents,
+                            bm25)
+    except Exception as exc:  # any failure to read a file means the same to the user
         raise IndexError_(
-            f"index files in {folder} are missing or corrupt ({type(exc).__name__}: {exc}). "
-            f"Rebuild with: policy-assistant ingest --rebuild --index {index_dir}"
+            f"index files in {folder} are missing or corrupt ({_summary(exc)}). {hint}"
         ) from exc
-    if fi.ntotal != len(chunks) or len(vectors) != len(chunks):
-        raise IndexError_(f"index in {folder} is inconsistent ({fi.ntotal} vectors, {len(chunks)} "
-                          f"passages). Rebuild with: policy-assistant ingest --rebuild --index {index_dir}")
-    return StoredIndex(folder, manifest, fi, chunks, vectors, sentence_vectors, documents, bm25)
+    problem = _inconsistency(store)
+    if problem:
+        raise IndexError_(f"index in {folder} is inconsistent: {problem}. {hint}")
+    return store

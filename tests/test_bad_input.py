@@ -117,3 +117,69 @@ def test_bad_files_skipped_others_ingested_index_kept(settings: Settings, embedd
     assert set(before.documents) < set(store.documents)
     pdf_chunks = [c for c in store.chunks if c.doc_id == "report"]
     assert pdf_chunks and pdf_chunks[0].locator.page == 1
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.slow
+def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, embedder: LocalEmbeddings,
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug that crashes one file (fault injected into one stage) skips that file with one
+    line; the rest is ingested, the previous version stays intact, and a file already ingested
+    keeps its previous version instead of vanishing."""
+    import shutil
+
+    import ingest.pipeline as pipeline
+    from tests.conftest import CORPUS
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    greta = "greta-2022-online-thb-summary-page.txt"
+    for name in ("osce-2022-press-release-new-policies.txt", greta, "manifest.yaml"):
+        shutil.copy(CORPUS / name, corpus / name)
+    s = settings.model_copy(update={"corpus_dir": corpus, "index_dir": tmp_path / "idx"})
+    assert not run_ingest(s, embedder=embedder).failed
+    before = load_index(s.index_dir)
+    before_files = _tree(before.folder)
+    greta_id = before.manifest["files"][greta]["doc_id"]
+    greta_chunks = [c.chunk_id for c in before.chunks if c.doc_id == greta_id]
+
+    (corpus / "note.txt").write_text(PARA + "\n\nA second paragraph on helplines.\n", encoding="utf-8")
+    (corpus / "crash.txt").write_text("This file trips the cleaner: BOOM-MARKER.\n" + PARA,
+                                      encoding="utf-8")
+    real_clean, real_chunk = pipeline.clean_text, pipeline.chunk_document
+
+    def clean_text(text: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if "BOOM-MARKER" in text:
+            raise RuntimeError("cleaner exploded\nsecond line of detail\nthird")
+        return real_clean(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    def chunk_document(meta, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if meta.file == greta:
+            raise KeyError("paragraph 7")
+        return real_chunk(meta, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "clean_text", clean_text)
+    monkeypatch.setattr(pipeline, "chunk_document", chunk_document)
+    report = run_ingest(s, embedder=embedder)
+
+    assert report.failed
+    reasons = dict(report.skipped)
+    assert sorted(reasons) == ["crash.txt", greta]
+    assert all("\n" not in r for r in reasons.values())
+    assert reasons["crash.txt"] == "failed while cleaning (RuntimeError: cleaner exploded)"
+    assert reasons[greta].startswith("failed while splitting it into passages (KeyError")
+    assert reasons[greta].endswith("its previously ingested version is kept")
+    store = load_index(s.index_dir)
+    assert store.folder != before.folder
+    assert "note" in store.documents and greta_id in store.documents
+    assert not any("BOOM-MARKER" in c.text for c in store.chunks)
+    assert [c.chunk_id for c in store.chunks if c.doc_id == greta_id] == greta_chunks
+    assert len(store.sentence_vectors) == sum(len(c.sentences) for c in store.chunks)
+    assert _tree(before.folder) == before_files  # the previous version is untouched
+    # the same failure again changes nothing
+    again = run_ingest(s, embedder=embedder)
+    assert again.unchanged and dict(again.skipped) == reasons

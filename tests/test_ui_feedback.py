@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from assistant.feedback import conninfo, ensure_schema, feedback_records, write_records
+from assistant.feedback import conninfo, ensure_schema, feedback_records, tune_sqlite, write_records
 
 ANSWER_META = {"question": "What share of victims are advertised online?",
                "answer": "“75% of sex trafficking victims are advertised online.” [1]",
@@ -58,6 +58,31 @@ def test_schema_has_the_data_layer_tables(tmp_path: Path) -> None:
     with sqlite3.connect(db) as con:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"users", "threads", "steps", "elements", "feedbacks"} <= names
+
+
+def test_db_uses_wal_and_normal_sync(tmp_path: Path) -> None:
+    """WAL is stored in the file; synchronous=NORMAL is set on each data-layer connection."""
+    db = ensure_schema(tmp_path / "chat.db")
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        con.close()
+
+    async def pragmas() -> tuple[str, int]:
+        from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+
+        dl = SQLAlchemyDataLayer(conninfo=conninfo(db))
+        tune_sqlite(dl.engine)
+        try:
+            async with dl.engine.connect() as conn:
+                mode = (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar()
+                sync = (await conn.exec_driver_sql("PRAGMA synchronous")).scalar()
+        finally:
+            await dl.engine.dispose()
+        return str(mode), int(sync)
+
+    assert asyncio.run(pragmas()) == ("wal", 1)  # 1 is NORMAL (the default is 2, FULL)
 
 
 def test_records_join_feedback_with_answer_and_question(tmp_path: Path) -> None:
