@@ -17,13 +17,34 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|\b\d{2,}\b|\b(?
                     r"majority|minority|most|few)\b", re.I)
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|of|for|and|the))*\s+[A-Z][a-z]+\b")
 _WHEN = re.compile(r"^\s*(when|what (date|year|day|month))\b|\bwhat time\b|\bon what date\b", re.I)
-_WHO = re.compile(r"^\s*(who|whom|whose)\b|\bwhich (person|official|organi[sz]ation|body|bodies)\b", re.I)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(person|official|organi[sz]ations?|"
+                  r"body|bodies|laws?|acts?|legislation|initiatives?|publications?|paper|reports?|office|"
+                  r"agency|agencies|country|countries|courts?|conventions?|treaty|treaties|directives?|"
+                  r"compan(?:y|ies)|events?|programmes?|programs?|instruments?)\b", re.I)
+# "What has X led to?" wants a consequence; a sentence stating one says 'resulted in', 'led to'…
+_EFFECT_Q = re.compile(r"\b(led to|leads? to|result(?:ed|s)? in|consequences?|effects?|impacts?|outcomes?)\b", re.I)
+EFFECT = re.compile(r"\b(result(?:ed|s|ing)? in|led to|lead(?:s|ing)? to|caus(?:e|ed|es|ing)|consequen\w*|"
+                    r"thereby|as a result)\b", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10}
+_ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+)?(recommendation|point|question|"
+                        r"step|measure|item|principle|priority|issue|area|pillar|obligation|example|"
+                        r"challenge|finding|topic|wave)s?\b", re.I)
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
 _HOW_MUCH = re.compile(r"^\s*(how (many|much))\b|\b(what|which) (share|proportion|percentage|"
                        r"number|fraction|figure)\b|\bwhat per ?cent", re.I)
 
 CONNECTIVE = re.compile(
     r"^(?:One example|For example|For instance|This|These|Such|Those|It|They|Its|Their|Here|"
-    r"Thus|Therefore|However|Moreover|Again|In short|Second|Third|Finally)\b")
+    r"Thus|Therefore|However|Moreover|Again|In short|Second|Third|Finally|Nonetheless|Nevertheless|"
+    r"Yet|But|Instead|Indeed|In addition|Furthermore|Similarly|Likewise|Accordingly|Consequently|"
+    r"As a result|Hence)\b")
+# A short sentence that answers the one before it ('We completely agree, but add that…').
+RESPONSE = re.compile(
+    r"^(?:(?:We|I)\s+(?:\w+ly\s+)?(?:agree|disagree|welcome|support|concur|endorse|add|note)|But|Yet|"
+    r"And|Also|In addition|Furthermore|Moreover|However|Nonetheless|Nevertheless|Instead|Indeed|"
+    r"This|These|That|Such|It|They)\b")
+RESPONSE_MAX_WORDS = 25
 
 
 def expected_type(question: str) -> str | None:
@@ -33,7 +54,23 @@ def expected_type(question: str) -> str | None:
         return "number"
     if _WHO.search(question):
         return "name"
+    if _EFFECT_Q.search(question):
+        return "effect"
     return None
+
+
+def wanted_ordinal(question: str) -> int | None:
+    """'the OSCE's third recommendation' -> 3 (the item a numbered list gives as '3.' or 'c)')."""
+    m = _ORDINAL_Q.search(question)
+    return _ORDINALS[m.group(1).lower()] if m else None
+
+
+def is_item(sentence: str, n: int) -> bool:
+    """The sentence opens item ``n`` of a list: '3.', '3)', 'c.', 'iii.' or 'Third,'."""
+    head = sentence.lstrip()[:12].lower()
+    word = next(w for w, k in _ORDINALS.items() if k == n)
+    marks = (str(n), chr(ord("a") + n - 1), _ROMAN[n - 1])
+    return any(re.match(rf"\(?{re.escape(m)}[.)]\s", head) for m in marks) or head.startswith(word + ",")
 
 
 def offers(sentence: str, kind: str | None) -> bool:
@@ -43,12 +80,25 @@ def offers(sentence: str, kind: str | None) -> bool:
         return bool(NUMBER.search(sentence))
     if kind == "name":
         return bool(NAME.search(sentence[1:]))  # a capitalised run not at the very start
+    if kind == "effect":
+        return bool(EFFECT.search(sentence))
     return False
 
 
 def leans_on_previous(sentence: str) -> bool:
     """A sentence that opens by pointing back ('One example is…', 'This approach…')."""
     return bool(CONNECTIVE.match(sentence))
+
+
+def responds_to_previous(sentence: str) -> bool:
+    """A short follow-on that completes the sentence before it; quoted together with it."""
+    return bool(RESPONSE.match(sentence)) and len(sentence.split()) <= RESPONSE_MAX_WORDS
+
+
+def continues_list(sentence: str) -> bool:
+    """An item that runs on into the next one ('…; and', '…;', '…,')."""
+    t = sentence.rstrip()
+    return t.endswith((";", ":", ",")) or bool(re.search(r"[;,]\s*(and|or)$", t))
 
 
 def is_lead_in(sentence: str) -> bool:

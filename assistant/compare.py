@@ -60,7 +60,7 @@ class Evidence:
         self._texts: list[str] = []
 
     def embed(self, query: str) -> np.ndarray:
-        return self.searcher.embedder.embed_query_vector(query)
+        return self.searcher.embed_query(query)
 
     def search(self, query: str, qvec: np.ndarray, k: int | None = None,
                filters: SearchFilters | None = None) -> list[SearchResult]:

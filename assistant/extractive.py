@@ -8,11 +8,21 @@ term overlap, rank of its passage), redundant ones are dropped, and 1-5 are quot
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from assistant.answer_type import expected_type, is_lead_in, leans_on_previous, offers
+from assistant.acronyms import expand
+from assistant.answer_type import (
+    continues_list,
+    expected_type,
+    is_item,
+    is_lead_in,
+    leans_on_previous,
+    offers,
+    responds_to_previous,
+    wanted_ordinal,
+)
 from assistant.citations import doc_label, make_citation, publisher_short
 from assistant.condense import condense, wants_more
 from assistant.models import (
@@ -26,9 +36,8 @@ from assistant.models import (
 )
 from assistant.refusal import refuse
 from assistant.retrieval import IndexSearcher
-from assistant.scope import unknown_names
 from assistant.settings import Settings
-from assistant.textutil import content_terms, fold, human_date
+from assistant.textutil import content_terms, fold, long_date
 
 
 @dataclass
@@ -42,6 +51,13 @@ class ScoredSentence:
     sim: float
     overlap: float
     score: float
+    own: float = 0.0  # the score on its own evidence (``score`` may be inherited from the one before)
+    k_end: int | None = None  # last sentence of the excerpt when it spans several
+    relevance: float = 0.0  # ``score`` before the answer-type bonus
+
+    @property
+    def inherited(self) -> bool:
+        return self.score > self.own + 1e-9
 
     @property
     def text(self) -> str:
@@ -63,7 +79,8 @@ class SentenceScorer:
     def _sentence_terms(self, idx: int) -> list[set[str]]:
         if idx not in self._terms:
             c = self.searcher.store.chunks[idx]
-            self._terms[idx] = [set(content_terms(c.text[s:e])) for s, e in c.sentences]
+            acr = self.searcher.acronyms
+            self._terms[idx] = [expand(set(content_terms(c.text[s:e])), acr) for s, e in c.sentences]
         return self._terms[idx]
 
     def doc_terms(self, doc_id: str) -> set[str]:
@@ -81,6 +98,7 @@ class SentenceScorer:
         weights = {t: bm25.term_idf(t) for t in q_terms}
         total = sum(weights.values()) or 1.0
         want = expected_type(question)
+        ordinal = wanted_ordinal(question)
         out: list[ScoredSentence] = []
         for rank, r in enumerate(results):
             idx = r.index
@@ -97,12 +115,19 @@ class SentenceScorer:
                 have = terms[k] | meta_terms
                 overlap = sum(w for t, w in weights.items() if t in have) / total
                 sim = float(sims[k])
-                score = 0.6 * sim + 0.4 * overlap + 0.1 * max(r.dense_score, 0)
+                relevance = 0.6 * sim + 0.4 * overlap + 0.1 * max(r.dense_score, 0)
+                bonus = 0.0
                 if want and offers(text, want):
-                    score += TYPE_BOOST
+                    bonus += TYPE_BOOST
+                if ordinal and is_item(text, ordinal):
+                    bonus += TYPE_BOOST  # 'the third recommendation' -> the item numbered 3
+                own = relevance + bonus
                 if prev is not None and leans_on_previous(text):
-                    score = max(score, prev.score * 0.95)  # it continues the sentence before
-                cur = ScoredSentence(r, rank, s, e, base + k, k, sim, overlap, score)
+                    # It continues the sentence before: it shares that one's relevance (and is
+                    # quoted with it), but offers the kind of answer asked for on its own.
+                    relevance = max(relevance, prev.relevance * 0.95)
+                cur = ScoredSentence(r, rank, s, e, base + k, k, sim, overlap, relevance + bonus, own,
+                                     relevance=relevance)
                 out.append(cur)
                 prev = cur
         out.sort(key=lambda x: -x.score)
@@ -170,14 +195,51 @@ def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor:
 
 
 def extend_lead_in(chunk: Chunk, k: int, end: int) -> int:
-    """A sentence that announces a list ('…including:') is quoted with the items that follow."""
+    """A sentence that announces a list ('…including:') is quoted with the items that follow,
+    up to the item that closes the list ('…; and' runs on into the last one)."""
     if not is_lead_in(chunk.text[chunk.sentences[k][0] : end]):
         return end
     for _s, e in chunk.sentences[k + 1 : k + 1 + LIST_ITEMS_MAX]:
         end = e
-        if not chunk.text[:e].rstrip().endswith((";", ":", ",")):
+        if not continues_list(chunk.text[_s:e]):
             break
     return end
+
+
+def assemble(picked: list[ScoredSentence]) -> list[ScoredSentence]:
+    """Turn picked sentences into excerpts a reader can follow, best first:
+
+    * a sentence that leans on the one before ('One example is…') is quoted with it;
+    * picks that follow each other in one passage become one excerpt;
+    * a short reply to an excerpt's last sentence ('We agree, but add…') completes it."""
+    spans: list[list[int]] = []  # [lo, hi] sentence numbers per excerpt, parallel to ``out``
+    out: list[ScoredSentence] = []
+    owner: dict[tuple[str, int], int] = {}
+    for p in picked:
+        cid = p.result.chunk.chunk_id
+        if (cid, p.k) in owner:
+            continue
+        lo = p.k - 1 if p.inherited and p.k > 0 and (cid, p.k - 1) not in owner else p.k
+        for j in (owner.get((cid, lo - 1)), owner.get((cid, p.k + 1))):
+            if j is not None:  # touches an excerpt already made: grow that one
+                spans[j] = [min(spans[j][0], lo), max(spans[j][1], p.k)]
+                for k in range(spans[j][0], spans[j][1] + 1):
+                    owner[(cid, k)] = j
+                break
+        else:
+            spans.append([lo, p.k])
+            out.append(p)
+            for k in range(lo, p.k + 1):
+                owner[(cid, k)] = len(out) - 1
+    result: list[ScoredSentence] = []
+    for p, (lo, hi) in zip(out, spans, strict=True):
+        sents = p.result.chunk.sentences
+        text = p.result.chunk.text
+        if hi + 1 < len(sents) and (p.result.chunk.chunk_id, hi + 1) not in owner \
+                and responds_to_previous(text[sents[hi + 1][0] : sents[hi + 1][1]]):
+            hi += 1
+        result.append(replace(p, start=sents[lo][0], end=sents[hi][1], k_end=hi))
+    return result
 
 
 def compose(picked: list[ScoredSentence], searcher: IndexSearcher) -> tuple[str, list[Citation], list[AnswerSentence]]:
@@ -188,14 +250,15 @@ def compose(picked: list[ScoredSentence], searcher: IndexSearcher) -> tuple[str,
     for n, s in enumerate(picked, start=1):
         chunk = s.result.chunk
         meta = searcher.store.meta(chunk.doc_id)
-        cit = make_citation(n, chunk, meta, s.start, extend_lead_in(chunk, s.k, s.end),
+        last = s.k if s.k_end is None else s.k_end
+        cit = make_citation(n, chunk, meta, s.start, extend_lead_in(chunk, last, s.end),
                             supported=True, support_score=s.score)
         citations.append(cit)
         quote = f"“{cit.excerpt}” [{n}]"
         if chunk.doc_id == last_doc:
             parts.append(f"It adds: {quote}")
         else:
-            when = f" ({human_date(meta.date)})" if meta.date else ""
+            when = f" ({long_date(meta.date)})" if meta.date else ""
             parts.append(f"According to {doc_label(meta)}{when}, {quote}")
         sentences.append(AnswerSentence(text=cit.excerpt, markers=[n], supported=True,
                                         support_score=s.score))
@@ -219,7 +282,7 @@ class ExtractiveAnswerer:
         history = history or []
         st = self.settings
         standalone = condense(question, history)
-        qvec = self.searcher.embedder.embed_query_vector(standalone)
+        qvec = self.searcher.embed_query(standalone)
         t1 = time.perf_counter()
         results = self.searcher.search(standalone, max(k or st.top_k, 8), filters, st.retrieval_mode,
                                        st.candidate_k, st.rrf_k, st.dedup_threshold, qvec=qvec)
@@ -231,7 +294,7 @@ class ExtractiveAnswerer:
         picked = select(scored, self.searcher.store.sentence_vectors, st.max_answer_sentences,
                         st.refusal_threshold, exclude=seen)
         timings = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3}
-        unknown = unknown_names(standalone, self.searcher.known_terms)
+        unknown = self.searcher.unknown(standalone)
         if unknown:
             ans = refuse(question, standalone, results, self.searcher,
                          "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown))
@@ -239,7 +302,7 @@ class ExtractiveAnswerer:
             ans = refuse(question, standalone, results, self.searcher, "the best evidence is too weak",
                          best=scored[0].score if scored else None)
         else:
-            text, citations, sentences = compose(picked, self.searcher)
+            text, citations, sentences = compose(assemble(picked), self.searcher)
             ans = Answer(question=question, standalone_question=standalone, answer=text,
                          citations=citations, sentences=sentences, mode="extractive")
         timings["total"] = (time.perf_counter() - t0) * 1e3

@@ -17,10 +17,9 @@ from assistant.condense import condense, is_follow_up
 from assistant.extractive import ExtractiveAnswerer
 from assistant.llm_verify import build_answer
 from assistant.models import Answer, SearchFilters, Turn
-from assistant.prompts import load_prompt
+from assistant.prompts import defuse_fences, load_prompt
 from assistant.refusal import refuse
 from assistant.retrieval import IndexSearcher
-from assistant.scope import unknown_names
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -89,13 +88,18 @@ def build_chat_model(s: Settings) -> BaseChatModel:
     raise LLMError("no LLM configured (set PA_LLM_PROVIDER)")
 
 
+def _attribute(value: object) -> str:
+    """A value for the passage tag's source attribute: no quotes or angle brackets."""
+    return defuse_fences(str(value)).replace('"', "'").replace("<", "‹").replace(">", "›")
+
+
 def format_passages(searcher: IndexSearcher, results: list[Any]) -> str:
+    """The numbered passages for the prompt; text that imitates the fence is defused."""
     out = []
     for n, r in enumerate(results, start=1):
         c = r.chunk
-        text = c.text.replace("PASSAGES>>>", "PASSAGES >>>").replace("</passage>", "</ passage>")
-        out.append(f'<passage id="{n}" source="{c.publisher}, {c.title}, {c.date}, '
-                   f'{c.locator.render()}">\n{text}\n</passage>')
+        source = _attribute(f"{c.publisher}, {c.title}, {c.date}, {c.locator.render()}")
+        out.append(f'<passage id="{n}" source="{source}">\n{defuse_fences(c.text)}\n</passage>')
     return "\n\n".join(out)
 
 
@@ -124,7 +128,7 @@ class LLMAnswerer:
 
     def messages(self, question: str, passages: str) -> list[Any]:
         system = load_prompt("answer.system").render(max_sentences=self.settings.max_answer_sentences + 1)
-        user = load_prompt("answer.user").render(question=question, passages=passages)
+        user = load_prompt("answer.user").render(question=defuse_fences(question), passages=passages)
         return [SystemMessage(content=system), HumanMessage(content=user)]
 
     def stream(self, question: str, history: list[Turn] | None = None,
@@ -135,11 +139,11 @@ class LLMAnswerer:
         history = history or []
         st = self.settings
         standalone = self.condense(question, history)
-        qvec = self.searcher.embedder.embed_query_vector(standalone)
+        qvec = self.searcher.embed_query(standalone)
         results = self.searcher.search(standalone, k or st.top_k, filters, st.retrieval_mode,
                                        st.candidate_k, st.rrf_k, st.dedup_threshold, qvec=qvec)
         scored = self.extractive.scorer.score(standalone, qvec, results)
-        unknown = unknown_names(standalone, self.searcher.known_terms)
+        unknown = self.searcher.unknown(standalone)
         if unknown or not scored or scored[0].score < st.refusal_threshold:
             reason = ("the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
                       if unknown else "the best evidence is too weak")

@@ -18,7 +18,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.acronyms import definitions, expand_text
 from assistant.models import Chunk, SearchFilters, SearchResult
+from assistant.names import bigrams, initialisms, unknown_titles
+from assistant.scope import unknown_names
 from assistant.textutil import content_terms, parse_date_bound
 from ingest.embed import LocalEmbeddings
 from ingest.index import StoredIndex
@@ -32,6 +35,10 @@ def chunk_document(chunk: Chunk, score: float | None = None) -> Document:
     if score is not None:
         meta["score"] = score
     return Document(page_content=chunk.text, metadata=meta, id=chunk.chunk_id)
+
+
+SENTENCE_SCAN_MAX = 200_000  # up to this many sentences, all are scored for every question
+SENTENCE_POOL = 200  # above it: the sentences of this many passages from each of dense and BM25
 
 
 def _period(value: str, upper: bool) -> date | None:
@@ -57,8 +64,8 @@ class IndexSearcher:
             distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
             normalize_L2=False,
         )
-        self._sent_owner = np.repeat(np.arange(len(store.chunks)),
-                                     [len(c.sentences) for c in store.chunks])
+        self._sent_counts = np.array([len(c.sentences) for c in store.chunks], dtype=np.int64)
+        self._sent_owner = np.repeat(np.arange(len(store.chunks)), self._sent_counts)
         self._publishers = np.array([c.publisher for c in store.chunks], dtype=object)
         self._doc_ids = np.array([c.doc_id for c in store.chunks], dtype=object)
 
@@ -70,6 +77,42 @@ class IndexSearcher:
             m = d["meta"]
             known |= set(content_terms(f"{m['title']} {m['publisher']} {m['kind']}"))
         return known
+
+    @cached_property
+    def acronym_forms(self) -> dict[str, str]:
+        """Acronyms the collection's documents define -> their long form ('THB' -> '…')."""
+        out: dict[str, str] = {}
+        for d in self.store.documents.values():
+            for acr, lf in definitions(str(d.get("text", ""))).items():
+                out.setdefault(acr, lf)
+        return out
+
+    @cached_property
+    def acronyms(self) -> dict[str, frozenset[str]]:
+        """Lower-cased acronym -> content terms of its long form (for term overlap)."""
+        return {a.lower(): frozenset(content_terms(lf)) for a, lf in self.acronym_forms.items()}
+
+    @cached_property
+    def known_bigrams(self) -> set[tuple[str, str]]:
+        """Adjacent word pairs of the collection's text and titles (for names it never uses)."""
+        titles = [str(d["meta"]["title"]) for d in self.store.documents.values()]
+        return bigrams([c.text for c in self.store.chunks] + titles)
+
+    def unknown(self, question: str) -> list[str]:
+        """Names and titles in ``question`` the collection never mentions ('Brazil', 'the
+        Global Guide'): a question about them cannot be answered from it."""
+        names = [w for w in unknown_names(question, self.known_terms)
+                 if not (w.isupper() and w.lower() in self.known_initialisms)]
+        return names + unknown_titles(question, self.known_bigrams)
+
+    @cached_property
+    def known_initialisms(self) -> set[str]:
+        """'us' when the collection says 'United States' (a question may abbreviate it)."""
+        return initialisms(c.text for c in self.store.chunks)
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query vector, with the collection's acronyms spelled out as at ingest."""
+        return self.embedder.embed_query_vector(expand_text(query, self.acronym_forms))
 
     def mask(self, filters: SearchFilters | None) -> np.ndarray | None:
         """Boolean mask of the passages a filter allows (None = all)."""
@@ -106,19 +149,38 @@ class IndexSearcher:
         top = np.argsort(-sims)[:k]
         return [(int(allowed[i]), float(sims[i])) for i in top]
 
-    def dense_sentences(self, qvec: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
+    def dense_sentences(self, qvec: np.ndarray, k: int, mask: np.ndarray | None,
+                        candidates: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Passages ranked by their best-matching sentence (small-to-big retrieval): a short,
-        exact statement is not drowned by the rest of its passage."""
+        exact statement is not drowned by the rest of its passage.
+
+        Every sentence is scored while the collection has at most ``SENTENCE_SCAN_MAX`` of
+        them (a few milliseconds); above that, only the sentences of ``candidates`` (the
+        passages the passage index and BM25 found) are, so the cost no longer grows with the
+        collection."""
         sv = self.store.sentence_vectors
         if len(sv) == 0:
             return []
-        sims = sv @ qvec
+        if candidates is not None and len(sv) > SENTENCE_SCAN_MAX:
+            offs = self.store.sentence_offsets
+            counts = self._sent_counts
+            rows = np.concatenate([np.arange(offs[i], offs[i] + counts[i]) for i in candidates]
+                                  or [np.zeros(0, dtype=np.int64)])
+            sims = sv[rows] @ qvec
+            owners = self._sent_owner[rows]
+        else:
+            sims = sv @ qvec
+            owners = self._sent_owner
         if mask is not None:
-            sims = np.where(mask[self._sent_owner], sims, -1.0)
-        top = np.argsort(-sims)[: k * 3]
+            sims = np.where(mask[owners], sims, -1.0)
+        take = min(k * 3, len(sims))
+        if take == 0:
+            return []
+        top = np.argpartition(-sims, take - 1)[:take]
+        top = top[np.argsort(-sims[top])]
         best: dict[int, float] = {}
         for row in top:
-            owner = int(self._sent_owner[row])
+            owner = int(owners[row])
             if owner not in best and sims[row] > -1.0:
                 best[owner] = float(sims[row])
         return sorted(best.items(), key=lambda x: -x[1])[:k]
@@ -141,15 +203,21 @@ class IndexSearcher:
         """Top ``k`` passages. The query is embedded once (or ``qvec`` is reused)."""
         mask = self.mask(filters)
         if qvec is None:
-            qvec = self.embedder.embed_query_vector(query)
+            qvec = self.embed_query(query)
         dense: list[tuple[int, float]] = []
         best: dict[int, float] = {}
+        large = len(self.store.sentence_vectors) > SENTENCE_SCAN_MAX
+        pool = max(candidate_k, SENTENCE_POOL) if large else candidate_k
+        sparse = self.sparse(query, pool, mask) if mode in ("hybrid", "sparse") else []
         if mode in ("hybrid", "dense"):
+            passages = self.dense(qvec, pool, mask)
+            cands = (np.array(sorted({i for i, _ in passages} | {i for i, _ in sparse}), dtype=np.int64)
+                     if large else None)
             # A passage's dense score is the better of its own and its best sentence's.
-            for i, sc in self.dense(qvec, candidate_k, mask) + self.dense_sentences(qvec, candidate_k, mask):
+            for i, sc in passages[:candidate_k] + self.dense_sentences(qvec, candidate_k, mask, cands):
                 best[i] = max(sc, best.get(i, -1.0))
             dense = sorted(best.items(), key=lambda x: -x[1])[:candidate_k]
-        sparse = self.sparse(query, candidate_k, mask) if mode in ("hybrid", "sparse") else []
+        sparse = sparse[:candidate_k]
         fused: dict[int, float] = {}
         d_rank = {i: r for r, (i, _) in enumerate(dense)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse)}

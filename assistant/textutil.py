@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9%’'\-]*")
 
@@ -12,6 +14,8 @@ STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "else", "ever", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more", "most", "must", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "say", "said", "says", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within", "would", "you", "your", "yours", "yourself", "yourselves", "tell", "show", "give", "list", "explain", "describe", "according", "document", "documents", "collection", "according", "kind", "sort", "way", "ways", "thing", "things", "anything", "something", "does", "one", "two", "please", "much", "many"]
 )
 
+_LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -40,12 +44,25 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+# Bump when tokenisation or stemming changes: stored BM25 vocabularies are in these terms.
+ANALYZER_VERSION = 2
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A deliberately light suffix stripper (plural/verb forms), enough for term overlap."""
-    for suf in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s"):
-        if len(word) > len(suf) + 3 and word.endswith(suf):
-            return word[: -len(suf)] + ("y" if suf in ("ies", "ied") else "")
-    return word
+    """Porter2 (Snowball English) stem: 'misused'/'misuse', 'controlling'/'control' meet."""
+    if word.endswith(("'s", "’s")) and word[:-2].isalpha():
+        word = word[:-2]
+    if not word.isalpha():
+        return word  # figures, codes and hyphenated compounds stay as written
+    return str(_stemmer().stemWord(word))
 
 
 def content_terms(text: str) -> list[str]:
@@ -63,6 +80,15 @@ def human_date(value: str) -> str:
     if mo:
         return f"{_MONTHS[int(mo) - 1]} {y}"
     return y
+
+
+def long_date(value: str) -> str:
+    """'2022-02-15' -> '15 February 2022' (the form a brief writes out); others as human_date."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    if not m:
+        return human_date(value)
+    y, mo, d = m.groups()
+    return f"{int(d)} {_LONG_MONTHS[int(mo) - 1]} {y}"
 
 
 def parse_date_bound(value: str, upper: bool = False) -> date:

@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.condense import condense
 from assistant.models import Turn
-from assistant.scope import out_of_scope_request, unknown_names
+from assistant.scope import out_of_scope_request
 from assistant.verify import support_score
 from evals.cases_schema import Case
 
@@ -32,9 +32,9 @@ def best_scores(assistant: Any, cases: list[Case]) -> tuple[list[float], list[fl
     for c in cases:
         hist = [Turn(role=t.role, content=t.content) for t in c.history]
         q = condense(c.question, hist)
-        if out_of_scope_request(q) or unknown_names(q, assistant.searcher.known_terms):
+        if out_of_scope_request(q) or assistant.searcher.unknown(q):
             continue  # decided before any scoring
-        qv = assistant.embedder.embed_query_vector(q)
+        qv = assistant.searcher.embed_query(q)
         results = assistant.searcher.search(q, 8, qvec=qv)
         scored = ex.scorer.score(q, qv, results)
         best = scored[0].score if scored else 0.0

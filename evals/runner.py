@@ -185,7 +185,7 @@ class SuiteRunner:
         ans: Answer = self.assistant.ask(case.question, history=case.turns, mode=answerer)
         latency = (time.perf_counter() - t0) * 1e3
         standalone = ans.standalone_question or case.question
-        qvec = self.assistant.embedder.embed_query_vector(standalone)
+        qvec = self.assistant.searcher.embed_query(standalone)
         results = self.retrieve(standalone, self.depth, qvec=qvec)
         self.qvecs[case.id] = qvec
         self.answers[case.id] = ans

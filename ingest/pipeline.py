@@ -11,21 +11,23 @@ from typing import Any
 
 import numpy as np
 
+from assistant.acronyms import definitions, expand_text
 from assistant.models import Chunk, DocumentMeta
 from assistant.settings import Settings
+from assistant.textutil import ANALYZER_VERSION
 from ingest.bm25 import BM25Index
 from ingest.chunk import chunk_document, paragraphs_of
 from ingest.clean import clean_text
 from ingest.dedup import DedupDoc, deduplicate
 from ingest.embed import LocalEmbeddings, embed_texts
-from ingest.index import IndexError_, load_index, write_index
+from ingest.index import IndexError_, StoredIndex, load_index, write_index
 from ingest.load import LoadError, RawDocument, load_file
 from ingest.manifest import MANIFEST_NAME, default_meta, read_manifest
 from ingest.mapped import origin_runs
 from ingest.rules import attested_compounds
 
 log = logging.getLogger(__name__)
-CLEANER_VERSION = 4
+CLEANER_VERSION = 5
 
 
 @dataclass
@@ -47,9 +49,15 @@ class IngestReport:
         return bool(self.skipped)
 
 
-def embed_text_for(chunk: Chunk) -> str:
-    """What the embedder sees: the section heading gives a passage its context."""
-    return f"{chunk.locator.section}. {chunk.text}" if chunk.locator.section else chunk.text
+# Bump when what the embedder sees changes: stored vectors of older versions are not reused.
+EMBED_TEXT_VERSION = 2
+
+
+def embed_text_for(chunk: Chunk, acronyms: dict[str, str] | None = None) -> str:
+    """What the embedder sees: the section heading gives a passage its context, and acronyms
+    its document defines are spelled out ('THB' -> 'trafficking in human beings (THB)')."""
+    text = f"{chunk.locator.section}. {chunk.text}" if chunk.locator.section else chunk.text
+    return expand_text(text, acronyms) if acronyms else text
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -62,7 +70,34 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 def _settings_fingerprint(s: Settings) -> dict[str, Any]:
     return {"chunk_target_words": s.chunk_target_words, "chunk_max_words": s.chunk_max_words,
-            "cleaner_version": CLEANER_VERSION}
+            "cleaner_version": CLEANER_VERSION, "analyzer_version": ANALYZER_VERSION,
+            "embed_text_version": EMBED_TEXT_VERSION}
+
+
+def _failure(stage: str, exc: Exception) -> str:
+    """One line for an unexpected error while processing one file."""
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    text = lines[0][:160] if lines else ""
+    return f"failed while {stage} ({type(exc).__name__}{': ' + text if text else ''})"
+
+
+def _previous_version(previous: StoredIndex | None, rel: str, documents: dict[str, Any]
+                      ) -> tuple[str, dict[str, Any], list[Chunk], dict[str, Any]] | None:
+    """The file's document and passages as the previous index holds them (so a file that
+    fails unexpectedly keeps what was already ingested), or None."""
+    if previous is None:
+        return None
+    info = (previous.manifest.get("files") or {}).get(rel)
+    if not isinstance(info, dict):
+        return None
+    doc_id = info.get("doc_id")
+    if doc_id not in previous.documents or doc_id in documents:
+        return None
+    ids = info.get("chunks") or []
+    if any(cid not in previous.by_id for cid in ids):
+        return None
+    return (doc_id, previous.documents[doc_id],
+            [previous.chunks[previous.by_id[cid]] for cid in ids], info)
 
 
 def run_ingest(
@@ -92,22 +127,30 @@ def run_ingest(
                 report.warnings.append(f"previous index not reused: {exc}")
 
     raws: list[tuple[RawDocument, DocumentMeta]] = []
+    crashed: dict[str, str] = {}  # file -> reason, for failures that are not a LoadError
     for i, path in enumerate(files):
         if progress:
             progress("load", i + 1, len(files))
+        rel = str(path.relative_to(corpus_dir))
         try:
             raw = load_file(path, int(settings.max_file_mb * 1e6))
         except LoadError as exc:
-            report.skipped.append((str(path.relative_to(corpus_dir)), exc.reason))
+            report.skipped.append((rel, exc.reason))
             continue
         except OSError as exc:
-            report.skipped.append((str(path.relative_to(corpus_dir)), f"cannot read ({exc})"))
+            report.skipped.append((rel, f"cannot read ({exc})"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            crashed[rel] = _failure("loading", exc)
             continue
         report.warnings.extend(raw.warnings)
-        rel = str(path.relative_to(corpus_dir))
         meta = manifest.get(rel) or manifest.get(path.name)
         if meta is None:
-            meta = default_meta(path, raw.text, raw.pdf_title)
+            try:
+                meta = default_meta(path, raw.text, raw.pdf_title)
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+                crashed[rel] = _failure("reading its title", exc)
+                continue
             report.warnings.append(f"{rel}: not in {MANIFEST_NAME}; using id '{meta.doc_id}', "
                                    f"title '{meta.title[:60]}'")
         else:
@@ -125,33 +168,70 @@ def run_ingest(
             m.doc_id = f"{m.doc_id}-{n + 1}"
 
     vocabulary: set[tuple[str, str]] = set()
-    for raw, _ in raws:
-        vocabulary |= attested_compounds(raw.text)
-    cleaned = [clean_text(raw.text, vocabulary) for raw, _ in raws]
-    paras = [paragraphs_of(c.text, c.blocks, m.title) for c, (_, m) in zip(cleaned, raws, strict=True)]
-    ddocs = [
-        DedupDoc(meta=m, paragraphs=[c.text[p.start : p.end] for p in ps], keep=[True] * len(ps))
-        for c, (_, m), ps in zip(cleaned, raws, paras, strict=True)
-    ]
-    dedup = deduplicate(ddocs)
-    report.duplicates = dedup.duplicates
-    report.passages_deduplicated = dedup.passages_dropped
+    for raw, m in list(raws):
+        try:
+            vocabulary |= attested_compounds(raw.text)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            crashed[m.file] = _failure("reading its vocabulary", exc)
+            raws.remove((raw, m))
+    cleaned: list[Any] = []
+    paras: list[Any] = []
+    for raw, m in list(raws):
+        try:
+            c = clean_text(raw.text, vocabulary)
+            ps = paragraphs_of(c.text, c.blocks, m.title)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            crashed[m.file] = _failure("cleaning", exc)
+            raws.remove((raw, m))
+            continue
+        cleaned.append(c)
+        paras.append(ps)
 
-    chunks: list[Chunk] = []
-    documents: dict[str, dict[str, Any]] = {}
-    files_info: dict[str, Any] = {}
-    for c, (raw, m), ps, dd in zip(cleaned, raws, paras, ddocs, strict=True):
-        kept = [p for p, k in zip(ps, dd.keep, strict=True) if k]
-        doc_chunks = chunk_document(m, c.text, kept, settings.chunk_target_words,
-                                    settings.chunk_max_words, c.origin, raw.pages)
-        chunks.extend(doc_chunks)
-        documents[m.doc_id] = {
-            "meta": m.model_dump(), "text": c.text, "origin": origin_runs(c.origin),
-            "blocks": c.blocks, "raw_kind": raw.kind, "pages": raw.pages, "sha256": raw.sha256,
-            "n_chunks": len(doc_chunks), "removed": c.removed,
-        }
-        files_info[m.file] = {"sha256": raw.sha256, "doc_id": m.doc_id,
-                              "chunks": [ch.chunk_id for ch in doc_chunks]}
+    while True:  # chunking failed for a file: drop it and deduplicate the rest again
+        ddocs = [
+            DedupDoc(meta=m, paragraphs=[c.text[p.start : p.end] for p in ps], keep=[True] * len(ps))
+            for c, (_, m), ps in zip(cleaned, raws, paras, strict=True)
+        ]
+        dedup = deduplicate(ddocs)
+        report.duplicates = dedup.duplicates
+        report.passages_deduplicated = dedup.passages_dropped
+
+        chunks: list[Chunk] = []
+        documents: dict[str, dict[str, Any]] = {}
+        files_info: dict[str, Any] = {}
+        bad: list[int] = []
+        for pos, (c, (raw, m), ps, dd) in enumerate(zip(cleaned, raws, paras, ddocs, strict=True)):
+            kept = [p for p, k in zip(ps, dd.keep, strict=True) if k]
+            try:
+                doc_chunks = chunk_document(m, c.text, kept, settings.chunk_target_words,
+                                            settings.chunk_max_words, c.origin, raw.pages)
+                document = {
+                    "meta": m.model_dump(), "text": c.text, "origin": origin_runs(c.origin),
+                    "blocks": c.blocks, "raw_kind": raw.kind, "pages": raw.pages,
+                    "sha256": raw.sha256, "n_chunks": len(doc_chunks), "removed": c.removed,
+                }
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+                crashed[m.file] = _failure("splitting it into passages", exc)
+                bad.append(pos)
+                continue
+            chunks.extend(doc_chunks)
+            documents[m.doc_id] = document
+            files_info[m.file] = {"sha256": raw.sha256, "doc_id": m.doc_id,
+                                  "chunks": [ch.chunk_id for ch in doc_chunks]}
+        if not bad:
+            break
+        cleaned, raws, paras = ([x for i, x in enumerate(xs) if i not in bad]
+                                for xs in (cleaned, raws, paras))
+    for rel, reason in sorted(crashed.items()):
+        kept_doc = _previous_version(previous, rel, documents)
+        if kept_doc is not None:
+            doc_id, document, doc_chunks, info = kept_doc
+            chunks.extend(doc_chunks)
+            documents[doc_id] = document
+            files_info[rel] = info
+            reason += "; its previously ingested version is kept"
+        report.skipped.append((rel, reason))
+    report.skipped.sort()
 
     fingerprint = _settings_fingerprint(settings)
     if (previous is not None and previous.manifest.get("settings") == fingerprint
@@ -168,12 +248,18 @@ def run_ingest(
     model = embedder or LocalEmbeddings(settings.embedding_model, settings.embedding_batch_size)
     old_vec: dict[str, np.ndarray] = {}
     old_sent: dict[str, np.ndarray] = {}
-    if previous is not None:
+    acronyms = {doc_id: definitions(d["text"]) for doc_id, d in documents.items()}
+    same_embed_text = (previous is not None and previous.manifest.get("settings", {})
+                       .get("embed_text_version") == EMBED_TEXT_VERSION)
+    if previous is not None and same_embed_text:
+        spans = {ch.chunk_id: ch.sentences for ch in chunks}
         for i, ch in enumerate(previous.chunks):
             old_vec[ch.chunk_id] = previous.vectors[i]
-            off = previous.sentence_offsets[i]
-            old_sent[ch.chunk_id] = previous.sentence_vectors[off : off + len(ch.sentences)]
+            if spans.get(ch.chunk_id) == ch.sentences:  # same text, same sentence boundaries
+                off = previous.sentence_offsets[i]
+                old_sent[ch.chunk_id] = previous.sentence_vectors[off : off + len(ch.sentences)]
     todo = [ch for ch in chunks if ch.chunk_id not in old_vec]
+    todo_sent = [ch for ch in chunks if ch.chunk_id not in old_sent]
     done = [0]
 
     def tick(n: int) -> None:
@@ -181,13 +267,15 @@ def run_ingest(
         if progress:
             progress("embed", done[0], total)
 
-    sentence_texts = [ch.text[s:e] for ch in todo for s, e in ch.sentences]
+    sentence_texts = [expand_text(ch.text[s:e], acronyms.get(ch.doc_id, {}))
+                      for ch in todo_sent for s, e in ch.sentences]
     total = len(todo) + len(sentence_texts)
-    new_vec = embed_texts(model, [embed_text_for(ch) for ch in todo], tick)
+    new_vec = embed_texts(model, [embed_text_for(ch, acronyms.get(ch.doc_id)) for ch in todo], tick)
     new_sent = embed_texts(model, sentence_texts, tick)
-    pos_s = 0
     for pos_v, ch in enumerate(todo):
         old_vec[ch.chunk_id] = new_vec[pos_v]
+    pos_s = 0
+    for ch in todo_sent:
         n = len(ch.sentences)
         old_sent[ch.chunk_id] = new_sent[pos_s : pos_s + n]
         pos_s += n
@@ -195,7 +283,7 @@ def run_ingest(
     vectors = np.vstack([old_vec[ch.chunk_id] for ch in chunks]) if chunks else np.zeros((0, dim), np.float32)
     sent_parts = [old_sent[ch.chunk_id] for ch in chunks if len(ch.sentences)]
     sentence_vectors = np.vstack(sent_parts) if sent_parts else np.zeros((0, dim), np.float32)
-    bm25 = BM25Index.build([embed_text_for(ch) for ch in chunks])
+    bm25 = BM25Index.build([embed_text_for(ch, acronyms.get(ch.doc_id)) for ch in chunks])
     index_manifest = {
         "embedding_model": settings.embedding_model_id, "dim": dim, "settings": fingerprint,
         "files": files_info, "skipped": [list(s) for s in report.skipped],

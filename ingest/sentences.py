@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pysbd
+
+# A list marker standing alone ('a.', 'iii.', '2)', '(b)'): pysbd ends a sentence after it.
+_MARKER = re.compile(r"\(?(?:[a-z]|[ivxlc]{1,6}|\d{1,2})[.)]", re.I)
+# …or trailing the item before it, on the same line ('…monitoring; ii.').
+_TRAILING_MARKER = re.compile(r"(?<=[;:,])\s+(\(?(?:[a-z]|[ivxlc]{1,6}|\d{1,2})[.)])$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -35,4 +41,28 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             if k > start:
                 out.append((start, k))
             start = k + 2
+    return _attach_markers(text, out)
+
+
+def _attach_markers(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'iii.' + 'Report illegal content…' become one sentence: the item with its marker."""
+    moved: list[tuple[int, int]] = []
+    carry: int | None = None
+    for n, (s, e) in enumerate(spans):
+        s = carry if carry is not None else s
+        carry = None
+        m = _TRAILING_MARKER.search(text, s, e)
+        if m and n + 1 < len(spans):
+            carry, e = m.start(1), m.start()
+        moved.append((s, e))
+    out: list[tuple[int, int]] = []
+    pending: int | None = None
+    for s, e in moved:
+        if _MARKER.fullmatch(text[s:e]):
+            pending = s if pending is None else pending
+            continue
+        out.append((pending if pending is not None else s, e))
+        pending = None
+    if pending is not None:
+        out.append((pending, moved[-1][1]))
     return out

@@ -39,7 +39,7 @@ def test_answer_quotes_the_75_percent_sentence_first(assistant: Assistant) -> No
     first = ans.citations[0]
     assert first.doc_id == "osce-press-release-2022"
     assert "75% of sex trafficking victims are advertised online" in first.excerpt
-    assert ans.answer.startswith("According to the OSCE press release (15 Feb 2022), “Today technology")
+    assert ans.answer.startswith("According to the OSCE press release (15 February 2022), “Today technology")
     assert "[1]" in ans.answer
     for c in ans.citations:
         assert excerpt_in_source(assistant.store, c.doc_id, c.excerpt, _raw(assistant, c.doc_id))

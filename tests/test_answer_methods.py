@@ -1,0 +1,147 @@
+"""The general methods behind the extractive answers: list items, acronyms, answer types,
+excerpts that carry their context, and names the collection never mentions."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.acronyms import definitions, expand_text
+from assistant.answer_type import expected_type, is_item, responds_to_previous, wanted_ordinal
+from assistant.engine import Assistant
+from assistant.names import bigrams, initialisms, unknown_titles
+from assistant.settings import Settings
+from assistant.textutil import content_terms, long_date
+from ingest.embed import LocalEmbeddings
+from ingest.index import current_version, load_index
+from ingest.pipeline import run_ingest
+from ingest.sentences import sentence_spans
+from tests.conftest import CORPUS
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def test_list_markers_stay_with_their_item() -> None:
+    text = ("Companies should, including:\n\ni. Undertake proactive monitoring; ii. Remove prohibited "
+            "content expeditiously; iii. Report illegal content. 3. Strengthen cooperation between "
+            "States. See e.g. the U.S. report.")
+    got = _sentences(text)
+    assert "ii. Remove prohibited content expeditiously;" in got
+    assert "iii. Report illegal content." in got
+    assert "3. Strengthen cooperation between States." in got
+    assert not any(s in ("i.", "ii.", "iii.", "3.") for s in got)
+    assert got[-1] == "See e.g. the U.S. report."
+
+
+def test_stems_join_word_forms() -> None:
+    assert set(content_terms("traffickers misused technology to control victims")) == \
+        set(content_terms("trafficking misuse technologies controlling victim"))
+    assert content_terms("75% 2021 FOSTA-SESTA") == ["75%", "2021", "fosta-sesta", "fosta", "sesta"]
+
+
+def test_acronyms_defined_in_a_document_are_spelled_out_for_the_embedder() -> None:
+    brief = (CORPUS / "osce-2022-policy-brief-technology-facilitated-thb.txt").read_text(encoding="utf-8")
+    defs = definitions(brief)
+    assert defs["THB"] == "trafficking in human beings"
+    assert defs["ICT"].lower() == "internet and communication technology"
+    out = expand_text("Technology-facilitated THB requires action; trafficking in human beings (THB).", defs)
+    assert out.startswith("Technology-facilitated trafficking in human beings (THB) requires action")
+    assert out.endswith("; trafficking in human beings (THB).")  # a definition is left as it is
+    assert definitions("The Report (Annex) of the Panel (TP).") == {}  # initials do not spell it
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Which laws changed the liability of platforms?", "name"),
+    ("Which multi-stakeholder initiative is mentioned?", "name"),
+    ("What has voluntary compliance led to?", "effect"),
+    ("When was the study launched?", "date"),
+    ("How many tools focus on sexual exploitation?", "number"),
+    ("Why does regulation matter?", None),
+])
+def test_expected_answer_type(question: str, kind: str | None) -> None:
+    assert expected_type(question) == kind
+
+
+def test_ordinals_point_at_numbered_items() -> None:
+    assert wanted_ordinal("What does the third recommendation ask for?") == 3
+    assert wanted_ordinal("What does the OSCE recommend?") is None
+    assert is_item("3. Strengthen cooperation", 3) and is_item("c) Liability", 3)
+    assert is_item("iii. Report illegal content", 3) and is_item("Third, and closely related", 3)
+    assert not is_item("2. Enhance State-led regulation", 3) and not is_item("30 countries", 3)
+
+
+def test_short_replies_are_recognised() -> None:
+    assert responds_to_previous("We completely agree, but add that it should also be gendered.")
+    assert not responds_to_previous("We welcome the release of the issue brief, which addresses many "
+                                    "intersections of technology and trafficking that have long been "
+                                    "neglected by governments, industry and the international community.")
+    assert not responds_to_previous("Governments should act.")
+
+
+def test_long_date() -> None:
+    assert long_date("2022-02-15") == "15 February 2022"
+    assert long_date("2019-08") == "Aug 2019"
+
+
+def test_unknown_titles_and_initialisms() -> None:
+    known = bigrams(["The Online Safety Act 2021 in Australia changed the approach.",
+                     "Council of Europe conventions; the United States enacted FOSTA-SESTA."])
+    assert unknown_titles("What does the Model Law on Digital Platforms require?", known) == \
+        ["Model Law on Digital Platforms"]
+    assert unknown_titles("What changed with the Online Safety Act?", known) == []
+    assert unknown_titles("What do the OSCE and Equality Now say?", known) == []  # 'and' joins nothing
+    assert "us" in initialisms(["the United States enacted it"])
+
+
+@pytest.mark.slow
+def test_connected_sentences_are_quoted_together(assistant: Assistant) -> None:
+    """'One example is…' is quoted with the sentence it exemplifies; a list is quoted to its
+    last item, across '…; and'."""
+    ans = assistant.ask("What US law is given as an example of platforms being held accountable?")
+    assert not ans.refused  # 'US' is not unknown: the collection says 'United States'
+    ex = next(c.excerpt for c in ans.citations if "FOSTA-SESTA" in c.excerpt)
+    assert ex.startswith("The principle of no liability is also being reconsidered")
+    ans = assistant.ask("List the two threshold questions for the response to tech-facilitated THB.")
+    first = ans.citations[0].excerpt
+    assert "1) whether" in first and "2) whether criminal procedures" in first
+
+
+@pytest.mark.slow
+def test_a_named_document_the_collection_lacks_is_refused(assistant: Assistant) -> None:
+    ans = assistant.ask("What does the Model Law on Digital Platforms say about liability?")
+    assert ans.refused and "Model Law on Digital Platforms" in ans.answer
+    ans = assistant.ask("What does the Council of Europe say about online trafficking?")
+    assert not ans.refused
+
+
+@pytest.mark.slow
+def test_changed_sentence_boundaries_are_re_embedded(settings: Settings, embedder: LocalEmbeddings,
+                                                     corpus_index: Path, tmp_path: Path) -> None:
+    """An index made by an older sentence splitter (same passages, other boundaries) is not
+    reused blindly: the passages whose boundaries changed get new sentence vectors."""
+    index = tmp_path / "index"
+    shutil.copytree(corpus_index, index)
+    folder = current_version(index)
+    chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
+    target = next(i for i, c in enumerate(chunks) if len(c["sentences"]) >= 3)
+    sent = np.load(folder / "sentences.npy")
+    offset = sum(len(c["sentences"]) for c in chunks[:target])
+    s = chunks[target]["sentences"]
+    chunks[target]["sentences"] = [[s[0][0], s[1][1]], *s[2:]]  # two sentences merged into one
+    np.save(folder / "sentences.npy", np.delete(sent, offset + 1, axis=0))
+    (folder / "chunks.json").write_text(json.dumps(chunks), encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["settings"]["cleaner_version"] -= 1  # made by the older splitter
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    load_index(index)  # the doctored index is consistent in itself
+    report = run_ingest(settings, CORPUS, index, embedder=embedder)
+    assert not report.unchanged and report.embedded == 0  # passage vectors are all reused
+    store = load_index(index)
+    assert len(store.sentence_vectors) == sum(len(c.sentences) for c in store.chunks) == len(sent)
+    assert np.allclose(store.sentence_vectors, sent, atol=1e-5)
