@@ -270,8 +270,9 @@ def run_ingest(
     sentence_texts = [expand_text(ch.text[s:e], acronyms.get(ch.doc_id, {}))
                       for ch in todo_sent for s, e in ch.sentences]
     total = len(todo) + len(sentence_texts)
-    new_vec = embed_texts(model, [embed_text_for(ch, acronyms.get(ch.doc_id)) for ch in todo], tick)
-    new_sent = embed_texts(model, sentence_texts, tick)
+    both = embed_texts(model, [embed_text_for(ch, acronyms.get(ch.doc_id)) for ch in todo]
+                       + sentence_texts, tick)  # one call: batched by length across both
+    new_vec, new_sent = both[: len(todo)], both[len(todo) :]
     for pos_v, ch in enumerate(todo):
         old_vec[ch.chunk_id] = new_vec[pos_v]
     pos_s = 0

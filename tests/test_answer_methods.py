@@ -145,3 +145,11 @@ def test_changed_sentence_boundaries_are_re_embedded(settings: Settings, embedde
     store = load_index(index)
     assert len(store.sentence_vectors) == sum(len(c.sentences) for c in store.chunks) == len(sent)
     assert np.allclose(store.sentence_vectors, sent, atol=1e-5)
+
+
+def test_encode_keeps_the_callers_order(embedder: LocalEmbeddings) -> None:
+    """Texts are batched longest first; vectors still come back in the order given."""
+    texts = ["short", "a much longer text about platforms and trafficking " * 6, "mid length text here"]
+    together = embedder.encode(texts)
+    one_by_one = np.vstack([embedder.encode([t]) for t in texts])
+    assert np.allclose(together, one_by_one, atol=1e-4)
