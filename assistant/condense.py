@@ -55,7 +55,29 @@ def condense(question: str, history: list[Turn]) -> str:
         answers = [t.content for t in history if t.role == "assistant"]
         names = _NAME.findall(answers[-1]) if answers else []
         source = " ".join(names) + " " + source
-    carried = [w for w in _key_terms(source) if w.lower() not in present]
+    carried = [w for w in _key_terms(source) if w.lower() not in present][:10]
+    if _THING.search(question):
+        # 'Who should carry it out?': 'it' is often what the last answer said, not what was
+        # asked, so the first statement of that answer lends its words too.
+        answers = [t.content for t in history if t.role == "assistant"]
+        if answers:
+            taken = present | {w.lower() for w in carried}
+            carried += [w for w in _key_terms(_first_statement(answers[-1]))
+                        if w.lower() not in taken][:ANSWER_TERMS]
     if not carried:
         return question
-    return f"{question.rstrip()} ({' '.join(carried[:10])})"
+    return f"{question.rstrip()} ({' '.join(carried)})"
+
+
+_THING = re.compile(r"\b(it|its|this|that|these|those|they|them|their)\b", re.I)
+ANSWER_TERMS = 6  # words carried over from the previous answer
+_ATTRIBUTION = re.compile(r"^According to [^,“\"]*(?:\([^)]*\))?,\s*")
+
+
+def _first_statement(answer: str) -> str:
+    """The first sentence of an answer, without its attribution ('According to the OSCE…,')."""
+    text = _ATTRIBUTION.sub("", answer.strip()).lstrip("“\"")
+    text = re.sub(r"^(?:yes|no|indeed)\b[.,!]?\s*", "", text, flags=re.I)
+    m = re.search(r"[.!?](?:[”\"]|\s|$)", text)
+    text = text[: m.end()] if m else text
+    return text[:1].lower() + text[1:]  # its first word is capitalised only as a sentence start

@@ -110,7 +110,7 @@ def test_key_terms_of_a_long_turn_are_distinct_and_in_order() -> None:
 
     history = [Turn(role="user", content=text), Turn(role="assistant", content="An answer.")]
     out = condense("What about it?", history)
-    assert out == f"What about it? ({' '.join(terms[:10])})"
+    assert out == f"What about it? ({' '.join(terms[:10])} answer)"  # + the answer's words
 
 
 def test_key_terms_skip_stopwords_short_words_and_pronouns() -> None:
@@ -171,3 +171,15 @@ def test_the_template_uses_the_fence_markers() -> None:
 def test_defusing_leaves_ordinary_text_alone() -> None:
     text = "If a < b and c > d, the passage on page 3 says 75% <b>bold</b>."
     assert defuse_fences(text) == text
+
+
+def test_it_can_point_at_what_the_last_answer_said() -> None:
+    """'Who should carry it out?': 'it' is the action the answer named, so the answer's first
+    statement lends its words (without its attribution, a 'Yes.' or a sentence-start capital)."""
+    history = [
+        Turn(role="user", content="What does the OSCE say is needed?"),
+        Turn(role="assistant", content="According to the OSCE policy brief (2022), “Yes. Strong "
+             "legislative action to establish standards.” [1]\n\nIt adds: “Other things.” [2]"),
+    ]
+    out = condense("Who should carry it out?", history)
+    assert out == "Who should carry it out? (OSCE needed strong legislative action establish standards)"
