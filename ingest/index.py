@@ -291,8 +291,10 @@ def load_index(index_dir: Path, expected_model: str | None = None,
         )
     try:
         fi = faiss.read_index(str(folder / "faiss.index"))
-        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
-        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False)
+        # Memory-mapped, read-only: pages are shared between processes and only those a
+        # question touches need be resident (above SENTENCE_SCAN_MAX, a few hundred passages').
+        vectors = np.load(folder / "vectors.npy", allow_pickle=False, mmap_mode="r")
+        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
         raw_chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
         if not isinstance(raw_chunks, list) or not all(isinstance(c, dict) for c in raw_chunks):
             raise ValueError("chunks.json is not a list of passage objects")
