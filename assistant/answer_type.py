@@ -41,9 +41,8 @@ CONNECTIVE = re.compile(
     r"As a result|Hence)\b")
 # A short sentence that answers the one before it ('We completely agree, but add that…').
 RESPONSE = re.compile(
-    r"^(?:(?:We|I)\s+(?:\w+ly\s+)?(?:agree|disagree|welcome|support|concur|endorse|add|note)|But|Yet|"
-    r"And|Also|In addition|Furthermore|Moreover|However|Nonetheless|Nevertheless|Instead|Indeed|"
-    r"This|These|That|Such|It|They)\b")
+    r"^(?:(?:We|I)\s+(?:\w+ly\s+)?(?:agree|disagree|welcome|support|concur|endorse|add|note)|"
+    r"This|These|That|Such|It|They)\b")  # not 'However…', 'Moreover…': those add a new claim
 RESPONSE_MAX_WORDS = 25
 
 
@@ -85,9 +84,16 @@ def offers(sentence: str, kind: str | None) -> bool:
     return False
 
 
-def leans_on_previous(sentence: str) -> bool:
-    """A sentence that opens by pointing back ('One example is…', 'This approach…')."""
-    return bool(CONNECTIVE.match(sentence))
+_CONTRAST = re.compile(r"^(?:However|Nonetheless|Nevertheless|Yet|But|Instead)\b")
+
+
+def inherited_share(sentence: str) -> float:
+    """How much of the previous sentence's relevance a sentence opening with a connective
+    shares: most of it for one that points back ('This approach…', 'One example is…'), less
+    for one that turns to a new, contrasting claim ('However, …')."""
+    if not CONNECTIVE.match(sentence):
+        return 0.0
+    return 0.8 if _CONTRAST.match(sentence) else 0.95
 
 
 def responds_to_previous(sentence: str) -> bool:

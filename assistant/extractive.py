@@ -16,9 +16,9 @@ from assistant.acronyms import expand
 from assistant.answer_type import (
     continues_list,
     expected_type,
+    inherited_share,
     is_item,
     is_lead_in,
-    leans_on_previous,
     offers,
     responds_to_previous,
     wanted_ordinal,
@@ -122,10 +122,11 @@ class SentenceScorer:
                 if ordinal and is_item(text, ordinal):
                     bonus += TYPE_BOOST  # 'the third recommendation' -> the item numbered 3
                 own = relevance + bonus
-                if prev is not None and leans_on_previous(text):
+                share = inherited_share(text) if prev is not None else 0.0
+                if prev is not None and share:
                     # It continues the sentence before: it shares that one's relevance (and is
                     # quoted with it), but offers the kind of answer asked for on its own.
-                    relevance = max(relevance, prev.relevance * 0.95)
+                    relevance = max(relevance, prev.relevance * share)
                 cur = ScoredSentence(r, rank, s, e, base + k, k, sim, overlap, relevance + bonus, own,
                                      relevance=relevance)
                 out.append(cur)

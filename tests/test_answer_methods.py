@@ -153,3 +153,14 @@ def test_encode_keeps_the_callers_order(embedder: LocalEmbeddings) -> None:
     together = embedder.encode(texts)
     one_by_one = np.vstack([embedder.encode([t]) for t in texts])
     assert np.allclose(together, one_by_one, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_a_self_contained_sentence_is_quoted_alone(assistant: Assistant) -> None:
+    """Only a reply that completes the sentence before it joins an excerpt, not the next claim
+    ('However, legislation … has not kept pace.')."""
+    ans = assistant.ask("What share of sex trafficking victims are advertised online?")
+    assert ans.citations[0].excerpt == ("Today technology is a centerpiece of the human trafficking "
+                                        "business model and 75% of sex trafficking victims are "
+                                        "advertised online.")
+    assert not responds_to_previous("However, legislation addressing trafficking has not kept pace.")
