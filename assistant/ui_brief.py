@@ -13,6 +13,8 @@ import chainlit as cl
 from assistant.models import Answer
 from assistant.ui_render import plural
 
+MAX_ANSWERS = 200  # answers a chat session keeps for "Add to brief" (ui_chat evicts the oldest)
+
 log = logging.getLogger(__name__)
 
 ADD = "add_to_brief"
@@ -44,8 +46,10 @@ async def add(action: cl.Action) -> None:
     mid = str(action.payload.get("message_id") or action.forId or "")
     ans = answers.get(mid)
     if ans is None:
-        await cl.context.emitter.send_toast("This answer is from an earlier session: ask the "
-                                            "question again to add it to a brief.", "warning")
+        await cl.context.emitter.send_toast(
+            f"This answer is no longer held: it is from an earlier session, or older than the "
+            f"last {MAX_ANSWERS} answers of this one. Ask the question again to add it to a brief.",
+            "warning")
         return
     if not ans.citations:
         await cl.context.emitter.send_toast("That answer has no cited excerpts to add.", "warning")

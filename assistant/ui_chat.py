@@ -40,7 +40,7 @@ PANEL_TITLE = "Sources in this conversation"
 PANEL_NOTE = ("*Above: the sources of every answer in this conversation, newest last. Click a "
               "marker such as [1] in an answer, or a source listed under it, to see only that "
               "source.*")
-MAX_ANSWERS = 200  # answers kept per chat session (for "add to brief"); the oldest go first
+MAX_ANSWERS = ui_brief.MAX_ANSWERS  # answers kept per chat session; the oldest go first
 TROUBLE = ("Sorry, something went wrong while answering. Please try again; if it keeps "
            "happening, the server log has the details.")
 
