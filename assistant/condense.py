@@ -51,19 +51,17 @@ def condense(question: str, history: list[Turn]) -> str:
         return question
     present = {w.lower() for w in tokenize(question)}
     source = users[-1]
+    answers = [t.content for t in history if t.role == "assistant"]
     if _PERSON.search(question):
-        answers = [t.content for t in history if t.role == "assistant"]
         names = _NAME.findall(answers[-1]) if answers else []
         source = " ".join(names) + " " + source
     carried = [w for w in _key_terms(source) if w.lower() not in present][:10]
-    if _THING.search(question):
+    if _THING.search(question) and answers:
         # 'Who should carry it out?': 'it' is often what the last answer said, not what was
         # asked, so the first statement of that answer lends its words too.
-        answers = [t.content for t in history if t.role == "assistant"]
-        if answers:
-            taken = present | {w.lower() for w in carried}
-            carried += [w for w in _key_terms(_first_statement(answers[-1]))
-                        if w.lower() not in taken][:ANSWER_TERMS]
+        taken = present | {w.lower() for w in carried}
+        carried += [w for w in _key_terms(_first_statement(answers[-1]))
+                    if w.lower() not in taken][:ANSWER_TERMS]
     if not carried:
         return question
     return f"{question.rstrip()} ({' '.join(carried)})"

@@ -20,7 +20,7 @@ from pydantic import ConfigDict
 
 from assistant.acronyms import definitions, expand_text
 from assistant.models import Chunk, SearchFilters, SearchResult
-from assistant.names import bigrams, initialisms, unknown_titles
+from assistant.names import bigrams, initialisms, title_runs, unknown_titles
 from assistant.scope import unknown_names
 from assistant.textutil import content_terms, parse_date_bound
 from ingest.embed import LocalEmbeddings
@@ -66,6 +66,7 @@ class IndexSearcher:
         )
         self._sent_counts = np.array([len(c.sentences) for c in store.chunks], dtype=np.int64)
         self._sent_owner = np.repeat(np.arange(len(store.chunks)), self._sent_counts)
+        self._large = len(store.sentence_vectors) > SENTENCE_SCAN_MAX
         self._publishers = np.array([c.publisher for c in store.chunks], dtype=object)
         self._doc_ids = np.array([c.doc_id for c in store.chunks], dtype=object)
 
@@ -103,7 +104,8 @@ class IndexSearcher:
         Global Guide'): a question about them cannot be answered from it."""
         names = [w for w in unknown_names(question, self.known_terms)
                  if not (w.isupper() and w.lower() in self.known_initialisms)]
-        return names + unknown_titles(question, self.known_bigrams)
+        titles = unknown_titles(question, self.known_bigrams) if title_runs(question) else []
+        return names + titles
 
     @cached_property
     def known_initialisms(self) -> set[str]:
@@ -154,14 +156,13 @@ class IndexSearcher:
         """Passages ranked by their best-matching sentence (small-to-big retrieval): a short,
         exact statement is not drowned by the rest of its passage.
 
-        Every sentence is scored while the collection has at most ``SENTENCE_SCAN_MAX`` of
-        them (a few milliseconds); above that, only the sentences of ``candidates`` (the
-        passages the passage index and BM25 found) are, so the cost no longer grows with the
-        collection."""
+        Every sentence is scored, or with ``candidates`` (see :meth:`sentence_candidates`,
+        used above ``SENTENCE_SCAN_MAX`` sentences) only those of the passages the passage
+        index and BM25 found, so the cost no longer grows with the collection."""
         sv = self.store.sentence_vectors
         if len(sv) == 0:
             return []
-        if candidates is not None and len(sv) > SENTENCE_SCAN_MAX:
+        if candidates is not None:
             offs = self.store.sentence_offsets
             counts = self._sent_counts
             rows = np.concatenate([np.arange(offs[i], offs[i] + counts[i]) for i in candidates]
@@ -185,6 +186,19 @@ class IndexSearcher:
                 best[owner] = float(sims[row])
         return sorted(best.items(), key=lambda x: -x[1])[:k]
 
+    def candidate_pool(self, candidate_k: int) -> int:
+        """How many passages dense and BM25 retrieval fetch: more above SENTENCE_SCAN_MAX
+        sentences, where their union is all the sentence scoring sees."""
+        return max(candidate_k, SENTENCE_POOL) if self._large else candidate_k
+
+    def sentence_candidates(self, dense: list[tuple[int, float]],
+                            sparse: list[tuple[int, float]]) -> np.ndarray | None:
+        """The passages whose sentences :meth:`dense_sentences` scores: None (every sentence)
+        up to SENTENCE_SCAN_MAX sentences, else those the passage index and BM25 found."""
+        if not self._large:
+            return None
+        return np.array(sorted({i for i, _ in dense} | {i for i, _ in sparse}), dtype=np.int64)
+
     def sparse(self, query: str, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         scores = self.store.bm25.scores(query)
         if mask is not None:
@@ -206,13 +220,11 @@ class IndexSearcher:
             qvec = self.embed_query(query)
         dense: list[tuple[int, float]] = []
         best: dict[int, float] = {}
-        large = len(self.store.sentence_vectors) > SENTENCE_SCAN_MAX
-        pool = max(candidate_k, SENTENCE_POOL) if large else candidate_k
+        pool = self.candidate_pool(candidate_k)
         sparse = self.sparse(query, pool, mask) if mode in ("hybrid", "sparse") else []
         if mode in ("hybrid", "dense"):
             passages = self.dense(qvec, pool, mask)
-            cands = (np.array(sorted({i for i, _ in passages} | {i for i, _ in sparse}), dtype=np.int64)
-                     if large else None)
+            cands = self.sentence_candidates(passages, sparse)
             # A passage's dense score is the better of its own and its best sentence's.
             for i, sc in passages[:candidate_k] + self.dense_sentences(qvec, candidate_k, mask, cands):
                 best[i] = max(sc, best.get(i, -1.0))

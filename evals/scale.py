@@ -259,7 +259,7 @@ def bench_faiss(vectors: np.ndarray, queries: np.ndarray, kinds: Sequence[str] =
 def bench_hybrid(store: StoredIndex, embedder: Any, questions: list[str], settings: Any,
                  rounds: int = 2) -> dict[str, Any]:
     """Latency of IndexSearcher.search over ``store``, total and per stage."""
-    from assistant.retrieval import SENTENCE_POOL, SENTENCE_SCAN_MAX, IndexSearcher
+    from assistant.retrieval import IndexSearcher
 
     t0 = time.perf_counter()
     searcher = IndexSearcher(store, embedder)
@@ -276,11 +276,9 @@ def bench_hybrid(store: StoredIndex, embedder: Any, questions: list[str], settin
             t = time.perf_counter()
             searcher.dense(qv, st.candidate_k, None)
             stages["dense_faiss"].append(time.perf_counter() - t)
-            cands = None  # as in IndexSearcher.search: above SENTENCE_SCAN_MAX sentences, only
-            if len(store.sentence_vectors) > SENTENCE_SCAN_MAX:  # those of candidate passages
-                pool = max(st.candidate_k, SENTENCE_POOL)
-                cands = np.array(sorted({i for i, _ in searcher.dense(qv, pool, None)}
-                                        | {i for i, _ in searcher.sparse(q, pool, None)}), dtype=np.int64)
+            pool = searcher.candidate_pool(st.candidate_k)  # the sentences search scores
+            cands = searcher.sentence_candidates(searcher.dense(qv, pool, None),
+                                                 searcher.sparse(q, pool, None))
             t = time.perf_counter()
             searcher.dense_sentences(qv, st.candidate_k, None, cands)
             stages["dense_sentences"].append(time.perf_counter() - t)

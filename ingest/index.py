@@ -137,7 +137,7 @@ def _rebuild_hint(index_dir: Path) -> str:
     return f"Rebuild with: policy-assistant ingest --rebuild --index {index_dir}"
 
 
-def _summary(exc: BaseException, limit: int = 160) -> str:
+def summarize_error(exc: BaseException, limit: int = 160) -> str:
     """One line about an exception: its type and the first line of its text, truncated.
 
     Some messages span several lines (pydantic's ValidationError lists each error below a
@@ -188,7 +188,7 @@ def _read_manifest(folder: Path, index_dir: Path) -> dict[str, Any]:
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexError_(f"index manifest in {folder} is unreadable ({_summary(exc)}). "
+        raise IndexError_(f"index manifest in {folder} is unreadable ({summarize_error(exc)}). "
                           f"{_rebuild_hint(index_dir)}") from exc
     if not isinstance(data, dict):
         raise IndexError_(f"index manifest in {folder} is a JSON {type(data).__name__}, not an "
@@ -305,7 +305,7 @@ def load_index(index_dir: Path, expected_model: str | None = None,
                             bm25)
     except Exception as exc:  # any failure to read a file means the same to the user
         raise IndexError_(
-            f"index files in {folder} are missing or corrupt ({_summary(exc)}). {hint}"
+            f"index files in {folder} are missing or corrupt ({summarize_error(exc)}). {hint}"
         ) from exc
     problem = _inconsistency(store)
     if problem:

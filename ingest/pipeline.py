@@ -20,7 +20,7 @@ from ingest.chunk import chunk_document, paragraphs_of
 from ingest.clean import clean_text
 from ingest.dedup import DedupDoc, deduplicate
 from ingest.embed import LocalEmbeddings, embed_texts
-from ingest.index import IndexError_, StoredIndex, load_index, write_index
+from ingest.index import IndexError_, StoredIndex, load_index, summarize_error, write_index
 from ingest.load import LoadError, RawDocument, load_file
 from ingest.manifest import MANIFEST_NAME, default_meta, read_manifest
 from ingest.mapped import origin_runs
@@ -76,9 +76,7 @@ def _settings_fingerprint(s: Settings) -> dict[str, Any]:
 
 def _failure(stage: str, exc: Exception) -> str:
     """One line for an unexpected error while processing one file."""
-    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-    text = lines[0][:160] if lines else ""
-    return f"failed while {stage} ({type(exc).__name__}{': ' + text if text else ''})"
+    return f"failed while {stage} ({summarize_error(exc)})"
 
 
 def _previous_version(previous: StoredIndex | None, rel: str, documents: dict[str, Any]

@@ -7,10 +7,11 @@ from functools import lru_cache
 
 import pysbd
 
-# A list marker standing alone ('a.', 'iii.', '2)', '(b)'): pysbd ends a sentence after it.
-_MARKER = re.compile(r"\(?(?:[a-z]|[ivxlc]{1,6}|\d{1,2})[.)]", re.I)
-# …or trailing the item before it, on the same line ('…monitoring; ii.').
-_TRAILING_MARKER = re.compile(r"(?<=[;:,])\s+(\(?(?:[a-z]|[ivxlc]{1,6}|\d{1,2})[.)])$", re.I)
+# A list marker ('a.', 'iii.', '2)', '(b)'): pysbd ends a sentence after it when it stands
+# alone, or leaves it trailing the item before it on the same line ('…monitoring; ii.').
+_MARK = r"\(?(?:[a-z]|[ivxlc]{1,6}|\d{1,2})[.)]"
+_MARKER = re.compile(_MARK, re.I)
+_TRAILING_MARKER = re.compile(rf"(?<=[;:,])\s+({_MARK})$", re.I)
 
 
 @lru_cache(maxsize=1)
