@@ -10,58 +10,67 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.models import REFUSAL_PREFIX, Answer, SearchFilters, SearchResult, Turn
-from assistant.retrieval import IndexSearcher
-from assistant.scope import clean_question, out_of_scope_in_conversation
-from assistant.settings import Settings, get_settings
-from ingest.embed import LocalEmbeddings
-from ingest.index import StoredIndex, current_version, load_index
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from assistant.answering.base import Answerer
+from assistant.answering.config import AnswerConfig, LLMConfig
+from assistant.answering.extractive.answerer import ExtractiveAnswerer
+from assistant.answering.llm.answerer import LLMAnswerer
+from assistant.answering.llm.models import build_chat_model
+from assistant.answering.scope import clean_question, out_of_scope_in_conversation
+from assistant.core.enums import AnswerMode, EmbeddingBackend, RetrievalMode, StreamKind
+from assistant.core.errors import NotReadyError, QuestionError
+from assistant.core.models import (
+    REFUSAL_PREFIX,
+    Answer,
+    SearchFilters,
+    SearchResult,
+    StreamEvent,
+    Turn,
+)
+from assistant.core.settings import Settings, get_settings
+from assistant.retrieval.config import RetrievalConfig
+from assistant.retrieval.retriever import Retriever
+from ingest.embedding import BaseEmbedder, EmbeddingModelError, make_embedder
+from ingest.index import IndexError_, current_version, load_index
+from ingest.store import StoredIndex
 
 log = logging.getLogger(__name__)
 
 
-class QuestionError(ValueError):
-    """A question we refuse to process (empty, too long); the message is for the user."""
-
-
-@dataclass
-class StreamEvent:
-    kind: str  # "token" | "answer"
-    text: str = ""
-    answer: Answer | None = None
-
-
 class Assistant:
-    def __init__(self, settings: Settings | None = None, embedder: LocalEmbeddings | None = None,
-                 index_dir: Path | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, embedder: BaseEmbedder | None = None,
+                 index_dir: Path | None = None, chat_model: BaseChatModel | None = None) -> None:
         self.settings = settings or get_settings()
         self.index_dir = index_dir or self.settings.index_dir
-        if self.settings.query_threads:
+        if (self.settings.query_threads
+                and self.settings.embedding_backend is EmbeddingBackend.SENTENCE_TRANSFORMERS):
             import torch
 
             torch.set_num_threads(self.settings.query_threads)
-        self.embedder = embedder or LocalEmbeddings(self.settings.embedding_model,
-                                                    self.settings.embedding_batch_size)
+        self.embedder = embedder or make_embedder(self.settings.embedding)
+        self.retrieval_config = RetrievalConfig.from_settings(self.settings)
+        self.answer_config = AnswerConfig.from_settings(self.settings)
+        self.llm_config = LLMConfig.from_settings(self.settings)
         self._lock = threading.Lock()
-        self._searcher = self._load()
-        self._llm: Any = None
+        self._retriever = self._load()
+        self._llm = chat_model
 
     # ---- index lifecycle -------------------------------------------------------------
-    def _load(self) -> IndexSearcher:
+    def _load(self) -> Retriever:
         store = load_index(self.index_dir, self.settings.embedding_model_id, self.embedder.dim)
-        return IndexSearcher(store, self.embedder, self.settings.rrf_dense_weight)
+        return Retriever(store, self.embedder, self.retrieval_config)
 
     @property
-    def searcher(self) -> IndexSearcher:
-        return self._searcher
+    def retriever(self) -> Retriever:
+        return self._retriever
 
     @property
     def store(self) -> StoredIndex:
-        return self._searcher.store
+        return self._retriever.store
 
     def refresh(self) -> bool:
         """Load a newer index version if ingestion produced one. True when swapped."""
@@ -69,11 +78,11 @@ class Assistant:
             live = current_version(self.index_dir)
         except Exception:  # noqa: BLE001 - keep serving the loaded index
             return False
-        if live == self._searcher.store.folder:
+        if live == self._retriever.store.folder:
             return False
         new = self._load()
         with self._lock:
-            self._searcher = new
+            self._retriever = new
         return True
 
     # ---- API ---------------------------------------------------------------------------
@@ -102,37 +111,32 @@ class Assistant:
         return q
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None,
-               mode: str | None = None) -> list[SearchResult]:
-        st = self.settings
-        q = self.validate(query)
-        return self._searcher.search(q, k or st.top_k, filters, mode or st.retrieval_mode,
-                                     st.candidate_k, st.rrf_k, st.dedup_threshold)
+               mode: RetrievalMode | None = None) -> list[SearchResult]:
+        retriever = self._retriever
+        if mode is not None:
+            retriever = retriever.with_config(retriever.config.using(RetrievalMode(mode)))
+        return retriever.search(self.validate(query), k, filters)
 
-    def answerer(self, mode: str | None = None) -> Any:
-        from assistant.extractive import ExtractiveAnswerer
-
-        mode = mode or self.settings.answerer
-        searcher = self._searcher
-        if mode == "llm":
-            from assistant.llm import LLMAnswerer, build_chat_model
-
+    def answerer(self, mode: AnswerMode | None = None) -> Answerer:
+        extractive = ExtractiveAnswerer(self._retriever, self.answer_config)
+        if AnswerMode(mode or self.settings.answerer) is AnswerMode.LLM:
             if self._llm is None:
-                self._llm = build_chat_model(self.settings)
-            return LLMAnswerer(searcher, self.settings, self._llm)
-        return ExtractiveAnswerer(searcher, self.settings)
+                self._llm = build_chat_model(self.llm_config)
+            return LLMAnswerer(extractive, self.llm_config, self._llm)
+        return extractive
 
     def ask(self, question: str, history: list[Turn] | None = None,
-            filters: SearchFilters | None = None, mode: str | None = None,
+            filters: SearchFilters | None = None, mode: AnswerMode | None = None,
             k: int | None = None) -> Answer:
         answer: Answer | None = None
         for event in self.ask_stream(question, history, filters, mode, k):
-            if event.kind == "answer":
+            if event.kind is StreamKind.ANSWER:
                 answer = event.answer
         assert answer is not None
         return answer
 
     def ask_stream(self, question: str, history: list[Turn] | None = None,
-                   filters: SearchFilters | None = None, mode: str | None = None,
+                   filters: SearchFilters | None = None, mode: AnswerMode | None = None,
                    k: int | None = None) -> Iterator[StreamEvent]:
         """Tokens as they are produced, then the verified :class:`Answer`."""
         q = self.validate(question)
@@ -141,22 +145,38 @@ class Assistant:
         if reason:
             ans = Answer(question=q, standalone_question=q, refused=True, refusal_reason=reason,
                          answer=f"{REFUSAL_PREFIX}: {reason}.")
-            yield StreamEvent("token", ans.answer)
-            yield StreamEvent("answer", answer=ans)
+            yield StreamEvent(kind=StreamKind.TOKEN, text=ans.answer)
+            yield StreamEvent(kind=StreamKind.ANSWER, answer=ans)
             return
-        mode = mode or self.settings.answerer
-        if mode == "llm" and self.settings.llm_provider != "none":
-            from assistant.llm import stream_with_fallback
-
-            yield from stream_with_fallback(self, q, history, filters, k)
+        if AnswerMode(mode or self.settings.answerer) is AnswerMode.LLM and self.llm_config.enabled:
+            yield from self._stream_with_fallback(q, history, filters, k)
             return
-        ans = self.answerer("extractive").answer(q, history, filters, k)
-        for piece in _chunks_of(ans.answer):
-            yield StreamEvent("token", piece)
-        yield StreamEvent("answer", answer=ans)
+        yield from self.answerer(AnswerMode.EXTRACTIVE).stream(q, history, filters, k)
+
+    def _stream_with_fallback(self, question: str, history: list[Turn],
+                              filters: SearchFilters | None, k: int | None
+                              ) -> Iterator[StreamEvent]:
+        """The LLM path; if the model is unreachable, slow or broken, the extractive answer,
+        with ``Answer.notice`` saying why."""
+        try:
+            yield from self.answerer(AnswerMode.LLM).stream(question, history, filters, k)
+            return
+        except Exception as exc:  # noqa: BLE001 - any provider failure means the same to the user
+            log.warning("LLM path failed, falling back to extractive: %r", exc)
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        ans = self.answerer(AnswerMode.EXTRACTIVE).answer(question, history, filters, k)
+        ans.notice = (f"The language model is unavailable ({reason}). Showing the extractive "
+                      "answer, quoted from the documents, instead.")
+        yield StreamEvent(kind=StreamKind.RESET)
+        yield StreamEvent(kind=StreamKind.TOKEN, text=ans.answer)
+        yield StreamEvent(kind=StreamKind.ANSWER, answer=ans)
 
 
-def _chunks_of(text: str, size: int = 24) -> Iterator[str]:
-    words = text.split(" ")
-    for i in range(0, len(words), size):
-        yield " ".join(words[i : i + size]) + (" " if i + size < len(words) else "")
+def open_assistant(settings: Settings | None = None, embedder: BaseEmbedder | None = None
+                   ) -> Assistant:
+    """The Assistant, or :class:`NotReadyError` with one line saying what to do (build the
+    index, rebuild it, install the model)."""
+    try:
+        return Assistant(settings, embedder=embedder)
+    except (IndexError_, EmbeddingModelError) as exc:
+        raise NotReadyError(str(exc)) from exc

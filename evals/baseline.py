@@ -161,7 +161,7 @@ def compare(runner: Any, cases: list[Case], budgets: Sequence[int],
         query = ans.standalone_question if ans is not None else c.question
         qvec = runner.qvecs.get(c.id)
         if qvec is None:
-            qvec = a.searcher.embed_query(query)
+            qvec = a.retriever.embed_query(query)
         for mode in ("hybrid", "dense", "sparse"):
             res = runner.retrieve(query, DEPTH, mode=mode, qvec=qvec)
             systems[mode][c.id] = profile([(r.chunk.doc_id, r.chunk.text) for r in res], c, k, budgets)

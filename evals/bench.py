@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ import numpy as np
 import yaml
 
 from evals.scale import percentile, rss_mb, summarize_ms
+from ingest.embedding import BaseEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "evals" / "cases"
@@ -56,11 +57,11 @@ COLD_CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from assistant.engine import Assistant
-from assistant.settings import Settings
-from ingest.embed import LocalEmbeddings
+from assistant.core.settings import Settings
+from ingest.embedding import make_embedder
 t1 = time.perf_counter()
 s = Settings(index_dir=sys.argv[1], _env_file=None)
-e = LocalEmbeddings(s.embedding_model, s.embedding_batch_size)
+e = make_embedder(s.embedding)
 t2 = time.perf_counter()
 a = Assistant(s, embedder=e)
 t3 = time.perf_counter()
@@ -222,11 +223,11 @@ def bench_query_threads(embedder: Any, questions: list[str], repeats: int = 2) -
 
 OMP_CHILD = r"""
 import json, sys, time
-from assistant.settings import Settings
-from ingest.embed import LocalEmbeddings
+from assistant.core.settings import Settings
+from ingest.embedding import make_embedder
 qs = json.loads(sys.argv[1])
 s = Settings(_env_file=None)
-e = LocalEmbeddings(s.embedding_model, s.embedding_batch_size)
+e = make_embedder(s.embedding)
 for q in qs[:3]:
     e.embed_query_vector(q)
 wall, cpu = [], []
@@ -262,9 +263,9 @@ def bench_omp_variants(questions: list[str]) -> dict[str, Any]:
 
 def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int,
                limit: int = 1000) -> dict[str, Any]:
-    from assistant.engine import QuestionError
-    from assistant.models import Turn
-    from assistant.scope import out_of_scope_request
+    from assistant.answering.scope import out_of_scope_request
+    from assistant.core.errors import QuestionError
+    from assistant.core.models import Turn
 
     asked = [q for q in questions if out_of_scope_request(q["question"]) is None][:limit]
     search_t: list[float] = []
@@ -299,12 +300,13 @@ def bench_warm(assistant: Any, questions: list[dict[str, Any]], rounds: int,
                 assistant.embedder, [q["question"] for q in asked[:20]], 1 if limit < 100 else 2)}
 
 
-class TimedEmbedder:
+class TimedEmbedder(BaseEmbedder):
     """Wraps the real embedding model to time the embedding stage of an ingest."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: BaseEmbedder) -> None:
         self.inner = inner
         self.dim = inner.dim
+        self.model_id = inner.model_id
         self.seconds = 0.0
         self.texts = 0
 
@@ -347,8 +349,8 @@ def _bench_ingest(settings: Any, corpus_dir: Path, index_dir: Path, embedder: An
         marks.setdefault(stage, time.perf_counter())
 
     t0 = time.perf_counter()
-    report = run_ingest(settings, corpus_dir, index_dir, rebuild=True, embedder=timed,  # type: ignore[arg-type]
-                        progress=progress)
+    config = replace(settings.ingest_config(), corpus_dir=corpus_dir, index_dir=index_dir)
+    report = run_ingest(config, rebuild=True, embedder=timed, progress=progress)
     total = time.perf_counter() - t0
     index_s = total - (marks["index"] - t0) if "index" in marks else 0.0
     return {"corpus": label, "documents": report.documents, "chunks": report.chunks,
@@ -394,7 +396,7 @@ def bench_memory(index_dir: Path, questions: list[dict[str, Any]], n_server: int
         out["server"] = {"error": f"load test unavailable: {exc}"}
         return out
     if not loadtest.serve_available():
-        out["server"] = {"error": "policy-assistant serve is not available (assistant/cli_serve.py)"}
+        out["server"] = {"error": "policy-assistant serve is not available (assistant/ui/server.py)"}
         if not cli:
             out.update(_cli_memory(index_dir, questions, work))
         return out
@@ -455,10 +457,10 @@ def evaluate_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 def run_bench(cfg: BenchConfig, work: Path | None = None,
               log: Callable[[str], None] = log) -> dict[str, Any]:
+    from assistant.core.settings import Settings
     from assistant.engine import Assistant
-    from assistant.settings import Settings
     from evals.scale import run_scale, sentence_pool
-    from ingest.embed import LocalEmbeddings
+    from ingest.embedding import make_embedder
 
     started = time.perf_counter()
     own_tmp = work is None
@@ -483,13 +485,13 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
     try:
         index_dir = work / "index"
         settings = Settings(corpus_dir=CORPUS, index_dir=index_dir, feedback_db=work / "chat.db",
-                            _env_file=None)  # type: ignore[call-arg]
+                            _env_file=None)
         log("loading the embedding model")
         import torch
 
         torch_default = torch.get_num_threads()
         t0 = time.perf_counter()
-        embedder = LocalEmbeddings(settings.embedding_model, settings.embedding_batch_size)
+        embedder = make_embedder(settings.embedding)
         model_load_s = time.perf_counter() - t0
         rss0 = rss_mb()
         log("ingesting the default collection")

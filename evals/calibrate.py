@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.condense import condense
-from assistant.models import Turn
-from assistant.scope import out_of_scope_request
-from assistant.verify import support_score
+from assistant.answering.condense import condense
+from assistant.answering.scope import out_of_scope_request
+from assistant.answering.verify import support_score
+from assistant.core.models import Turn
 from evals.cases_schema import Case
 
 
@@ -32,10 +32,10 @@ def best_scores(assistant: Any, cases: list[Case]) -> tuple[list[float], list[fl
     for c in cases:
         hist = [Turn(role=t.role, content=t.content) for t in c.history]
         q = condense(c.question, hist)
-        if out_of_scope_request(q) or assistant.searcher.unknown(q):
+        if out_of_scope_request(q) or assistant.retriever.vocab.unknown(q):
             continue  # decided before any scoring
-        qv = assistant.searcher.embed_query(q)
-        results = assistant.searcher.search(q, 8, qvec=qv)
+        qv = assistant.retriever.embed_query(q)
+        results = assistant.retriever.search(q, 8, qvec=qv)
         scored = ex.scorer.score(q, qv, results)
         best = scored[0].score if scored else 0.0
         (neg if c.expect_refusal else pos).append(best)
@@ -51,7 +51,7 @@ def support_scores(assistant: Any, cases: list[Case]) -> tuple[list[float], list
     for c in cases:
         if not c.gold_passages or c.expect_refusal:
             continue
-        r = assistant.searcher.search(c.question, 1)
+        r = assistant.retriever.search(c.question, 1)
         tops.append(r[0] if r else None)
         for p in c.gold_passages:
             home = next((ch for ch in store.chunks if p in ch.text), None)

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from assistant.models import Turn
+from assistant.core.models import Turn
 
 KINDS = ("factual", "synthesis", "follow-up", "false-premise", "out-of-scope", "adversarial")
 

@@ -45,7 +45,7 @@ def log_stderr(msg: str) -> None:
 
 
 def serve_available() -> bool:
-    return importlib.util.find_spec("assistant.cli_serve") is not None
+    return importlib.util.find_spec("assistant.cli.serve") is not None
 
 
 def free_port() -> int:
@@ -438,7 +438,7 @@ def summary_lines(r: dict[str, Any]) -> list[str]:
 def main(conversations: int = 50, questions: int = 300, duration_s: float = 300.0, port: int = 0,
          url: str | None = None, index_dir: Path | None = None, json_path: Path | None = None) -> int:
     if url is None and not serve_available():
-        log_stderr("error: policy-assistant serve is not available (assistant/cli_serve.py missing)")
+        log_stderr("error: policy-assistant serve is not available (assistant/ui/server.py missing)")
         return 1
     try:
         r = run_loadtest(index_dir, conversations, questions, duration_s, port, url)

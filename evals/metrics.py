@@ -1,6 +1,6 @@
 """Metric functions: small, pure, and tested on hand-made inputs.
 
-Text matching is lenient in the same way everywhere: :func:`assistant.textutil.fold`
+Text matching is lenient in the same way everywhere: :func:`ingest.text.fold`
 (case, white space, curly/straight quotes and dashes) on both sides, then substring.
 """
 
@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-from assistant.textutil import fold
+from ingest.text import fold
 
 
 # ---- text matching ----------------------------------------------------------------------

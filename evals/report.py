@@ -16,7 +16,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "citation_validity": ("Citation validity (excerpts verbatim in their source)", "Answers"),
     "citation_recall": ("Citation recall (ALCE: supported sentences / sentences)", "Answers"),
     "citation_precision": ("Citation precision (ALCE: supporting citations / citations)", "Answers"),
-    "support_recheck": ("Support recheck (assistant.verify, recomputed by the runner)", "Answers"),
+    "support_recheck": ("Support recheck (assistant.answering.verify, recomputed by the runner)", "Answers"),
     "faithfulness": ("Faithfulness (LLM judge, RAGAS-style)", "Answers"),
     "accuracy": ("Accuracy (passing cases / all cases)", "Refusal"),
     "precision": ("Precision (passing cases / cases not refused)", "Refusal"),
@@ -281,7 +281,7 @@ GLOSSARY = """## How to read this report
 - **Citation recall / precision** (ALCE) — recall: share of answer sentences that the answer
   engine's support check marks as supported by their citations; precision: share of citations
   that support their sentence. *Support recheck* recomputes sentence support independently
-  with `assistant.verify`.
+  with `assistant.answering.verify`.
 - **Accuracy / precision** (LitQA2) — accuracy: passing cases over all cases; precision:
   passing cases over the cases that were not refused (a refusal is never a wrong answer, an
   answer can be).

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +24,13 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, Field
 
-from assistant.citations import excerpt_in_source
-from assistant.models import Answer, SearchResult
-from assistant.textutil import fold
+from assistant.core.citations import excerpt_in_source
+from assistant.core.enums import RetrievalMode
+from assistant.core.models import Answer, SearchResult
 from evals import metrics as M
 from evals.cases_schema import Case
-from ingest.embed import LocalEmbeddings
+from ingest.embedding import BaseEmbedder
+from ingest.text import fold
 
 DEFAULT_SUITE = Path("evals/cases")
 DEFAULT_THRESHOLDS = Path("evals/thresholds.yaml")
@@ -49,20 +50,26 @@ def passages_found(texts: list[str], passages: list[str]) -> int:
     return sum(1 for p in passages if any(squash(p) in h for h in hay))
 
 
-class QueryCachingEmbeddings(LocalEmbeddings):
+class QueryCachingEmbeddings(BaseEmbedder):
     """The project's embeddings, remembering query vectors: the runner's own retrieval (and the
     baseline, and the mode comparison) reuse the vector the answer engine just computed for the
     same standalone question. The runner clears the cache before each ``ask``, so measured
     latency always includes the query embedding."""
 
-    def __init__(self, model_path: str, batch_size: int = 32) -> None:
-        super().__init__(model_path, batch_size)
+    def __init__(self, inner: BaseEmbedder) -> None:
+        self.inner = inner
+        self.dim = inner.dim
+        self.model_id = inner.model_id
         self._queries: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str],
+               progress: Callable[[int], None] | None = None) -> np.ndarray:
+        return self.inner.encode(texts, progress)
 
     def embed_query_vector(self, text: str) -> np.ndarray:
         v = self._queries.get(text)
         if v is None:
-            v = super().embed_query_vector(text)
+            v = self.inner.embed_query_vector(text)
             self._queries[text] = v
         return v
 
@@ -106,7 +113,7 @@ class CaseResult(BaseModel):
     citation_recall: float | None = None
     citation_precision: float | None = None
     support_recheck: float | None = Field(None, description="Share of sentences supported by "
-                                          "assistant.verify, recomputed by the runner")
+                                          "assistant.answering.verify, recomputed by the runner")
     faithfulness: float | None = None
     # retrieval (with the standalone question)
     gold_doc_ids: list[str] = Field(default_factory=list)
@@ -171,11 +178,11 @@ class SuiteRunner:
 
     def retrieve(self, query: str, depth: int, mode: str | None = None,
                  qvec: np.ndarray | None = None) -> list[SearchResult]:
-        st = self.settings
         q = query.strip() or "?"
-        return list(self.assistant.searcher.search(
-            q, depth, None, mode or st.retrieval_mode, st.candidate_k, st.rrf_k,
-            st.dedup_threshold, qvec=qvec))
+        retriever = self.assistant.retriever
+        if mode is not None:
+            retriever = retriever.with_config(retriever.config.using(RetrievalMode(mode)))
+        return list(retriever.search(q, depth, qvec=qvec))
 
     def run_case(self, case: Case, answerer: str) -> CaseResult:
         clear = getattr(self.assistant.embedder, "clear_query_cache", None)
@@ -185,7 +192,7 @@ class SuiteRunner:
         ans: Answer = self.assistant.ask(case.question, history=case.turns, mode=answerer)
         latency = (time.perf_counter() - t0) * 1e3
         standalone = ans.standalone_question or case.question
-        qvec = self.assistant.searcher.embed_query(standalone)
+        qvec = self.assistant.retriever.embed_query(standalone)
         results = self.retrieve(standalone, self.depth, qvec=qvec)
         self.qvecs[case.id] = qvec
         self.answers[case.id] = ans
@@ -263,14 +270,14 @@ class SuiteRunner:
         )
 
     def recheck_support(self, results: list[CaseResult]) -> None:
-        """Recompute sentence support with ``assistant.verify``, independently of the flags the
+        """Recompute sentence support with ``assistant.answering.verify``, independently of the flags the
         answer engine set: a sentence is supported when its score against the sentences of a
         passage it cites reaches ``settings.support_threshold``. Answer sentences are embedded
         in one batch; passage sentences reuse the vectors stored in the index."""
         try:
-            from assistant.verify import support_score
+            from assistant.answering.verify import support_score
         except ImportError:
-            self.notes.append("assistant.verify not available: support not rechecked")
+            self.notes.append("assistant.answering.verify not available: support not rechecked")
             return
         store = self.assistant.store
         todo = [(r, self.answers[r.id]) for r in results

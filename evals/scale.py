@@ -25,7 +25,7 @@ Two things are measured:
 * the FAISS index alone (``faiss_rows``): build time, size on disk and in memory, single-query
   latency and recall@10 against the exact index, for ``flat`` (exact), ``hnsw`` (the settings of
   :func:`ingest.index.build_faiss`) and ``ivf`` (IVF-Flat, nlist = 4*sqrt(n));
-* the whole hybrid retrieval of :class:`assistant.retrieval.IndexSearcher` (``hybrid_rows``) over
+* the whole hybrid retrieval of :class:`assistant.retrieval.retriever.Retriever` (``hybrid_rows``) over
   a synthetic :class:`ingest.index.StoredIndex` with the index type chosen automatically: this is
   what a question costs, with the time split into its stages.
 """
@@ -38,14 +38,15 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
 
-from assistant.models import Chunk, Locator
 from ingest.bm25 import BM25Index
+from ingest.documents import Chunk, Locator
 from ingest.index import StoredIndex, build_faiss, choose_index_type
 
 K = 10
@@ -219,7 +220,7 @@ def bench_faiss(vectors: np.ndarray, queries: np.ndarray, kinds: Sequence[str] =
             _, truth = index.search(queries, K)
         settings: list[tuple[str, int, Callable[[], None]]] = [("", 0, lambda: None)]
         if kind == "hnsw":
-            hnsw = faiss.downcast_index(index)
+            hnsw: Any = faiss.downcast_index(index)
             default_ef = int(hnsw.hnsw.efSearch)
 
             def set_ef(ef: int, h: Any = hnsw) -> Callable[[], None]:
@@ -227,7 +228,7 @@ def bench_faiss(vectors: np.ndarray, queries: np.ndarray, kinds: Sequence[str] =
 
             settings = [("efSearch", ef, set_ef(ef)) for ef in sorted({*HNSW_EF_SWEEP, default_ef})]
         elif kind == "ivf":
-            ivf = faiss.downcast_index(index)
+            ivf: Any = faiss.downcast_index(index)
 
             def set_probe(p: int, h: Any = ivf) -> Callable[[], None]:
                 return lambda: setattr(h, "nprobe", p)
@@ -235,7 +236,7 @@ def bench_faiss(vectors: np.ndarray, queries: np.ndarray, kinds: Sequence[str] =
             settings = [("nprobe", p, set_probe(p)) for p in IVF_PROBE_SWEEP]
         for param, value, apply in settings:
             apply()
-            lat = time_calls(lambda q, ix=index: ix.search(q[None, :], K), list(lat_q))
+            lat = time_calls(partial(_search_one, index), list(lat_q))
             _, found = index.search(queries, K)
             assert truth is not None
             row = {"n": n, "vectors": vector_source, "index": kind,
@@ -246,7 +247,7 @@ def bench_faiss(vectors: np.ndarray, queries: np.ndarray, kinds: Sequence[str] =
             if kind == "hnsw":
                 row["default"] = value == default_ef
             elif kind == "ivf":
-                row["nlist"] = faiss.downcast_index(index).nlist
+                row["nlist"] = ivf.nlist
                 row["default"] = False
             else:
                 row["default"] = True
@@ -255,14 +256,19 @@ def bench_faiss(vectors: np.ndarray, queries: np.ndarray, kinds: Sequence[str] =
     return rows
 
 
+def _search_one(index: Any, q: np.ndarray) -> None:
+    index.search(q[None, :], K)
+
+
 # ---- the whole hybrid retrieval ---------------------------------------------------------
 def bench_hybrid(store: StoredIndex, embedder: Any, questions: list[str], settings: Any,
                  rounds: int = 2) -> dict[str, Any]:
-    """Latency of IndexSearcher.search over ``store``, total and per stage."""
-    from assistant.retrieval import IndexSearcher
+    """Latency of Retriever.search over ``store``, total and per stage."""
+    from assistant.retrieval.config import RetrievalConfig
+    from assistant.retrieval.retriever import Retriever
 
     t0 = time.perf_counter()
-    searcher = IndexSearcher(store, embedder)
+    searcher = Retriever(store, embedder, RetrievalConfig.from_settings(settings))
     wrap_s = time.perf_counter() - t0
     qvecs = {q: embedder.embed_query_vector(q) for q in questions}
     st = settings
@@ -276,7 +282,7 @@ def bench_hybrid(store: StoredIndex, embedder: Any, questions: list[str], settin
             t = time.perf_counter()
             searcher.dense(qv, st.candidate_k, None)
             stages["dense_faiss"].append(time.perf_counter() - t)
-            pool = searcher.candidate_pool(st.candidate_k)  # the sentences search scores
+            pool = searcher.candidate_pool()  # the sentences search scores
             cands = searcher.sentence_candidates(searcher.dense(qv, pool, None),
                                                  searcher.sparse(q, pool, None))
             t = time.perf_counter()
@@ -286,12 +292,10 @@ def bench_hybrid(store: StoredIndex, embedder: Any, questions: list[str], settin
             searcher.sparse(q, st.candidate_k, None)
             stages["sparse_bm25"].append(time.perf_counter() - t)
             t = time.perf_counter()
-            searcher.search(q, st.top_k, None, st.retrieval_mode, st.candidate_k, st.rrf_k,
-                            st.dedup_threshold)
+            searcher.search(q, st.top_k)
             stages["search_total"].append(time.perf_counter() - t)
             t = time.perf_counter()
-            searcher.search(q, st.top_k, None, st.retrieval_mode, st.candidate_k, st.rrf_k,
-                            st.dedup_threshold, qvec=qvecs[q])
+            searcher.search(q, st.top_k, qvec=qvecs[q])
             stages["search_no_embed"].append(time.perf_counter() - t)
     return {"n": len(store.chunks), "sentences": len(store.sentence_vectors),
             "index_type": store.manifest.get("index_type"), "searcher_init_s": round(wrap_s, 3),

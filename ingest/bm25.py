@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from assistant.textutil import content_terms
+from ingest.text import content_terms
 
 
 class BM25Index:

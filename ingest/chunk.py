@@ -11,7 +11,12 @@ import bisect
 import hashlib
 from dataclasses import dataclass
 
-from assistant.models import Chunk, DocumentMeta, Locator
+from ingest.clean import Cleaned
+from ingest.config import IngestConfig
+from ingest.dedup import DedupDoc, deduplicate
+from ingest.documents import Chunk, DocumentMeta, Locator
+from ingest.mapped import origin_runs
+from ingest.report import CorpusState, Failures, IngestReport
 from ingest.sentences import sentence_spans
 
 
@@ -144,3 +149,59 @@ def chunk_document(
             )
         )
     return chunks
+
+
+def _document(c: Cleaned, meta: DocumentMeta, n_chunks: int) -> dict[str, object]:
+    """What the index keeps of a document: metadata, cleaned text, the map back to the raw file."""
+    raw, doc = c.loaded.raw, c.doc
+    return {"meta": meta.model_dump(), "text": doc.text, "origin": origin_runs(doc.origin),
+            "blocks": doc.blocks, "raw_kind": raw.kind, "pages": raw.pages,
+            "sha256": raw.sha256, "n_chunks": n_chunks, "removed": doc.removed}
+
+
+def _chunk_each(docs: list[Cleaned], paras: list[list[Paragraph]], dedup: list[DedupDoc],
+                config: IngestConfig, failures: Failures) -> tuple[CorpusState, list[int]]:
+    state = CorpusState()
+    bad: list[int] = []
+    for pos, (c, ps, dd) in enumerate(zip(docs, paras, dedup, strict=True)):
+        kept = [p for p, k in zip(ps, dd.keep, strict=True) if k]
+        try:
+            chunks = chunk_document(dd.meta, c.doc.text, kept, config.chunk_target_words,
+                                    config.chunk_max_words, c.doc.origin, c.loaded.raw.pages)
+            document = _document(c, dd.meta, len(chunks))
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            failures.record(dd.meta.file, "splitting it into passages", exc)
+            bad.append(pos)
+            continue
+        info = {"sha256": c.loaded.raw.sha256, "doc_id": dd.meta.doc_id,
+                "chunks": [ch.chunk_id for ch in chunks]}
+        state.add(dd.meta.file, dd.meta.doc_id, document, chunks, info)
+    return state, bad
+
+
+def chunk_corpus(docs: list[Cleaned], config: IngestConfig, report: IngestReport,
+                 failures: Failures) -> CorpusState:
+    """Stage 3 and 4 over the corpus: paragraphs, deduplicated across documents (a
+    republication keeps only what its original lacks), packed into passages. A document that
+    cannot be split is left out, and the rest deduplicated again without it."""
+    paras: list[list[Paragraph]] = []
+    ok: list[Cleaned] = []
+    for c in docs:
+        try:
+            paras.append(paragraphs_of(c.doc.text, c.doc.blocks, c.loaded.meta.title))
+            ok.append(c)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            failures.record(c.loaded.meta.file, "cleaning", exc)
+    while True:
+        dedup = [DedupDoc(meta=c.loaded.meta.model_copy(deep=True),
+                          paragraphs=[c.doc.text[p.start : p.end] for p in ps],
+                          keep=[True] * len(ps)) for c, ps in zip(ok, paras, strict=True)]
+        result = deduplicate(dedup)
+        state, bad = _chunk_each(ok, paras, dedup, config, failures)
+        if not bad:
+            break
+        ok = [c for i, c in enumerate(ok) if i not in bad]
+        paras = [p for i, p in enumerate(paras) if i not in bad]
+    report.duplicates = result.duplicates
+    report.passages_deduplicated = result.passages_dropped
+    return state

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.mapped import MText
+from ingest.collect import Loaded
+from ingest.mapped import Block, MText
+from ingest.report import Failures
 from ingest.rules import (
     CMS_IDENT,
     CTA,
@@ -25,17 +27,6 @@ from ingest.rules import (
     dehyphenate,
     stitch_columns,
 )
-
-
-@dataclass
-class Block:
-    text: MText
-    kind: str = "para"  # para | heading | list | footnote | meta
-    col_break: bool = False  # began at a column/page break in a PDF extraction
-
-    @property
-    def s(self) -> str:
-        return self.text.text
 
 
 @dataclass
@@ -239,3 +230,29 @@ def clean_text(raw: str, vocabulary: set[tuple[str, str]] | None = None) -> Clea
         pos += len(b.s) + 2
     joined = MText.join(parts, "\n\n")
     return CleanDocument(text=joined.text, origin=joined.origin, blocks=spans_out, removed=removed)
+
+
+@dataclass
+class Cleaned:
+    loaded: Loaded
+    doc: CleanDocument
+
+
+def clean_all(docs: list[Loaded], failures: Failures) -> list[Cleaned]:
+    """Clean every loaded document. Hyphenated compounds written out anywhere in the corpus
+    decide which words that lost their hyphen at a line break get it back."""
+    vocabulary: set[tuple[str, str]] = set()
+    readable: list[Loaded] = []
+    for d in docs:
+        try:
+            vocabulary |= attested_compounds(d.raw.text)
+            readable.append(d)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            failures.record(d.meta.file, "reading its vocabulary", exc)
+    out: list[Cleaned] = []
+    for d in readable:
+        try:
+            out.append(Cleaned(d, clean_text(d.raw.text, vocabulary)))
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            failures.record(d.meta.file, "cleaning", exc)
+    return out

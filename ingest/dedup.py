@@ -12,8 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from assistant.models import DocumentMeta
-from assistant.textutil import fold
+from ingest.documents import DocumentMeta
+from ingest.text import fold
 
 SHINGLE = 5
 

@@ -30,8 +30,10 @@ from typing import Any
 import faiss
 import numpy as np
 
-from assistant.models import Chunk, DocumentMeta
 from ingest.bm25 import BM25Index
+from ingest.documents import Chunk
+from ingest.report import summarize_error
+from ingest.store import StoredIndex, inconsistency
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
@@ -137,27 +139,6 @@ def _rebuild_hint(index_dir: Path) -> str:
     return f"Rebuild with: policy-assistant ingest --rebuild --index {index_dir}"
 
 
-def summarize_error(exc: BaseException, limit: int = 160) -> str:
-    """One line about an exception: its type and the first line of its text, truncated.
-
-    Some messages span several lines (pydantic's ValidationError lists each error below a
-    header); for those the first error is added, so the line still says what is wrong."""
-    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-    text = lines[0] if lines else ""
-    errors = getattr(exc, "errors", None)
-    if callable(errors) and len(lines) > 1:
-        try:
-            first = errors()[0]
-            loc = ".".join(str(p) for p in first.get("loc", ()))
-            text += f"; first: {loc + ': ' if loc else ''}{first.get('msg', '')}"
-        except Exception:  # noqa: BLE001 - the header alone is still a summary
-            pass
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def current_version(index_dir: Path) -> Path:
     """The live version folder named by ``CURRENT`` (read once per call)."""
     pointer = index_dir / CURRENT
@@ -200,73 +181,6 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
     return _read_manifest(current_version(index_dir), index_dir)
 
 
-class StoredIndex:
-    """Everything a reader needs, loaded once from one immutable version folder."""
-
-    def __init__(self, folder: Path, manifest: dict[str, Any], faiss_index: faiss.Index,
-                 chunks: list[Chunk], vectors: np.ndarray, sentence_vectors: np.ndarray,
-                 documents: dict[str, dict[str, Any]], bm25: BM25Index) -> None:
-        self.folder = folder
-        self.manifest = manifest
-        self.faiss_index = faiss_index
-        self.chunks = chunks
-        self.vectors = vectors
-        self.sentence_vectors = sentence_vectors
-        self.documents = documents
-        self.bm25 = bm25
-        # sentence row offset of each chunk in sentence_vectors
-        self.sentence_offsets: list[int] = []
-        pos = 0
-        for c in chunks:
-            self.sentence_offsets.append(pos)
-            pos += len(c.sentences)
-        self.by_id = {c.chunk_id: i for i, c in enumerate(chunks)}
-
-    def meta(self, doc_id: str) -> DocumentMeta:
-        return DocumentMeta(**self.documents[doc_id]["meta"])
-
-
-def _inconsistency(store: StoredIndex) -> str | None:
-    """What disagrees between the parts of one loaded version, or None when they agree."""
-    n = len(store.chunks)
-    fi, vectors, sents = store.faiss_index, store.vectors, store.sentence_vectors
-    if fi.ntotal != n:
-        return f"faiss.index holds {fi.ntotal} vectors for {n} passages"
-    if vectors.ndim != 2 or vectors.shape[0] != n:
-        return f"vectors.npy has shape {vectors.shape} for {n} passages"
-    n_sent = store.sentence_offsets[-1] + len(store.chunks[-1].sentences) if n else 0
-    if sents.ndim != 2 or sents.shape[0] != n_sent:
-        return f"sentences.npy has shape {sents.shape} for {n_sent} sentences"
-    dims = {"faiss.index": fi.d, "vectors.npy": vectors.shape[1],
-            "sentences.npy": sents.shape[1]}
-    if isinstance(store.manifest.get("dim"), int):
-        dims["manifest.json"] = store.manifest["dim"]
-    if len(set(dims.values())) > 1:
-        return "vector dimensions differ (" + ", ".join(f"{k} {v}" for k, v in dims.items()) + ")"
-    for name, arr in (("vectors.npy", vectors), ("sentences.npy", sents)):
-        if not np.issubdtype(arr.dtype, np.floating):
-            return f"{name} holds {arr.dtype}, not floating-point vectors"
-    if store.bm25.matrix.shape[0] != n:
-        return f"bm25.npz has {store.bm25.matrix.shape[0]} rows for {n} passages"
-    if not isinstance(store.bm25.vocab, dict) or any(
-            not isinstance(v, int) or not 0 <= v < store.bm25.matrix.shape[1]
-            for v in store.bm25.vocab.values()):
-        return "bm25_vocab.json does not match bm25.npz"
-    if isinstance(store.manifest.get("n_chunks"), int) and store.manifest["n_chunks"] != n:
-        return f"manifest.json counts {store.manifest['n_chunks']} passages, chunks.json has {n}"
-    if not isinstance(store.documents, dict):
-        return f"documents.json is a JSON {type(store.documents).__name__}, not an object"
-    missing = {c.doc_id for c in store.chunks} - set(store.documents)
-    if missing:
-        return f"documents.json lacks {len(missing)} documents that passages belong to"
-    if len(store.by_id) != n:
-        return "chunks.json repeats passage ids"
-    for c in store.chunks:
-        if any(not 0 <= s <= e <= len(c.text) for s, e in c.sentences):
-            return f"passage {c.chunk_id} has sentence spans outside its text"
-    return None
-
-
 def load_index(index_dir: Path, expected_model: str | None = None,
                expected_dim: int | None = None) -> StoredIndex:
     """Load the live version and check that its parts agree; any damage is an ``IndexError_``
@@ -307,7 +221,7 @@ def load_index(index_dir: Path, expected_model: str | None = None,
         raise IndexError_(
             f"index files in {folder} are missing or corrupt ({summarize_error(exc)}). {hint}"
         ) from exc
-    problem = _inconsistency(store)
+    problem = inconsistency(store)
     if problem:
         raise IndexError_(f"index in {folder} is inconsistent: {problem}. {hint}")
     return store

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.models import DocumentMeta
+from ingest.documents import DocumentMeta
 
 MANIFEST_NAME = "manifest.yaml"
 

@@ -109,3 +109,14 @@ def raw_segments(runs: list[list[int]], start: int, end: int) -> list[tuple[int,
             else:
                 out.append(seg)
     return out
+
+
+@dataclass
+class Block:
+    text: MText
+    kind: str = "para"  # para | heading | list | footnote | meta
+    col_break: bool = False  # began at a column/page break in a PDF extraction
+
+    @property
+    def s(self) -> str:
+        return self.text.text

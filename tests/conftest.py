@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
-from ingest.embed import LocalEmbeddings
+from assistant.core.settings import Settings
+from ingest.embedding import BaseEmbedder, make_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -23,22 +23,22 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def embedder(settings: Settings) -> LocalEmbeddings:
-    return LocalEmbeddings(settings.embedding_model, settings.embedding_batch_size)
+def embedder(settings: Settings) -> BaseEmbedder:
+    return make_embedder(settings.embedding)
 
 
 @pytest.fixture(scope="session")
-def corpus_index(settings: Settings, embedder: LocalEmbeddings) -> Path:
+def corpus_index(settings: Settings, embedder: BaseEmbedder) -> Path:
     """The real corpus ingested once per test session (read-only for tests)."""
     from ingest.pipeline import run_ingest
 
-    report = run_ingest(settings, rebuild=True, embedder=embedder)
+    report = run_ingest(settings.ingest_config(), rebuild=True, embedder=embedder)
     assert not report.skipped, report.skipped
     return settings.index_dir
 
 
 @pytest.fixture(scope="session")
-def assistant(settings: Settings, embedder: LocalEmbeddings, corpus_index: Path):  # type: ignore[no-untyped-def]
+def assistant(settings: Settings, embedder: BaseEmbedder, corpus_index: Path):  # type: ignore[no-untyped-def]
     from assistant.engine import Assistant
 
     return Assistant(settings, embedder=embedder)

@@ -5,21 +5,27 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from assistant.acronyms import definitions, expand_text
-from assistant.answer_type import expected_type, is_item, responds_to_previous, wanted_ordinal
+from assistant.answering.answer_type import (
+    expected_type,
+    is_item,
+    responds_to_previous,
+    wanted_ordinal,
+)
+from assistant.core.settings import Settings
 from assistant.engine import Assistant
-from assistant.names import bigrams, initialisms, unknown_titles
-from assistant.settings import Settings
-from assistant.textutil import content_terms, long_date
-from ingest.embed import LocalEmbeddings
+from assistant.retrieval.names import bigrams, initialisms, unknown_titles
+from ingest.acronyms import definitions, expand_text
+from ingest.embedding import BaseEmbedder
 from ingest.index import current_version, load_index
 from ingest.pipeline import run_ingest
 from ingest.sentences import sentence_spans
+from ingest.text import content_terms, long_date
 from tests.conftest import CORPUS
 
 
@@ -121,7 +127,7 @@ def test_a_named_document_the_collection_lacks_is_refused(assistant: Assistant) 
 
 
 @pytest.mark.slow
-def test_changed_sentence_boundaries_are_re_embedded(settings: Settings, embedder: LocalEmbeddings,
+def test_changed_sentence_boundaries_are_re_embedded(settings: Settings, embedder: BaseEmbedder,
                                                      corpus_index: Path, tmp_path: Path) -> None:
     """An index made by an older sentence splitter (same passages, other boundaries) is not
     reused blindly: the passages whose boundaries changed get new sentence vectors."""
@@ -140,14 +146,15 @@ def test_changed_sentence_boundaries_are_re_embedded(settings: Settings, embedde
     manifest["settings"]["cleaner_version"] -= 1  # made by the older splitter
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     load_index(index)  # the doctored index is consistent in itself
-    report = run_ingest(settings, CORPUS, index, embedder=embedder)
+    config = replace(settings.ingest_config(), corpus_dir=CORPUS, index_dir=index)
+    report = run_ingest(config, embedder=embedder)
     assert not report.unchanged and report.embedded == 0  # passage vectors are all reused
     store = load_index(index)
     assert len(store.sentence_vectors) == sum(len(c.sentences) for c in store.chunks) == len(sent)
     assert np.allclose(store.sentence_vectors, sent, atol=1e-5)
 
 
-def test_encode_keeps_the_callers_order(embedder: LocalEmbeddings) -> None:
+def test_encode_keeps_the_callers_order(embedder: BaseEmbedder) -> None:
     """Texts are batched longest first; vectors still come back in the order given."""
     texts = ["short", "a much longer text about platforms and trafficking " * 6, "mid length text here"]
     together = embedder.encode(texts)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import excerpt_in_source
-from assistant.engine import Assistant, QuestionError
-from assistant.models import REFUSAL_PREFIX, SearchFilters, Turn
+from assistant.core.citations import excerpt_in_source
+from assistant.core.errors import QuestionError
+from assistant.core.models import REFUSAL_PREFIX, SearchFilters, Turn
+from assistant.engine import Assistant
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from assistant.settings import Settings
-from ingest.embed import LocalEmbeddings
+from assistant.core.settings import Settings
+from ingest.embedding import BaseEmbedder
 from ingest.index import load_index
 from ingest.load import LoadError, load_file
 from ingest.pipeline import run_ingest
@@ -94,11 +94,11 @@ def test_oversized_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_bad_files_skipped_others_ingested_index_kept(settings: Settings, embedder: LocalEmbeddings,
+def test_bad_files_skipped_others_ingested_index_kept(settings: Settings, embedder: BaseEmbedder,
                                                       corpus_copy: Path, tmp_path: Path) -> None:
     s = settings.model_copy(update={"corpus_dir": corpus_copy, "index_dir": tmp_path / "idx",
                                     "max_file_mb": 1.0})
-    first = run_ingest(s, embedder=embedder)
+    first = run_ingest(s.ingest_config(), embedder=embedder)
     assert not first.failed
     before = load_index(s.index_dir)
     (corpus_copy / "corrupt.pdf").write_bytes(b"%PDF-1.4 broken")
@@ -109,7 +109,7 @@ def test_bad_files_skipped_others_ingested_index_kept(settings: Settings, embedd
     (corpus_copy / "latin.txt").write_bytes(("La traite en ligne exige une réponse coordonnée des États. " * 3)
                                             .encode("latin-1"))
     _good_pdf(corpus_copy / "report.pdf")
-    report = run_ingest(s, embedder=embedder)
+    report = run_ingest(s.ingest_config(), embedder=embedder)
     assert report.failed
     assert sorted(n for n, _ in report.skipped) == ["big.txt", "corrupt.pdf", "deck.pptx", "empty.txt", "junk.txt"]
     store = load_index(s.index_dir)
@@ -124,7 +124,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, embedder: LocalEmbeddings,
+def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, embedder: BaseEmbedder,
                                                           tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug that crashes one file (fault injected into one stage) skips that file with one
@@ -132,7 +132,8 @@ def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, em
     keeps its previous version instead of vanishing."""
     import shutil
 
-    import ingest.pipeline as pipeline
+    import ingest.chunk as ingest_chunk
+    import ingest.clean as ingest_clean
     from tests.conftest import CORPUS
 
     corpus = tmp_path / "corpus"
@@ -141,7 +142,7 @@ def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, em
     for name in ("osce-2022-press-release-new-policies.txt", greta, "manifest.yaml"):
         shutil.copy(CORPUS / name, corpus / name)
     s = settings.model_copy(update={"corpus_dir": corpus, "index_dir": tmp_path / "idx"})
-    assert not run_ingest(s, embedder=embedder).failed
+    assert not run_ingest(s.ingest_config(), embedder=embedder).failed
     before = load_index(s.index_dir)
     before_files = _tree(before.folder)
     greta_id = before.manifest["files"][greta]["doc_id"]
@@ -150,7 +151,7 @@ def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, em
     (corpus / "note.txt").write_text(PARA + "\n\nA second paragraph on helplines.\n", encoding="utf-8")
     (corpus / "crash.txt").write_text("This file trips the cleaner: BOOM-MARKER.\n" + PARA,
                                       encoding="utf-8")
-    real_clean, real_chunk = pipeline.clean_text, pipeline.chunk_document
+    real_clean, real_chunk = ingest_clean.clean_text, ingest_chunk.chunk_document
 
     def clean_text(text: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         if "BOOM-MARKER" in text:
@@ -162,9 +163,9 @@ def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, em
             raise KeyError("paragraph 7")
         return real_chunk(meta, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "clean_text", clean_text)
-    monkeypatch.setattr(pipeline, "chunk_document", chunk_document)
-    report = run_ingest(s, embedder=embedder)
+    monkeypatch.setattr(ingest_clean, "clean_text", clean_text)
+    monkeypatch.setattr(ingest_chunk, "chunk_document", chunk_document)
+    report = run_ingest(s.ingest_config(), embedder=embedder)
 
     assert report.failed
     reasons = dict(report.skipped)
@@ -181,5 +182,5 @@ def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, em
     assert len(store.sentence_vectors) == sum(len(c.sentences) for c in store.chunks)
     assert _tree(before.folder) == before_files  # the previous version is untouched
     # the same failure again changes nothing
-    again = run_ingest(s, embedder=embedder)
+    again = run_ingest(s.ingest_config(), embedder=embedder)
     assert again.unchanged and dict(again.skipped) == reasons

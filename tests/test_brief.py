@@ -8,19 +8,19 @@ from typing import Any
 
 import pytest
 
-from assistant.brief import (
+from assistant.briefs import (
     Brief,
     Comparison,
-    Excerpt,
     brief_from_answers,
     build_brief,
     to_markdown,
 )
-from assistant.brief_markdown import esc
-from assistant.citations import excerpt_in_source
-from assistant.models import REFUSAL_PREFIX
-from assistant.textutil import fold
+from assistant.briefs.markdown import esc
+from assistant.briefs.model import Excerpt
+from assistant.core.citations import excerpt_in_source
+from assistant.core.models import REFUSAL_PREFIX
 from ingest.load import load_file
+from ingest.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -198,7 +198,7 @@ def test_brief_from_chat_answers(assistant: Any) -> None:
 def test_cli_brief_and_compare(assistant: Any, settings: Any, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from assistant.cli import app
+    from assistant.cli.main import app
 
     qfile = tmp_path / "questions.txt"
     qfile.write_text("# sub-questions\n- What liability should platforms have?\n\n"
@@ -226,7 +226,7 @@ def test_cli_brief_and_compare(assistant: Any, settings: Any, tmp_path: Path) ->
 
 
 def test_llm_subquestions_only_when_configured(assistant: Any) -> None:
-    from assistant.compare import llm_subquestions
+    from assistant.briefs.facets import llm_subquestions
 
     assert assistant.settings.llm_provider == "none"
     assert llm_subquestions(assistant, "platform liability") is None

@@ -16,7 +16,7 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from assistant.brief import Brief, Comparison, build_brief, compare, write_docx
+from assistant.briefs import Brief, Comparison, build_brief, compare, write_docx
 from tests.test_brief import all_excerpts
 
 

@@ -7,9 +7,10 @@ import re
 import pytest
 
 from ingest.clean import clean_text
-from ingest.index import StoredIndex, load_index
+from ingest.index import load_index
 from ingest.mapped import origin_runs, raw_segments
 from ingest.rules import attested_compounds
+from ingest.store import StoredIndex
 from tests.conftest import CORPUS
 
 BOILERPLATE = [

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from assistant.brief import Comparison, compare
-from assistant.citations import publisher_short
-from assistant.extractive import SentenceScorer
-from assistant.models import SearchFilters
+from assistant.answering.extractive.answerer import SentenceScorer
+from assistant.briefs import Comparison, compare
+from assistant.core.citations import publisher_short
+from assistant.core.models import SearchFilters
 from tests.test_brief import check_citations, check_markdown
 
 INSTITUTIONS = {"OSCE", "GRETA", "Equality Now"}
@@ -68,11 +68,10 @@ def test_says_nothing_is_the_engine_threshold(assistant: Any, topic: str) -> Non
     are the engine's own: SentenceScorer over the whole collection."""
     c = compare(assistant, topic)
     st = assistant.settings
-    searcher = assistant.searcher
-    qvec = searcher.embedder.embed_query_vector(topic)
-    results = searcher.search(topic, st.candidate_k, SearchFilters(), st.retrieval_mode,
-                              st.candidate_k, st.rrf_k, st.dedup_threshold, qvec=qvec)
-    scored = SentenceScorer(searcher).score(topic, qvec, results)
+    retriever = assistant.retriever
+    qvec = retriever.embedder.embed_query_vector(topic)
+    results = retriever.search(topic, st.candidate_k, SearchFilters(), qvec=qvec)
+    scored = SentenceScorer(retriever).score(topic, qvec, results)
     threshold = c.threshold
     assert threshold == pytest.approx(max(st.refusal_threshold, 0.5 * scored[0].score), abs=1e-6)
     for v in c.views:

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from assistant.citations import make_citation
-from assistant.models import Answer, AnswerSentence
+from assistant.core.citations import make_citation
+from assistant.core.models import Answer, AnswerSentence
 from evals.baseline import LangChainBaseline, compare
 from evals.cases_schema import load_cases
 from evals.runner import SuiteRunner
@@ -127,7 +127,7 @@ def test_baseline_recipe_and_comparison(run: tuple[SuiteRunner, Any], assistant:
 
 
 def _invoke(args: list[str]) -> Any:
-    from assistant.cli import app
+    from assistant.cli.main import app
 
     return CliRunner().invoke(app, args, catch_exceptions=False)
 

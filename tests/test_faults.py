@@ -23,10 +23,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.main import app
+from assistant.core.settings import Settings
 from assistant.engine import Assistant
-from assistant.settings import Settings
-from ingest.embed import LocalEmbeddings
+from ingest.embedding import BaseEmbedder
 from ingest.index import CURRENT, IndexError_, StoredIndex, current_version, load_index
 from ingest.pipeline import run_ingest
 
@@ -76,7 +76,7 @@ def cli() -> list[str]:
 # ---- rebuild while serving -----------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-def test_index_rebuild_while_serving(settings: Settings, embedder: LocalEmbeddings, corpus_index: Path,
+def test_index_rebuild_while_serving(settings: Settings, embedder: BaseEmbedder, corpus_index: Path,
                                      corpus_copy: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
     shutil.copytree(corpus_index, index)
@@ -94,7 +94,7 @@ def test_index_rebuild_while_serving(settings: Settings, embedder: LocalEmbeddin
             q = QUESTIONS[n % len(QUESTIONS)]
             n += 1
             try:
-                searcher = a.searcher  # what a request starts with
+                searcher = a.retriever  # what a request starts with
                 store = searcher.store
                 consistent(store)
                 seen.setdefault(store.folder, store)
@@ -129,12 +129,12 @@ def test_index_rebuild_while_serving(settings: Settings, embedder: LocalEmbeddin
         while len(answered) < 3 and not failures:
             time.sleep(0.05)
         (corpus_copy / "zz-helpline-note.txt").write_text(NEW_DOC, encoding="utf-8")
-        r1 = run_ingest(s, embedder=embedder)  # a new version, written while readers run
+        r1 = run_ingest(s.ingest_config(), embedder=embedder)  # a new version, written while readers run
         assert r1.embedded > 0 and not r1.failed
         (corpus_copy / "zz-helpline-note.txt").write_text(NEW_DOC + "\nA third paragraph notes "
                                                           "that the zebrafinch portal is free.\n",
                                                           encoding="utf-8")
-        r2 = run_ingest(s, rebuild=True, embedder=embedder)  # and a full rebuild
+        r2 = run_ingest(s.ingest_config(), rebuild=True, embedder=embedder)  # and a full rebuild
         assert not r2.failed
         live = current_version(index)
         deadline = time.monotonic() + 300
@@ -168,12 +168,12 @@ def _wait_for(pred: Callable[[], bool], proc: subprocess.Popen[bytes], timeout: 
 
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_kill_9_during_ingest_keeps_a_working_index(settings: Settings, embedder: LocalEmbeddings,
+def test_kill_9_during_ingest_keeps_a_working_index(settings: Settings, embedder: BaseEmbedder,
                                                     tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     index = tmp_path / "index"
     s = settings.model_copy(update={"index_dir": index, "corpus_dir": corpus})
-    assert not run_ingest(s, embedder=embedder).failed
+    assert not run_ingest(s.ingest_config(), embedder=embedder).failed
     (corpus / "zz-helpline-note.txt").write_text(NEW_DOC, encoding="utf-8")
     rng = random.Random(20240607)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -362,16 +362,16 @@ def test_cli_reports_a_broken_index_in_one_line(index_copy: Path, name: str) -> 
 
 
 @pytest.mark.slow
-def test_rebuild_repairs_a_corrupt_index(settings: Settings, embedder: LocalEmbeddings,
+def test_rebuild_repairs_a_corrupt_index(settings: Settings, embedder: BaseEmbedder,
                                          tmp_path: Path) -> None:
     corpus = small_corpus(tmp_path / "corpus")
     index = tmp_path / "index"
     s = settings.model_copy(update={"index_dir": index, "corpus_dir": corpus})
-    run_ingest(s, embedder=embedder)
+    run_ingest(s.ingest_config(), embedder=embedder)
     _truncate(current_version(index) / "faiss.index")
     _expect_clean_error(index)
     # a plain ingest notices, does not reuse the damaged version, and writes a good one
-    report = run_ingest(s, embedder=embedder)
+    report = run_ingest(s.ingest_config(), embedder=embedder)
     assert any("previous index not reused" in w for w in report.warnings)
     consistent(load_index(index))
     _garbage(current_version(index) / "chunks.json")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.settings import Settings
 from assistant.engine import Assistant
-from assistant.settings import Settings
-from ingest.embed import LocalEmbeddings
+from ingest.embedding import BaseEmbedder
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 GOOD = "What proportion of sex trafficking victims are advertised online?"
@@ -111,7 +111,7 @@ def refused_url() -> str:
     return f"http://127.0.0.1:{port}/v1"
 
 
-def llm_assistant(settings: Settings, embedder: LocalEmbeddings, index: Path, url: str) -> Assistant:
+def llm_assistant(settings: Settings, embedder: BaseEmbedder, index: Path, url: str) -> Assistant:
     s = settings.model_copy(update={"index_dir": index, "llm_provider": "openai", "llm_base_url": url,
                                     "llm_model": "test-model", "llm_timeout_s": 1.0,
                                     "answerer": "llm"})
@@ -130,24 +130,24 @@ def check_fallback(a: Assistant) -> None:
     assert final is not None and final.mode == "extractive" and final.notice
 
 
-def test_llm_endpoint_that_never_answers(settings: Settings, embedder: LocalEmbeddings,
+def test_llm_endpoint_that_never_answers(settings: Settings, embedder: BaseEmbedder,
                                          corpus_index: Path) -> None:
     with loopback_server(_silent) as url:
         check_fallback(llm_assistant(settings, embedder, corpus_index, url))
 
 
-def test_llm_endpoint_refusing_connections(settings: Settings, embedder: LocalEmbeddings,
+def test_llm_endpoint_refusing_connections(settings: Settings, embedder: BaseEmbedder,
                                            corpus_index: Path) -> None:
     check_fallback(llm_assistant(settings, embedder, corpus_index, refused_url()))
 
 
-def test_llm_endpoint_that_never_finishes(settings: Settings, embedder: LocalEmbeddings,
+def test_llm_endpoint_that_never_finishes(settings: Settings, embedder: BaseEmbedder,
                                           corpus_index: Path) -> None:
     with loopback_server(_trickle) as url:
         check_fallback(llm_assistant(settings, embedder, corpus_index, url))
 
 
-def test_out_of_scope_question_never_reaches_the_llm(settings: Settings, embedder: LocalEmbeddings,
+def test_out_of_scope_question_never_reaches_the_llm(settings: Settings, embedder: BaseEmbedder,
                                                      corpus_index: Path) -> None:
     """Scope refusals come first: a dead endpoint changes nothing for them."""
     a = llm_assistant(settings, embedder, corpus_index, refused_url())

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
-from assistant.models import DocumentMeta
 from ingest.chunk import chunk_document, paragraphs_of
 from ingest.clean import clean_text
+from ingest.documents import DocumentMeta
 from ingest.load import LoadError, RawDocument, load_file
 from tests.pdfgen import make_pdf
 

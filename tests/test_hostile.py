@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
-from assistant.engine import Assistant, QuestionError
+from assistant.cli.main import app
+from assistant.core.errors import QuestionError
+from assistant.engine import Assistant
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()

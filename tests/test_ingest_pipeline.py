@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import Settings
+from assistant.core.settings import Settings
 from ingest import index as index_mod
-from ingest.embed import LocalEmbeddings
+from ingest.embedding import BaseEmbedder
 from ingest.index import IndexMismatchError, load_index
 from ingest.pipeline import run_ingest
 
@@ -51,12 +51,12 @@ def test_chunks_carry_locators_offsets_and_whole_sentences(corpus_index: Path) -
     assert "Footnotes" in sections
 
 
-def test_incremental_reingest_embeds_only_changes(settings: Settings, embedder: LocalEmbeddings,
+def test_incremental_reingest_embeds_only_changes(settings: Settings, embedder: BaseEmbedder,
                                                   corpus_copy: Path, tmp_path: Path) -> None:
     s = _settings(settings, corpus_copy, tmp_path / "idx")
-    first = run_ingest(s, embedder=embedder)
+    first = run_ingest(s.ingest_config(), embedder=embedder)
     assert first.embedded == first.chunks > 0
-    again = run_ingest(s, embedder=embedder)
+    again = run_ingest(s.ingest_config(), embedder=embedder)
     assert again.unchanged and again.embedded == 0
     ids_before = [c.chunk_id for c in load_index(s.index_dir).chunks]
     # change one paragraph of one file, add a file, remove a file
@@ -67,7 +67,7 @@ def test_incremental_reingest_embeds_only_changes(settings: Settings, embedder: 
         "# Note on grooming\n\nTraffickers use messaging apps to groom adolescents over many weeks.\n",
         encoding="utf-8")
     (corpus_copy / "greta-2022-online-thb-summary-page.txt").unlink()
-    third = run_ingest(s, embedder=embedder)
+    third = run_ingest(s.ingest_config(), embedder=embedder)
     assert 1 <= third.embedded <= 3
     store = load_index(s.index_dir)
     ids_after = [c.chunk_id for c in store.chunks]
@@ -78,19 +78,19 @@ def test_incremental_reingest_embeds_only_changes(settings: Settings, embedder: 
     assert any("not in manifest.yaml" in w for w in third.warnings)
 
 
-def test_chunk_ids_stable_across_rebuilds(settings: Settings, embedder: LocalEmbeddings,
+def test_chunk_ids_stable_across_rebuilds(settings: Settings, embedder: BaseEmbedder,
                                           tmp_path: Path, corpus_index: Path) -> None:
     s = _settings(settings, settings.corpus_dir, tmp_path / "idx")
-    run_ingest(s, rebuild=True, embedder=embedder)
+    run_ingest(s.ingest_config(), rebuild=True, embedder=embedder)
     assert [c.chunk_id for c in load_index(s.index_dir).chunks] == \
         [c.chunk_id for c in load_index(corpus_index).chunks]
 
 
-def test_crash_mid_write_leaves_previous_index_usable(settings: Settings, embedder: LocalEmbeddings,
+def test_crash_mid_write_leaves_previous_index_usable(settings: Settings, embedder: BaseEmbedder,
                                                       corpus_copy: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     s = _settings(settings, corpus_copy, tmp_path / "idx")
-    run_ingest(s, embedder=embedder)
+    run_ingest(s.ingest_config(), embedder=embedder)
     live = (s.index_dir / "CURRENT").read_text()
     n = len(load_index(s.index_dir).chunks)
     (corpus_copy / "new.txt").write_text("A new paragraph about online recruitment of victims. " * 5,
@@ -101,11 +101,11 @@ def test_crash_mid_write_leaves_previous_index_usable(settings: Settings, embedd
 
     monkeypatch.setattr(index_mod, "_write_json", crash)  # dies while writing the new version
     with pytest.raises(OSError):
-        run_ingest(s, embedder=embedder)
+        run_ingest(s.ingest_config(), embedder=embedder)
     assert (s.index_dir / "CURRENT").read_text() == live
     assert len(load_index(s.index_dir).chunks) == n
     monkeypatch.undo()
-    report = run_ingest(s, embedder=embedder)
+    report = run_ingest(s.ingest_config(), embedder=embedder)
     assert report.chunks == n + 1
     assert not list(s.index_dir.glob(".CURRENT.*"))
 

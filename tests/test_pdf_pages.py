@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant.citations import make_citation
-from assistant.settings import Settings
-from ingest.embed import LocalEmbeddings
+from assistant.core.citations import make_citation
+from assistant.core.settings import Settings
+from ingest.embedding import BaseEmbedder
 from ingest.index import load_index
 from ingest.pipeline import run_ingest
 from tests.pdfgen import make_pdf
 
 
 @pytest.mark.slow
-def test_sentence_on_the_next_page_is_cited_with_that_page(settings: Settings, embedder: LocalEmbeddings,
+def test_sentence_on_the_next_page_is_cited_with_that_page(settings: Settings, embedder: BaseEmbedder,
                                                            tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -27,7 +27,7 @@ def test_sentence_on_the_next_page_is_cited_with_that_page(settings: Settings, e
          "Police seized the phones of the recruiters as evidence in every case."],
     ])
     s = settings.model_copy(update={"corpus_dir": corpus, "index_dir": tmp_path / "idx"})
-    run_ingest(s, embedder=embedder)
+    run_ingest(s.ingest_config(), embedder=embedder)
     store = load_index(s.index_dir)
     chunk = next(c for c in store.chunks if "Police seized" in c.text)
     assert "post on social media platforms across the region and they are then moved" in chunk.text

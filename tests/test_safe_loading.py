@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.settings import Settings
-from ingest.embed import LocalEmbeddings
+from assistant.core.settings import Settings
+from ingest.embedding import BaseEmbedder
 from ingest.index import IndexError_, current_version, load_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def test_the_planted_pickle_would_run_code(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_planted_pickles_are_never_loaded(index_copy: Path, tmp_path: Path, settings: Settings,
-                                          embedder: LocalEmbeddings) -> None:
+                                          embedder: BaseEmbedder) -> None:
     from assistant.engine import Assistant
 
     marker = tmp_path / "PWNED"

@@ -117,7 +117,7 @@ def test_missing_db_gives_no_records(tmp_path: Path) -> None:
 
 
 def test_cli_export(tmp_path: Path) -> None:
-    from assistant.cli import app
+    from assistant.cli.main import app
 
     db = _db(tmp_path)
     out = tmp_path / "out" / "feedback.jsonl"

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from assistant.models import Answer, Citation
-from assistant.ui_offline import strip_external_links
-from assistant.ui_render import (
+from assistant.core.models import Answer, Citation
+from assistant.ui.offline import strip_external_links
+from assistant.ui.render import (
     answer_markdown,
     escape_answer,
     excerpt_span,
@@ -17,7 +17,7 @@ from assistant.ui_render import (
     plural,
     source_markdown,
 )
-from assistant.ui_welcome import STARTERS, starter_id, welcome_markdown
+from assistant.ui.welcome import STARTERS, starter_id, welcome_markdown
 
 PASSAGE = ("VIENNA, 15 February 2022 – Trafficking has changed. Today technology is central and "
            "75% of victims are advertised online. However, legislation has not kept pace.")
@@ -166,7 +166,7 @@ def test_welcome_while_the_index_loads() -> None:
 
 
 def test_session_keeps_only_the_most_recent_answers() -> None:
-    from assistant.ui_chat import MAX_ANSWERS, remember
+    from assistant.ui.chat import MAX_ANSWERS, remember
 
     answers: dict[str, Answer] = {}
     for i in range(MAX_ANSWERS + 25):

@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from assistant import ui_runtime
+from assistant.core.settings import Settings
 from assistant.engine import QuestionError
-from assistant.settings import Settings
-from assistant.ui_auth import (
+from assistant.ui import runtime as ui_runtime
+from assistant.ui.auth import (
     AuthConfigError,
     check_password,
     configured_users,
     ensure_secret,
     parse_users,
 )
-from assistant.ui_pdf import clean_to_raw, excerpt_page, page_at, pdf_target
-from assistant.ui_runtime import options_from_settings, stream_events
+from assistant.ui.pdf import clean_to_raw, excerpt_page, page_at, pdf_target
+from assistant.ui.runtime import options_from_settings, stream_events
 from tests.pdfgen import make_pdf
 
 
@@ -106,7 +106,7 @@ def test_pdf_citation_opens_at_the_page_of_the_excerpt(tmp_path: Path, embedder)
     ])
     s = Settings(corpus_dir=corpus, index_dir=tmp_path / "index",
                  _env_file=None)  # type: ignore[call-arg]
-    assert not run_ingest(s, embedder=embedder).skipped
+    assert not run_ingest(s.ingest_config(), embedder=embedder).skipped
     a = Assistant(s, embedder=embedder)
     ans = a.ask("How quickly must platforms remove trafficking advertisements?")
     assert ans.citations, ans.answer

@@ -1,0 +1,81 @@
+"""Deterministic follow-up rewriting for the extractive path (the LLM path uses a prompt)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.models import Turn
+from ingest.text import STOPWORDS, tokenize
+
+_ANAPHORA = re.compile(
+    r"\b(it|its|that|this|these|those|they|them|their|theirs|she|he|her|his|him|there|"
+    r"else|also|more|other|same|such|above|former|latter)\b", re.I)
+_LEADING = re.compile(r"^(and|but|so|also|what about|how about|and what|then)\b", re.I)
+_MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", re.I)
+
+
+def is_follow_up(question: str) -> bool:
+    words = [w for w in tokenize(question) if w not in STOPWORDS]
+    return bool(_ANAPHORA.search(question) or _LEADING.search(question.strip()) or len(words) <= 1)
+
+
+def wants_more(question: str) -> bool:
+    """'What else…', 'anything more…': the user wants material not shown already."""
+    return bool(_MORE.search(question))
+
+
+def _key_terms(text: str) -> list[str]:
+    """Distinct content words of ``text`` in order of first use (case-insensitive), in one
+    pass: a set remembers the words already taken, so long turns cost linear time."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for m in re.finditer(r"[A-Za-z][A-Za-z0-9\-’']*", text):
+        w = m.group(0)
+        low = w.lower()
+        if low in seen or low in STOPWORDS or len(w) < 3 or _ANAPHORA.fullmatch(w):
+            continue
+        seen.add(low)
+        out.append(w)
+    return out
+
+
+_PERSON = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+
+
+def condense(question: str, history: list[Turn]) -> str:
+    """Make a follow-up standalone by carrying over the key terms of the previous question
+    (and, for 'she'/'he', the names of people in the previous answer)."""
+    users = [t.content for t in history if t.role == "user"]
+    if not users or not is_follow_up(question):
+        return question
+    present = {w.lower() for w in tokenize(question)}
+    source = users[-1]
+    answers = [t.content for t in history if t.role == "assistant"]
+    if _PERSON.search(question):
+        names = _NAME.findall(answers[-1]) if answers else []
+        source = " ".join(names) + " " + source
+    carried = [w for w in _key_terms(source) if w.lower() not in present][:10]
+    if _THING.search(question) and answers:
+        # 'Who should carry it out?': 'it' is often what the last answer said, not what was
+        # asked, so the first statement of that answer lends its words too.
+        taken = present | {w.lower() for w in carried}
+        carried += [w for w in _key_terms(_first_statement(answers[-1]))
+                    if w.lower() not in taken][:ANSWER_TERMS]
+    if not carried:
+        return question
+    return f"{question.rstrip()} ({' '.join(carried)})"
+
+
+_THING = re.compile(r"\b(it|its|this|that|these|those|they|them|their)\b", re.I)
+ANSWER_TERMS = 6  # words carried over from the previous answer
+_ATTRIBUTION = re.compile(r"^According to [^,“\"]*(?:\([^)]*\))?,\s*")
+
+
+def _first_statement(answer: str) -> str:
+    """The first sentence of an answer, without its attribution ('According to the OSCE…,')."""
+    text = _ATTRIBUTION.sub("", answer.strip()).lstrip("“\"")
+    text = re.sub(r"^(?:yes|no|indeed)\b[.,!]?\s*", "", text, flags=re.I)
+    m = re.search(r"[.!?](?:[”\"]|\s|$)", text)
+    text = text[: m.end()] if m else text
+    return text[:1].lower() + text[1:]  # its first word is capitalised only as a sentence start

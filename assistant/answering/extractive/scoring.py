@@ -1,0 +1,127 @@
+"""Every sentence of the retrieved passages scored against the question: embedding similarity,
+idf-weighted term overlap, the passage's own similarity, a bonus for offering the kind of
+answer asked for, and relevance shared with the sentence a connective leans on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answering.answer_type import (
+    expected_type,
+    inherited_share,
+    is_item,
+    offers,
+    wanted_ordinal,
+)
+from assistant.core.citations import publisher_short
+from assistant.core.models import SearchResult
+from assistant.retrieval.retriever import Retriever
+from ingest.acronyms import expand
+from ingest.text import content_terms, fold
+
+
+@dataclass
+class ScoredSentence:
+    result: SearchResult
+    rank: int
+    start: int
+    end: int
+    row: int  # row in the sentence-vector matrix
+    k: int  # sentence number inside its passage
+    sim: float
+    overlap: float
+    score: float
+    own: float = 0.0  # the score on its own evidence (``score`` may be inherited from the one before)
+    k_end: int | None = None  # last sentence of the excerpt when it spans several
+    relevance: float = 0.0  # ``score`` before the answer-type bonus
+
+    @property
+    def inherited(self) -> bool:
+        return self.score > self.own + 1e-9
+
+    @property
+    def text(self) -> str:
+        return self.result.chunk.text[self.start : self.end]
+
+
+TYPE_BOOST = 0.12  # a sentence offering the kind of answer asked for (date, figure, name)
+
+
+class SentenceScorer:
+    """Scores the sentences of retrieved passages against a question."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+        self._terms: dict[int, list[set[str]]] = {}
+        self._doc_terms: dict[str, set[str]] = {}
+
+    def _sentence_terms(self, idx: int) -> list[set[str]]:
+        if idx not in self._terms:
+            c = self.retriever.store.chunks[idx]
+            acr = self.retriever.vocab.acronyms
+            self._terms[idx] = [expand(set(content_terms(c.text[s:e])), acr) for s, e in c.sentences]
+        return self._terms[idx]
+
+    def doc_terms(self, doc_id: str) -> set[str]:
+        """Words of a document's title and publisher: every sentence of it speaks for them."""
+        if doc_id not in self._doc_terms:
+            meta = self.retriever.store.meta(doc_id)
+            self._doc_terms[doc_id] = set(content_terms(
+                f"{meta.title} {meta.publisher} {publisher_short(meta.publisher)} {meta.kind}"))
+        return self._doc_terms[doc_id]
+
+    def score(self, question: str, qvec: np.ndarray, results: list[SearchResult]) -> list[ScoredSentence]:
+        store = self.retriever.store
+        bm25 = store.bm25
+        q_terms = set(content_terms(question))
+        weights = {t: bm25.term_idf(t) for t in q_terms}
+        total = sum(weights.values()) or 1.0
+        want = expected_type(question)
+        ordinal = wanted_ordinal(question)
+        out: list[ScoredSentence] = []
+        for rank, r in enumerate(results):
+            idx = r.index
+            base = store.sentence_offsets[idx]
+            terms = self._sentence_terms(idx)
+            meta_terms = self.doc_terms(r.chunk.doc_id)
+            n = len(r.chunk.sentences)
+            if n == 0:
+                continue
+            sims = store.sentence_vectors[base : base + n] @ qvec
+            prev: ScoredSentence | None = None
+            for k, (s, e) in enumerate(r.chunk.sentences):
+                text = r.chunk.text[s:e]
+                have = terms[k] | meta_terms
+                overlap = sum(w for t, w in weights.items() if t in have) / total
+                sim = float(sims[k])
+                relevance = 0.6 * sim + 0.4 * overlap + 0.1 * max(r.dense_score, 0)
+                bonus = 0.0
+                if want and offers(text, want):
+                    bonus += TYPE_BOOST
+                if ordinal and is_item(text, ordinal):
+                    bonus += TYPE_BOOST  # 'the third recommendation' -> the item numbered 3
+                own = relevance + bonus
+                share = inherited_share(text) if prev is not None else 0.0
+                if prev is not None and share:
+                    # It continues the sentence before: it shares that one's relevance (and is
+                    # quoted with it), but offers the kind of answer asked for on its own.
+                    relevance = max(relevance, prev.relevance * share)
+                cur = ScoredSentence(r, rank, s, e, base + k, k, sim, overlap, relevance + bonus, own,
+                                     relevance=relevance)
+                out.append(cur)
+                prev = cur
+        out.sort(key=lambda x: -x.score)
+        return out
+
+
+def continue_from(scored: list[ScoredSentence], seen: list[str]) -> list[ScoredSentence]:
+    """For 'what else…' follow-ups: the sentences right after what was already quoted are the
+    natural continuation, so they gain weight."""
+    seen_f = [fold(x) for x in seen]
+    quoted = {(s.result.chunk.chunk_id, s.k) for s in scored if any(fold(s.text) in x for x in seen_f)}
+    for s in scored:
+        if (s.result.chunk.chunk_id, s.k - 1) in quoted and (s.result.chunk.chunk_id, s.k) not in quoted:
+            s.score += 0.25
+    return sorted(scored, key=lambda x: -x.score)

@@ -1,0 +1,1 @@
+"""The ``policy-assistant`` command: a thin Typer shell over the ``assistant`` API."""

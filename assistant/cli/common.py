@@ -1,0 +1,69 @@
+"""Helpers shared by the CLI command modules (loading, errors, output)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from assistant.core.errors import NotReadyError
+from assistant.core.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from assistant.engine import Assistant
+
+console = Console(soft_wrap=True)  # long quotes wrap in the terminal, not in the text
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def settings_with(index: Path | None = None, corpus: Path | None = None) -> Settings:
+    s = get_settings()
+    updates: dict[str, Any] = {}
+    if index is not None:
+        updates["index_dir"] = index
+    if corpus is not None:
+        updates["corpus_dir"] = corpus
+    return s.model_copy(update=updates) if updates else s
+
+
+def load_assistant(settings: Settings) -> Assistant:
+    """The Assistant, or a clean one-line error telling the user how to fix the index."""
+    from assistant.engine import open_assistant  # the model stack loads only when needed
+
+    try:
+        return open_assistant(settings)
+    except NotReadyError as exc:
+        fail(str(exc))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def read_jsonl(path: Path, limit: int) -> list[tuple[int, dict[str, Any] | str]]:
+    """Lines of a JSONL file: (line number, object) or (line number, error message)."""
+    if not path.exists():
+        fail(f"batch file not found: {path}")
+    out: list[tuple[int, dict[str, Any] | str]] = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            if len(out) >= limit:
+                fail(f"{path}: more than {limit:,} lines; split the file (PA_MAX_BATCH_LINES)")
+            try:
+                obj = json.loads(line)
+                out.append((n, obj if isinstance(obj, dict) else f"line {n}: not a JSON object"))
+            except json.JSONDecodeError as exc:
+                out.append((n, f"line {n}: invalid JSON ({exc.msg})"))
+    return out

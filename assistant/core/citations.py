@@ -1,0 +1,57 @@
+"""Citations as data: labels, construction, and the verbatim check against the source."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.models import Citation
+from ingest.documents import Chunk, DocumentMeta
+from ingest.mapped import raw_segments
+from ingest.store import StoredIndex
+from ingest.text import fold, human_date
+
+
+def publisher_short(publisher: str) -> str:
+    m = re.search(r"\(([^)]+)\)\s*$", publisher)
+    if m:
+        return m.group(1)
+    if publisher.upper().startswith("OSCE"):
+        return "OSCE"
+    return publisher
+
+
+def doc_label(meta: DocumentMeta) -> str:
+    """'the OSCE press release', 'the Equality Now position paper'."""
+    kind = re.sub(r"\s*\([^)]*\)", "", meta.kind or "document").strip()
+    return f"the {publisher_short(meta.publisher)} {kind}"
+
+
+def make_citation(marker: int, chunk: Chunk, meta: DocumentMeta, start: int, end: int,
+                  supported: bool = True, support_score: float | None = None) -> Citation:
+    """A citation of ``chunk.text[start:end]`` (offsets relative to the chunk)."""
+    return Citation(
+        marker=marker, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title,
+        publisher=chunk.publisher, date=human_date(chunk.date), locator=chunk.locator_at(start).render(),
+        excerpt=chunk.text[start:end], passage=chunk.text, excerpt_start=start, url=meta.url,
+        supported=supported, support_score=support_score,
+    )
+
+
+def excerpt_in_source(store: StoredIndex, doc_id: str, excerpt: str,
+                      raw_text: str | None = None) -> bool:
+    """True when ``excerpt`` is verbatim text of the cleaned document and, given the raw file's
+    text, maps back onto it (same words, ignoring line breaks and hyphens restored by cleaning)."""
+    doc = store.documents.get(doc_id)
+    if doc is None or not excerpt:
+        return False
+    text: str = doc["text"]
+    at = text.find(excerpt)
+    if at < 0:
+        return False
+    if raw_text is None:
+        return True
+    segs = raw_segments(doc["origin"], at, at + len(excerpt))
+    raw = " ".join(raw_text[a:b] for a, b in segs)
+    # Compare the words only: cleaning rejoins lines, restores hyphens and drops markup.
+    squash = lambda s: re.sub(r"[\s\-\[\]()#*_<>]+", "", fold(s))  # noqa: E731
+    return squash(raw) == squash(excerpt)

@@ -1,0 +1,36 @@
+"""Every mode the application has, as a string enum: a settings type, a Typer option type and
+a value the code compares against, so a wrong value is an error naming the choices."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ingest.config import EmbeddingBackend
+
+
+class AnswerMode(StrEnum):
+    EXTRACTIVE = "extractive"  # verbatim sentences of the sources (offline default)
+    LLM = "llm"  # a chat model writes the answer; every sentence is checked
+
+
+class RetrievalMode(StrEnum):
+    HYBRID = "hybrid"  # dense and BM25 fused by reciprocal rank
+    DENSE = "dense"  # FAISS passages and their best sentences
+    SPARSE = "sparse"  # BM25 only
+
+
+class LLMProvider(StrEnum):
+    NONE = "none"
+    OPENAI = "openai"  # any OpenAI-compatible server (vLLM, llama.cpp's server, a hosted API)
+    OLLAMA = "ollama"
+    LLAMACPP = "llamacpp"  # a GGUF file loaded in-process by llama-cpp-python
+    IMPORT = "import"  # any LangChain chat model class, by import path
+
+
+class StreamKind(StrEnum):
+    TOKEN = "token"  # a piece of the draft answer
+    RESET = "reset"  # the engine starts over (an LLM failed; the extractive answer follows)
+    ANSWER = "answer"  # the final, checked Answer
+
+
+__all__ = ["AnswerMode", "EmbeddingBackend", "LLMProvider", "RetrievalMode", "StreamKind"]

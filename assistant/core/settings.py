@@ -1,0 +1,98 @@
+"""One settings object for the whole application (env prefix ``PA_``, ``.env`` supported)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.core.enums import AnswerMode, EmbeddingBackend, LLMProvider, RetrievalMode
+from ingest.config import EmbeddingConfig, IngestConfig
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PA_", env_file=".env", extra="forbid", validate_default=True
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents + manifest.yaml")
+    index_dir: Path = Field(Path("index"), description="Folder holding the versioned search index")
+    embedding_backend: EmbeddingBackend = Field(
+        EmbeddingBackend.SENTENCE_TRANSFORMERS,
+        description="sentence-transformers (a local model folder) or hash (no model: tests, demos)",
+    )
+    embedding_model: str = Field(
+        "", description="Local sentence-transformers model path; empty = bundled all-MiniLM-L6-v2"
+    )
+    embedding_batch_size: int = Field(32, ge=1, description="Sentences per embedding batch")
+    query_threads: int = Field(
+        1, ge=0, description="Torch threads in a serving process (0 = torch default); one thread "
+        "embeds a short query as fast and does not collapse when other work shares the cores"
+    )
+    max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped")
+    chunk_target_words: int = Field(90, ge=20, description="Preferred chunk size in words")
+    chunk_max_words: int = Field(150, ge=30, description="Hard upper bound of a chunk in words")
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned by search / used for answers")
+    candidate_k: int = Field(40, ge=5, description="Candidates per retriever before fusion")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant")
+    rrf_dense_weight: float = Field(
+        0.5, ge=0, description="Weight of the dense (FAISS) ranking against BM25's 1.0 in the fusion"
+    )
+    retrieval_mode: RetrievalMode = Field(
+        RetrievalMode.HYBRID, description="Dense (FAISS), sparse (BM25) or both fused with RRF"
+    )
+    dedup_threshold: float = Field(
+        0.92, gt=0, le=1, description="Cosine above which two passages count as the same evidence"
+    )
+    max_answer_sentences: int = Field(5, ge=1, le=8, description="Sentences in an extractive answer")
+    refusal_threshold: float = Field(
+        0.41, description="Minimum evidence score of the best sentence; below it the answer refuses"
+    )
+    support_threshold: float = Field(
+        0.59, description="Minimum support score for an LLM sentence to count as supported"
+    )
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused politely")
+    max_batch_lines: int = Field(10000, ge=1, description="Most lines accepted in one batch file")
+    answerer: AnswerMode = Field(AnswerMode.EXTRACTIVE, description="Default answer engine")
+    llm_provider: LLMProvider = Field(
+        LLMProvider.NONE, description="Which chat model backs the LLM answerer"
+    )
+    llm_model: str = Field("", description="Model name (openai/ollama), GGUF path (llamacpp) or class path (import)")
+    llm_base_url: str = Field("", description="Base URL of an OpenAI-compatible or Ollama endpoint")
+    llm_api_key: str = Field("", description="API key for the OpenAI-compatible endpoint")
+    llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
+    llm_max_tokens: int = Field(384, ge=16, description="Most tokens the LLM may generate")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned")
+    llm_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Extra keyword arguments for the chat model class"
+    )
+    feedback_db: Path = Field(Path(".chainlit/chat.db"), description="SQLite file for chat history and feedback")
+    auth_users_file: Path | None = Field(
+        None, description="File of 'user:password' lines; enables password login when set"
+    )
+    auth_users: str = Field("", description="Comma-separated 'user:password' pairs; enables login")
+
+    @property
+    def embedding(self) -> EmbeddingConfig:
+        return EmbeddingConfig(self.embedding_backend, self.embedding_model,
+                               self.embedding_batch_size)
+
+    @property
+    def embedding_model_id(self) -> str:
+        """A stable identity for the embedding model (folder name, not the install path)."""
+        return self.embedding.model_id
+
+    def ingest_config(self) -> IngestConfig:
+        """What ingestion needs (it reads no settings of its own)."""
+        return IngestConfig(corpus_dir=self.corpus_dir, index_dir=self.index_dir,
+                            embedding=self.embedding, max_file_mb=self.max_file_mb,
+                            chunk_target_words=self.chunk_target_words,
+                            chunk_max_words=self.chunk_max_words)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

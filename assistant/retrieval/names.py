@@ -1,0 +1,99 @@
+"""Titles a question names that the collection never mentions.
+
+'The Guidelines on Respecting Human Rights in Responsible Supply Chains' is made of words the
+collection knows one by one ('human', 'rights', 'supply', 'chain'), yet the collection never
+mentions that document. A run of capitalised words is a name; when most of its adjacent word
+pairs never occur next to each other anywhere in the collection, the collection does not know
+the name and cannot answer about it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ingest.text import STOPWORDS, content_terms, stem
+
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_JOINERS = {"of", "on", "for", "the", "in", "to", "against"}  # not 'and': 'the OSCE and GRETA'…
+KNOWN_SHARE = 0.5  # a name whose adjacent pairs the collection knows at least this often is known
+
+
+def bigrams(texts: Iterable[str]) -> set[tuple[str, str]]:
+    """Adjacent content-term pairs of ``texts`` (stop words skipped, as in the question)."""
+    out: set[tuple[str, str]] = set()
+    for text in texts:
+        terms = content_terms(text)
+        out.update(zip(terms, terms[1:], strict=False))
+    return out
+
+
+def title_runs(question: str) -> list[str]:
+    """Runs of capitalised words, joined by small words ('Guide on Legislating for …'). The
+    question's first word is skipped: it is capitalised as a sentence start."""
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for n, m in enumerate(_WORD.finditer(question)):
+        w = m.group(0)
+        if n > 0 and w[0].isupper() and w.lower() not in STOPWORDS or cur and w.lower() in _JOINERS:
+            cur.append(w)
+        else:
+            runs.append(cur)
+            cur = []
+    runs.append(cur)
+    out = []
+    for run in runs:
+        while run and run[-1].lower() in _JOINERS:
+            run.pop()
+        if sum(1 for w in run if w.lower() not in _JOINERS) >= 2:
+            out.append(" ".join(run))
+    return out
+
+
+def unknown_titles(question: str, known: set[tuple[str, str]]) -> list[str]:
+    """Multi-word names in ``question`` whose word pairs the collection mostly never uses."""
+    out: list[str] = []
+    for run in title_runs(question):
+        terms = content_terms(run)
+        pairs = list(zip(terms, terms[1:], strict=False))
+        if pairs and sum(p in known for p in pairs) / len(pairs) < KNOWN_SHARE:
+            out.append(run)
+    return out
+
+
+_CAP_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+|the\s+|for\s+)*[A-Z][a-z]+)+")
+
+
+def initialisms(texts: Iterable[str]) -> set[str]:
+    """Initials of capitalised runs in ``texts``: 'United States' -> 'us', 'European Union'
+    -> 'eu'. An abbreviation a question uses is known if the collection spells it out."""
+    out: set[str] = set()
+    for text in texts:
+        for m in _CAP_RUN.finditer(text):
+            words = [w for w in m.group(0).split() if w[0].isupper()]
+            out.add("".join(w[0] for w in words).lower())
+    return out
+
+
+_CAPITALISED = re.compile(r"(?<![\w’'])[A-Z][A-Za-z0-9’'\-]*")
+
+
+def unknown_names(question: str, known: set[str]) -> list[str]:
+    """Capitalised words of the question (names, titles, places) that the collection never uses.
+
+    A question about 'Brazil' or 'the Global Guide' cannot be answered from documents that never
+    mention them. The first word is skipped (sentence case), as are words the collection knows
+    in any case."""
+    out: list[str] = []
+    for m in _CAPITALISED.finditer(question):
+        if m.start() == len(question) - len(question.lstrip()):
+            continue
+        word = re.sub(r"['’]s$", "", m.group(0)).strip("’'-")
+        low = word.lower()
+        if low in STOPWORDS or len(low) < 2:
+            continue
+        parts = [p for p in re.split(r"[-’']", low) if p]
+        if all(stem(p) in known or p in known for p in parts):
+            continue
+        out.append(word)
+    return out

@@ -1,0 +1,67 @@
+"""What the collection knows: its words, the acronyms its documents define, the word pairs and
+initialisms of its names. Used to spell out acronyms in queries and to find names a question
+uses that the collection never mentions (a question about them cannot be answered from it)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from assistant.retrieval.names import (
+    bigrams,
+    initialisms,
+    title_runs,
+    unknown_names,
+    unknown_titles,
+)
+from ingest.acronyms import definitions
+from ingest.store import StoredIndex
+from ingest.text import content_terms
+
+
+class Vocabulary:
+    """Computed lazily from one loaded index version, once."""
+
+    def __init__(self, store: StoredIndex) -> None:
+        self.store = store
+
+    @cached_property
+    def known_terms(self) -> set[str]:
+        """Every (stemmed) word of the collection's text and metadata."""
+        known = set(self.store.bm25.vocab)
+        for d in self.store.documents.values():
+            m = d["meta"]
+            known |= set(content_terms(f"{m['title']} {m['publisher']} {m['kind']}"))
+        return known
+
+    @cached_property
+    def acronym_forms(self) -> dict[str, str]:
+        """Acronyms the collection's documents define -> their long form ('THB' -> '…')."""
+        out: dict[str, str] = {}
+        for d in self.store.documents.values():
+            for acr, lf in definitions(str(d.get("text", ""))).items():
+                out.setdefault(acr, lf)
+        return out
+
+    @cached_property
+    def acronyms(self) -> dict[str, frozenset[str]]:
+        """Lower-cased acronym -> content terms of its long form (for term overlap)."""
+        return {a.lower(): frozenset(content_terms(lf)) for a, lf in self.acronym_forms.items()}
+
+    @cached_property
+    def known_bigrams(self) -> set[tuple[str, str]]:
+        """Adjacent word pairs of the collection's text and titles (for names it never uses)."""
+        titles = [str(d["meta"]["title"]) for d in self.store.documents.values()]
+        return bigrams([c.text for c in self.store.chunks] + titles)
+
+    @cached_property
+    def known_initialisms(self) -> set[str]:
+        """'us' when the collection says 'United States' (a question may abbreviate it)."""
+        return initialisms(c.text for c in self.store.chunks)
+
+    def unknown(self, question: str) -> list[str]:
+        """Names and titles in ``question`` the collection never mentions ('Brazil', 'the
+        Global Guide')."""
+        names = [w for w in unknown_names(question, self.known_terms)
+                 if not (w.isupper() and w.lower() in self.known_initialisms)]
+        titles = unknown_titles(question, self.known_bigrams) if title_runs(question) else []
+        return names + titles

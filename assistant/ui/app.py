@@ -1,0 +1,91 @@
+"""The Chainlit chat window: callbacks only. Run it with ``policy-assistant serve``.
+
+Everything here delegates: answering to :mod:`assistant.ui.chat` (which calls the same
+:class:`assistant.engine.Assistant` as the CLI), briefs to :mod:`assistant.ui.brief`, storage
+to :mod:`assistant.feedback`. The Assistant loads once per process (``ui_runtime.runtime()``).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+from chainlit.config import config as cl_config
+from chainlit.types import ThreadDict
+
+from assistant import feedback
+from assistant.ui import auth as ui_auth
+from assistant.ui import brief as ui_brief
+from assistant.ui import chat as ui_chat
+from assistant.ui import offline as ui_offline
+from assistant.ui.runtime import runtime
+from assistant.ui.welcome import STARTERS, write_welcome
+
+ui_offline.install()
+RUNTIME = runtime()
+USERS = ui_auth.configured_users(RUNTIME.settings)
+if RUNTIME.ready.is_set() and RUNTIME.assistant is not None:  # else `serve` writes it
+    write_welcome(Path(cl_config.root), RUNTIME.documents())
+
+
+@cl.data_layer
+def _data_layer() -> Any:
+    from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+
+    db = feedback.ensure_schema(RUNTIME.settings.feedback_db)
+    quiet = logging.getLogger("chainlit")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "elements will not be persisted": expected, sources re-render
+    try:
+        layer = SQLAlchemyDataLayer(conninfo=feedback.conninfo(db))
+        feedback.tune_sqlite(layer.engine)  # WAL, synchronous=NORMAL on each connection
+        return layer
+    finally:
+        quiet.setLevel(level)
+
+
+@cl.set_starters
+async def _starters(user: cl.User | None = None, language: str | None = None) -> list[cl.Starter]:
+    return [cl.Starter(label=label, message=question) for label, question in STARTERS]
+
+
+@cl.on_chat_start
+async def _start() -> None:
+    await ui_chat.start()
+
+
+@cl.on_chat_resume
+async def _resume(thread: ThreadDict) -> None:
+    await ui_chat.start()
+    cl.user_session.set("history", ui_chat.restore_history(list(thread.get("steps") or [])))
+
+
+@cl.on_message
+async def _message(message: cl.Message) -> None:
+    await ui_chat.answer(message)
+
+
+@cl.action_callback(ui_brief.ADD)
+async def _add_to_brief(action: cl.Action) -> None:
+    await ui_brief.add(action)
+
+
+@cl.action_callback(ui_brief.EXPORT)
+async def _export_brief(action: cl.Action) -> None:
+    await ui_brief.export(ui_chat.documents())
+
+
+@cl.on_feedback
+async def _feedback(_feedback: Any) -> None:
+    await cl.context.emitter.send_toast("Thank you: your feedback was saved.", "success")
+
+
+if USERS:
+
+    @cl.password_auth_callback
+    async def _login(username: str, password: str) -> cl.User | None:
+        if ui_auth.check_password(USERS, username, password):
+            return cl.User(identifier=username, metadata={"role": "user", "provider": "password"})
+        return None

@@ -1,0 +1,225 @@
+"""What the chat window does with a question: stream the engine's answer into a message, then
+show it with live citation markers, source elements, brief actions and friendly errors.
+All retrieval and answering happens in :class:`assistant.engine.Assistant`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+
+from assistant.core.enums import AnswerMode, StreamKind
+from assistant.core.errors import QuestionError
+from assistant.core.models import Answer, Turn
+from assistant.engine import Assistant
+from assistant.ui import brief as ui_brief
+from assistant.ui.pdf import pdf_target
+from assistant.ui.render import (
+    answer_markdown,
+    answer_metadata,
+    marker,
+    md_escape,
+    pdf_element_name,
+    source_markdown,
+)
+from assistant.ui.runtime import (
+    assistant_or_error,
+    loading_status,
+    options_from_settings,
+    runtime,
+    stream_events,
+)
+from ingest.text import human_date
+
+log = logging.getLogger(__name__)
+
+_PENDING: set[asyncio.Task[None]] = set()
+PANEL_TITLE = "Sources in this conversation"
+PANEL_NOTE = ("*Above: the sources of every answer in this conversation, newest last. Click a "
+              "marker such as [1] in an answer, or a source listed under it, to see only that "
+              "source.*")
+MAX_ANSWERS = ui_brief.MAX_ANSWERS  # answers kept per chat session; the oldest go first
+TROUBLE = ("Sorry, something went wrong while answering. Please try again; if it keeps "
+           "happening, the server log has the details.")
+
+
+def settings_widgets(a: Assistant) -> list[Any]:
+    from chainlit.input_widget import MultiSelect, Select, Slider
+
+    s = a.settings
+    if s.llm_provider != "none":
+        modes = {"Extractive (quotes only)": "extractive",
+                 f"Language model ({s.llm_provider}{': ' + s.llm_model if s.llm_model else ''})":
+                     "llm"}
+        mode_help = "The language model writes the answer from the passages; every sentence "\
+                    "is checked against them."
+        initial = s.answerer
+    else:
+        modes = {"Extractive (quotes only)": "extractive"}
+        mode_help = "No language model is configured (PA_LLM_PROVIDER), so answers quote the "\
+                    "documents directly."
+        initial = AnswerMode.EXTRACTIVE
+    docs = {f"{d['title']} ({d.get('publisher', '')}, {human_date(str(d.get('date') or ''))})":
+            d["doc_id"] for d in a.corpus() if d.get("chunks")}
+    return [
+        MultiSelect(id="publishers", label="Only these publishers", values=a.publishers(),
+                    initial=[], description="Leave empty to search every publisher."),
+        MultiSelect(id="documents", label="Only these documents", items=docs, initial=[],
+                    description="Leave empty to search every document."),
+        Slider(id="k", label="Number of sources to read", initial=s.top_k, min=1, max=10,
+               step=1),
+        Select(id="mode", label="Answer mode", items=modes, initial_value=initial,
+               description=mode_help),
+    ]
+
+
+async def start() -> None:
+    cl.user_session.set("history", [])
+    cl.user_session.set("answers", {})
+    cl.user_session.set("brief", [])
+    if loading_status() is None:
+        await _settings_or_error()
+    else:  # don't hold the chat start (the input stays locked until it ends) while loading
+        task = asyncio.create_task(_settings_or_error())
+        _PENDING.add(task)  # keep a reference until it is done
+        task.add_done_callback(_PENDING.discard)
+
+
+async def _settings_or_error() -> None:
+    a, error = await cl.make_async(assistant_or_error)()
+    if a is None:
+        await cl.Message(content=md_escape(error or TROUBLE)).send()
+        return
+    await cl.ChatSettings(settings_widgets(a)).send()
+
+
+def restore_history(steps: list[Any]) -> list[Turn]:
+    """Turns of a resumed thread: its user messages and the plain text of its answers (kept in
+    each answer message's metadata; other assistant messages are not answers)."""
+    turns: list[Turn] = []
+    for step in steps:
+        meta = step.get("metadata") or {}
+        if isinstance(meta, str):
+            try:
+                meta = json.loads(meta)
+            except ValueError:
+                meta = {}
+        if step.get("type") == "user_message" and step.get("output"):
+            turns.append(Turn(role="user", content=str(step["output"])))
+        elif step.get("type") == "assistant_message" and isinstance(meta, dict) \
+                and meta.get("answer"):
+            turns.append(Turn(role="assistant", content=str(meta["answer"])))
+    return turns
+
+
+def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
+    """A side-panel element per source (named like its marker), plus a PDF at the cited page."""
+    elements: list[Any] = []
+    pdf_markers: list[int] = []
+    for c in ans.citations or ans.closest:
+        pdf = pdf_target(a.store, Path(a.settings.corpus_dir), c)
+        elements.append(cl.Text(name=marker(c.marker), display="side",
+                                content=source_markdown(c, closest=not ans.citations,
+                                                        pdf_page=pdf[1] if pdf else None,
+                                                        question=ans.question)))
+        if pdf:
+            elements.append(cl.Pdf(name=pdf_element_name(c.marker), display="side",
+                                   path=str(pdf[0]), page=pdf[1], mime="application/pdf"))
+            pdf_markers.append(c.marker)
+    return elements, pdf_markers
+
+
+async def answer(message: cl.Message) -> None:
+    status = loading_status()
+    waiting = cl.Message(content=f"{status}… Your answer follows as soon as it is ready.")
+    if status:
+        await waiting.send()
+    a, error = await cl.make_async(assistant_or_error)()  # may wait or reload: off the loop
+    if status:
+        await waiting.remove()
+    if a is None:
+        await cl.Message(content=md_escape(error or TROUBLE)).send()
+        return
+    question = message.content or ""
+    try:
+        a.validate(question)
+    except QuestionError as exc:
+        await cl.Message(content=md_escape(str(exc))).send()
+        return
+    values = cl.user_session.get("chat_settings") or {}
+    filters, k, mode = options_from_settings(values, a.settings, {d["doc_id"] for d in a.corpus()})
+    history: list[Turn] = cl.user_session.get("history") or []
+    msg = cl.Message(content="")
+    final: Answer | None = None
+    restart = False
+    try:
+        async for ev in stream_events(a, question, list(history), filters, mode, k):
+            if ev.kind is StreamKind.TOKEN:
+                await msg.stream_token(md_escape(ev.text), is_sequence=restart)
+                restart = False
+            elif ev.kind is StreamKind.RESET:  # the engine starts over (an LLM fallback)
+                restart = True
+            elif ev.kind is StreamKind.ANSWER:
+                final = ev.answer
+    except QuestionError as exc:
+        msg.content = md_escape(str(exc))
+    except Exception:  # logged in full; the chat gets a plain message
+        log.exception("answering failed")
+        msg.content = TROUBLE
+    if final is None:
+        await msg.send()
+        return
+    await show_answer(a, msg, final, values)
+    history += [Turn(role="user", content=question), Turn(role="assistant", content=final.answer)]
+    cl.user_session.set("history", history)
+
+
+async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any]) -> None:
+    elements, pdf_markers = source_elements(a, ans)
+    msg.content = answer_markdown(ans, pdf_markers)
+    msg.actions = ui_brief.actions(msg.id, can_add=bool(ans.citations))
+    msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
+                                                                    "k", "mode")})
+    answers: dict[str, Answer] = cl.user_session.get("answers") or {}
+    cl.user_session.set("answers", remember(answers, msg.id, ans))
+    await send_elements(msg.id, elements)
+    await msg.send()  # ends the stream, persists the message and sends its actions
+
+
+def remember(answers: dict[str, Answer], message_id: str, ans: Answer,
+             limit: int = MAX_ANSWERS) -> dict[str, Answer]:
+    """Add an answer to the session's answers, keeping only the ``limit`` most recent (dicts
+    keep insertion order), so a long session does not grow without bound."""
+    answers.pop(message_id, None)
+    answers[message_id] = ans
+    while len(answers) > limit:
+        del answers[next(iter(answers))]
+    return answers
+
+
+async def send_elements(message_id: str, elements: list[Any]) -> None:
+    """In order (the side panel lists them as they arrive), and not stored: sources are
+    rebuilt from the index, and the SQLite data layer has no file storage.
+
+    After each answer Chainlit opens the side panel on every source of the conversation and
+    titles it with the name of the last element sent; a closing note, moved to the end each
+    time, gives that panel a meaningful title instead of the last marker.
+    """
+    for el in elements:
+        await el.send(for_id=message_id, persist=False)
+    if not elements:
+        return
+    old = cl.user_session.get("panel_note")
+    if old is not None:
+        await old.remove()
+    note = cl.Text(name=PANEL_TITLE, display="side", content=PANEL_NOTE)
+    await note.send(for_id=message_id, persist=False)
+    cl.user_session.set("panel_note", note)
+
+
+def documents() -> list[dict[str, Any]]:
+    return runtime().documents()

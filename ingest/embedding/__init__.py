@@ -1,0 +1,21 @@
+"""Stage 5 — embed: texts to L2-normalised vectors. One :class:`Embedder` contract, two
+implementations: a sentence-transformers model from a local folder (the product), and a
+deterministic word-hashing embedder that needs no model (the fast test tier and demos)."""
+
+from __future__ import annotations
+
+from ingest.config import EmbeddingBackend, EmbeddingConfig
+from ingest.embedding.base import BaseEmbedder, Embedder, EmbeddingModelError
+from ingest.embedding.fake import HashEmbeddings
+from ingest.embedding.sentence_transformer import LocalEmbeddings
+
+
+def make_embedder(config: EmbeddingConfig) -> BaseEmbedder:
+    """The embedder a config asks for (the sentence-transformers model loads here)."""
+    if config.backend is EmbeddingBackend.HASH:
+        return HashEmbeddings()
+    return LocalEmbeddings(config.resolved_path(), config.batch_size)
+
+
+__all__ = ["BaseEmbedder", "Embedder", "EmbeddingModelError", "HashEmbeddings",
+           "LocalEmbeddings", "make_embedder"]

@@ -1,0 +1,88 @@
+"""Stage 5 over the corpus: a vector per passage and per sentence, reusing the vectors of an
+earlier index version for passages (and sentence boundaries) that have not changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.acronyms import definitions, expand_text
+from ingest.documents import Chunk
+from ingest.embedding import BaseEmbedder
+from ingest.report import CorpusState
+from ingest.store import StoredIndex
+
+# Bump when what the embedder sees changes: stored vectors of older versions are not reused.
+EMBED_TEXT_VERSION = 2
+
+
+def embed_text_for(chunk: Chunk, acronyms: dict[str, str] | None = None) -> str:
+    """What the embedder sees: the section heading gives a passage its context, and acronyms
+    its document defines are spelled out ('THB' -> 'trafficking in human beings (THB)')."""
+    text = f"{chunk.locator.section}. {chunk.text}" if chunk.locator.section else chunk.text
+    return expand_text(text, acronyms) if acronyms else text
+
+
+def document_acronyms(state: CorpusState) -> dict[str, dict[str, str]]:
+    return {doc_id: definitions(d["text"]) for doc_id, d in state.documents.items()}
+
+
+@dataclass
+class Vectors:
+    passages: np.ndarray
+    sentences: np.ndarray
+    embedded: int  # passages embedded in this run (the rest were reused)
+
+
+def _reusable(previous: StoredIndex | None, chunks: list[Chunk]
+              ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Stored vectors by chunk id: passages with the same text, and sentence vectors only where
+    the sentence boundaries are also the same."""
+    old_vec: dict[str, np.ndarray] = {}
+    old_sent: dict[str, np.ndarray] = {}
+    if previous is None or previous.manifest.get("settings", {}).get(
+            "embed_text_version") != EMBED_TEXT_VERSION:
+        return old_vec, old_sent
+    spans = {ch.chunk_id: ch.sentences for ch in chunks}
+    for i, ch in enumerate(previous.chunks):
+        old_vec[ch.chunk_id] = previous.vectors[i]
+        if spans.get(ch.chunk_id) == ch.sentences:
+            off = previous.sentence_offsets[i]
+            old_sent[ch.chunk_id] = previous.sentence_vectors[off : off + len(ch.sentences)]
+    return old_vec, old_sent
+
+
+def embed_corpus(state: CorpusState, previous: StoredIndex | None, model: BaseEmbedder,
+                 progress: Callable[[str, int, int], None] | None = None) -> Vectors:
+    chunks = state.chunks
+    acronyms = document_acronyms(state)
+    old_vec, old_sent = _reusable(previous, chunks)
+    todo = [ch for ch in chunks if ch.chunk_id not in old_vec]
+    todo_sent = [ch for ch in chunks if ch.chunk_id not in old_sent]
+    sentence_texts = [expand_text(ch.text[s:e], acronyms.get(ch.doc_id, {}))
+                      for ch in todo_sent for s, e in ch.sentences]
+    total = len(todo) + len(sentence_texts)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress("embed", done[0], total)
+
+    # One call for passages and sentences: batched by length across both.
+    both = model.encode([embed_text_for(ch, acronyms.get(ch.doc_id)) for ch in todo]
+                        + sentence_texts, tick)
+    for pos, ch in enumerate(todo):
+        old_vec[ch.chunk_id] = both[pos]
+    pos = len(todo)
+    for ch in todo_sent:
+        old_sent[ch.chunk_id] = both[pos : pos + len(ch.sentences)]
+        pos += len(ch.sentences)
+    dim = model.dim
+    passages = (np.vstack([old_vec[ch.chunk_id] for ch in chunks]) if chunks
+                else np.zeros((0, dim), np.float32))
+    parts = [old_sent[ch.chunk_id] for ch in chunks if ch.sentences]
+    sentences = np.vstack(parts) if parts else np.zeros((0, dim), np.float32)
+    return Vectors(passages, sentences, len(todo))
