@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test setup lint eval clean
+.PHONY: run test setup lint fast eval clean
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -13,12 +13,17 @@ test: setup
 	@bash scripts/system-deps.sh
 	$(BIN)/ruff check assistant ingest evals tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 	$(BIN)/policy-assistant eval --check
 
 lint: setup
 	$(BIN)/ruff check assistant ingest evals tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+fast: setup  # the fast tier: no model, no browser, under a minute
+	$(BIN)/pytest -m "not slow"
 
 eval: setup
 	$(BIN)/policy-assistant eval --report artifacts/eval-report.md

@@ -13,7 +13,12 @@ A suite is a YAML file (or a folder of them) holding ``cases: [...]``. One case:
       gold_passages: ["75% of sex trafficking victims are advertised online"]
       expect_refusal: false
       forbidden: []                      # phrasings that must not appear in the answer
+      correction: []                     # false-premise: what the opening correction states
+      silent: []                         # comparison: institutions the answer says are silent
       notes: ""
+
+A history of user turns only is asked live: each earlier question is put to the assistant in
+turn, and its real answers (with their citations) become the assistant turns.
 """
 
 from __future__ import annotations
@@ -26,7 +31,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.core.models import Turn
 
-KINDS = ("factual", "synthesis", "follow-up", "false-premise", "out-of-scope", "adversarial")
+KINDS = ("factual", "paraphrase", "terse", "typo", "synthesis", "comparison", "follow-up",
+         "false-premise", "out-of-scope", "adversarial")
+Kind = Literal["factual", "paraphrase", "terse", "typo", "synthesis", "comparison", "follow-up",
+               "false-premise", "out-of-scope", "adversarial"]
 
 
 class CaseError(ValueError):
@@ -53,8 +61,7 @@ class Case(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-    kind: Literal["factual", "synthesis", "follow-up", "false-premise", "out-of-scope",
-                  "adversarial"]
+    kind: Kind
     question: str = Field(min_length=1)
     history: list[HistoryTurn] = Field(default_factory=list)
     key_facts: list[list[str]] = Field(default_factory=list)
@@ -62,6 +69,12 @@ class Case(BaseModel):
     gold_passages: list[str] = Field(default_factory=list)
     expect_refusal: bool = False
     forbidden: list[str] = Field(default_factory=list)
+    correction: list[str] = Field(
+        default_factory=list, description="false-premise: phrasings (alternatives) the answer's "
+        "opening correction must state")
+    silent: list[str] = Field(
+        default_factory=list, description="comparison: institutions the answer must say are "
+        "silent on the topic")
     notes: str | None = ""
     # Where the case was loaded from (set by the loader, not written in YAML).
     source: str = Field(default="", exclude=True)
@@ -76,7 +89,7 @@ class Case(BaseModel):
             out.append(_clean_list(alts, f"key fact #{i} phrasings"))
         return out
 
-    @field_validator("gold_doc_ids", "gold_passages", "forbidden")
+    @field_validator("gold_doc_ids", "gold_passages", "forbidden", "correction", "silent")
     @classmethod
     def _strings(cls, v: list[str]) -> list[str]:
         return _clean_list(v, "entries")
@@ -95,7 +108,16 @@ class Case(BaseModel):
             raise ValueError(f"kind {self.kind!r} must have expect_refusal: true")
         if self.kind == "follow-up" and not self.history:
             raise ValueError("a follow-up case needs a history")
+        if self.correction and self.kind != "false-premise":
+            raise ValueError("only a false-premise case has a correction")
+        if self.silent and self.kind != "comparison":
+            raise ValueError("only a comparison case names silent institutions")
         return self
+
+    @property
+    def live_history(self) -> bool:
+        """Only user turns are given: the runner asks them and uses the real answers."""
+        return bool(self.history) and all(t.role == "user" for t in self.history)
 
     @property
     def turns(self) -> list[Turn]:

@@ -161,3 +161,43 @@ def parse_verdicts(text: str, n: int) -> list[bool]:
 def faithfulness(verdicts: Sequence[bool]) -> float | None:
     """RAGAS faithfulness: supported statements / statements."""
     return sum(verdicts) / len(verdicts) if verdicts else None
+
+
+# ---- users'-words cases ----------------------------------------------------------------------
+_SILENT = ("silent", "says nothing", "say nothing", "does not address", "do not address",
+           "no passage")
+
+
+def corrects_first(answer: str, phrasings: Sequence[str]) -> bool:
+    """The answer's opening paragraph states one of the correction's phrasings."""
+    first = answer.strip().split("\n\n", 1)[0]
+    return any(contains(first, p) for p in phrasings)
+
+
+def says_silent(answer: str, institution: str) -> bool:
+    """Some paragraph of the answer names the institution and says it is silent."""
+    for para in answer.split("\n\n"):
+        if contains(para, institution) and any(contains(para, w) for w in _SILENT):
+            return True
+    return False
+
+
+# Words every question in this field uses: they say nothing about paraphrasing.
+FIELD_WORDS = frozenset({"trafficking", "traffick", "human", "technology", "tech", "online",
+                         "internet", "osce", "greta", "equality", "now", "council", "europe",
+                         "document", "say", "says"})
+
+
+def lexical_overlap(question: str, passages: Sequence[str]) -> float | None:
+    """Share of the question's distinctive words (stemmed; stop words and the field's own
+    words left out) that occur in its gold passages: 0 = fully paraphrased, 1 = copied."""
+    from ingest.text import content_terms, stem
+
+    if not passages:
+        return None
+    field = {stem(w) for w in FIELD_WORDS}
+    words = {t for t in content_terms(question) if t not in field}
+    if not words:
+        return None
+    found = set(content_terms(" ".join(passages)))
+    return len(words & found) / len(words)

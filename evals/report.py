@@ -288,3 +288,39 @@ GLOSSARY = """## How to read this report
 - **Out-of-scope refusal rate** — refused / cases that expect a refusal (higher is better);
   **false-refusal rate** — refused / cases that expect an answer (lower is better).
 """
+
+
+# ---- several suites side by side ----------------------------------------------------------
+SIDE_BY_SIDE = ("passed", "key_fact_accuracy", "false_refusal_rate", "out_of_scope_refusal_rate",
+                "synthesis_comparison_pass_rate", "follow_up_pass_rate",
+                "false_premise_corrected_rate", "context_recall_at_5", "hit_rate_at_1",
+                "citation_validity", "lexical_overlap_median", "latency_p50_ms")
+LABELS.update({
+    "synthesis_comparison_pass_rate": ("Synthesis and comparison cases passed", "Kinds"),
+    "follow_up_pass_rate": ("Follow-up cases passed", "Kinds"),
+    "false_premise_corrected_rate": ("False premises corrected first", "Kinds"),
+    "lexical_overlap_median": ("Lexical overlap of questions with their gold passages (median)",
+                               "Suite"),
+})
+
+
+def render_combined(results: dict[str, SuiteResult]) -> str:
+    """One report: the suites side by side, then each suite in full."""
+    names = list(results)
+    out = ["# Evaluation report", "",
+           f"Answerer `{next(iter(results.values())).answerer}`, run "
+           f"{time.strftime('%Y-%m-%d %H:%M:%S')}.", "",
+           "| Metric | " + " | ".join(f"`{n}`" for n in names) + " |",
+           "|---|" + "---:|" * len(names)]
+    for metric in SIDE_BY_SIDE:
+        row = []
+        for n in names:
+            m = results[n].metrics
+            value = m.get(metric)
+            row.append(f"{value}/{m['cases']}" if metric == "passed" else fmt(metric, value))
+        out.append(f"| {cell(label(metric)[0])} | " + " | ".join(row) + " |")
+    out.append("")
+    for n in names:
+        body = render_markdown(results[n]).replace("\n## ", "\n### ")
+        out.append(body.replace("# Evaluation report", f"## Suite `{n}`", 1))
+    return "\n".join(out) + "\n"

@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from assistant.core.citations import excerpt_in_source
 from assistant.core.enums import RetrievalMode
-from assistant.core.models import Answer, SearchResult
+from assistant.core.models import Answer, SearchResult, Turn
 from evals import metrics as M
 from evals.cases_schema import Case
 from ingest.embedding import BaseEmbedder
@@ -123,6 +123,9 @@ class CaseResult(BaseModel):
     gold_passages: int = 0
     gold_passages_retrieved: int = 0
     latency_ms: float = 0.0
+    corrected: bool | None = Field(None, description="false premise: corrected first")
+    lexical_overlap: float | None = Field(
+        None, description="share of the question's distinctive words found in its gold passages")
 
     @property
     def cited_doc_ids(self) -> list[str]:
@@ -186,10 +189,11 @@ class SuiteRunner:
 
     def run_case(self, case: Case, answerer: str) -> CaseResult:
         clear = getattr(self.assistant.embedder, "clear_query_cache", None)
+        turns = self.live_turns(case, answerer) if case.live_history else case.turns
         if clear is not None:
             clear()
         t0 = time.perf_counter()
-        ans: Answer = self.assistant.ask(case.question, history=case.turns, mode=answerer)
+        ans: Answer = self.assistant.ask(case.question, history=turns, mode=answerer)
         latency = (time.perf_counter() - t0) * 1e3
         standalone = ans.standalone_question or case.question
         qvec = self.assistant.retriever.embed_query(standalone)
@@ -197,6 +201,16 @@ class SuiteRunner:
         self.qvecs[case.id] = qvec
         self.answers[case.id] = ans
         return self.score_case(case, ans, results, latency)
+
+    def live_turns(self, case: Case, answerer: str) -> list[Turn]:
+        """The conversation before the case's question: each earlier user turn asked in order,
+        with the assistant's real answer (and its citations) after it."""
+        turns: list[Turn] = []
+        for t in case.history:
+            ans = self.assistant.ask(t.content, history=list(turns), mode=answerer)
+            turns += [Turn(role="user", content=t.content),
+                      Turn(role="assistant", content=ans.answer, citations=ans.citations)]
+        return turns
 
     def score_case(self, case: Case, ans: Answer, results: list[SearchResult],
                    latency_ms: float) -> CaseResult:
@@ -221,6 +235,12 @@ class SuiteRunner:
                 reasons.append("missing key facts: " + "; ".join(" | ".join(m) for m in missing))
         if forbidden:
             reasons.append("forbidden text: " + "; ".join(forbidden))
+        corrected = M.corrects_first(ans.answer, case.correction) if case.correction else None
+        if corrected is False:
+            reasons.append("the premise is not corrected first: " + " | ".join(case.correction))
+        unsaid = [name for name in case.silent if not M.says_silent(ans.answer, name)]
+        if unsaid:
+            reasons.append("does not say that " + ", ".join(unsaid) + " is silent")
         bad = [c.marker for c in cits if not c.verbatim]
         if bad:
             reasons.append("citation not verbatim in its source: " + ", ".join(f"[{m}]" for m in bad))
@@ -242,7 +262,8 @@ class SuiteRunner:
             gold_doc_ids=case.gold_doc_ids, retrieved_doc_ids=ranked,
             gold_rank=M.first_gold_rank(ranked, case.gold_doc_ids) if has_gold else None,
             context_recall=M.context_recall(top_texts, case.key_facts) if case.key_facts else None,
-            gold_passages=len(case.gold_passages),
+            gold_passages=len(case.gold_passages), corrected=corrected,
+            lexical_overlap=M.lexical_overlap(case.question, case.gold_passages),
             gold_passages_retrieved=passages_found(top_texts, case.gold_passages),
             latency_ms=round(latency_ms, 2),
         )
@@ -431,9 +452,27 @@ def aggregate(results: list[CaseResult], k: int) -> dict[str, float | int | None
     out["support_recheck"] = _r(M.mean(recheck)) if recheck else None
     faith = [r.faithfulness for r in answered if r.faithfulness is not None]
     out["faithfulness"] = _r(M.mean(faith)) if faith else None
+    out.update(kind_rates(results))
+    overlaps = sorted(r.lexical_overlap for r in results if r.lexical_overlap is not None)
+    out["lexical_overlap_median"] = _r(M.percentile(overlaps, 50)) if overlaps else None
     out["latency_p50_ms"] = _r(M.percentile(lat, 50), 1)
     out["latency_p95_ms"] = _r(M.percentile(lat, 95), 1)
     return out
+
+
+def kind_rates(results: list[CaseResult]) -> dict[str, float | None]:
+    """Pass rates of the kinds that have their own targets."""
+    def rate(kinds: tuple[str, ...]) -> float | None:
+        rs = [r for r in results if r.kind in kinds]
+        return _r(sum(r.passed for r in rs) / len(rs)) if rs else None
+
+    premises = [r for r in results if r.corrected is not None]
+    return {
+        "synthesis_comparison_pass_rate": rate(("synthesis", "comparison")),
+        "follow_up_pass_rate": rate(("follow-up",)),
+        "false_premise_corrected_rate": _r(sum(bool(r.corrected) and r.passed for r in premises)
+                                           / len(premises)) if premises else None,
+    }
 
 
 def by_kind(results: list[CaseResult]) -> dict[str, dict[str, float | int]]:
@@ -451,22 +490,27 @@ class ThresholdError(ValueError):
     pass
 
 
-def load_thresholds(path: Path, answerer: str) -> dict[str, dict[str, float]]:
+def load_thresholds(path: Path, answerer: str, suite: str) -> dict[str, dict[str, float]]:
+    """The bounds for one answerer on one suite: ``<answerer>: {<suite>: {metric: {min|max}}}``."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ThresholdError(f"{path}: not readable ({exc})") from exc
-    section = data.get(answerer) if isinstance(data, dict) else None
+    by_suite = data.get(answerer) if isinstance(data, dict) else None
+    section = by_suite.get(suite) if isinstance(by_suite, dict) else None
     if not isinstance(section, dict) or not section:
-        raise ThresholdError(f"{path}: no thresholds for the '{answerer}' answerer")
+        raise ThresholdError(f"{path}: no thresholds for the '{answerer}' answerer on the "
+                             f"'{suite}' suite")
     out: dict[str, dict[str, float]] = {}
     for name, spec in section.items():
         if not isinstance(spec, dict) or not spec or set(spec) - {"min", "max"}:
-            raise ThresholdError(f"{path}: {answerer}.{name}: expected {{min: X}} and/or {{max: Y}}")
+            raise ThresholdError(f"{path}: {answerer}.{suite}.{name}: expected {{min: X}} and/or "
+                                 "{max: Y}")
         try:
             out[name] = {op: float(v) for op, v in spec.items()}
         except (TypeError, ValueError) as exc:
-            raise ThresholdError(f"{path}: {answerer}.{name}: bounds must be numbers") from exc
+            raise ThresholdError(f"{path}: {answerer}.{suite}.{name}: bounds must be numbers"
+                                 ) from exc
     return out
 
 

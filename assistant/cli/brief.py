@@ -63,51 +63,53 @@ _Publishers = Annotated[list[str] | None, typer.Option(
 _Index = Annotated[Path | None, typer.Option(help="Index folder")]
 
 
+def brief(
+    topic: Annotated[str, typer.Argument(help="The topic, e.g. 'platform liability'")],
+    questions: Annotated[Path | None, typer.Option(
+        "--questions", help="Text file: one sub-question per line")] = None,
+    publishers: _Publishers = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="brief.md or brief.docx (default: Markdown on stdout)")] = None,
+    compare: Annotated[bool, typer.Option(
+        "--compare", help="Key points by institution, side by side")] = False,
+    index: _Index = None,
+) -> None:
+    """A brief on a topic: key points, a section per sub-question, numbered references.
+
+    Every quotation is verbatim text of its source."""
+    from assistant.briefs import build_brief
+
+    qs = read_questions(questions) if questions is not None else None
+    wanted = split_publishers(publishers)
+    a = load_assistant(settings_with(index))
+    _check_publishers(a, wanted)
+    try:
+        doc = build_brief(a, topic, qs, wanted or None, compare_institutions=compare)
+    except QuestionError as exc:
+        fail(str(exc))
+    _emit(doc, out)
+
+def compare_cmd(
+    topic: Annotated[str, typer.Argument(help="The topic, e.g. 'age verification'")],
+    publishers: _Publishers = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="comparison.md or .docx (default: Markdown on stdout)")] = None,
+    index: _Index = None,
+) -> None:
+    """What each institution in the collection says on a topic, side by side, or that it says
+    nothing on it."""
+    from assistant.briefs import compare as compare_topic
+
+    wanted = split_publishers(publishers)
+    a = load_assistant(settings_with(index))
+    _check_publishers(a, wanted)
+    try:
+        doc = compare_topic(a, topic, wanted or None)
+    except QuestionError as exc:
+        fail(str(exc))
+    _emit(doc, out)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def brief(
-        topic: Annotated[str, typer.Argument(help="The topic, e.g. 'platform liability'")],
-        questions: Annotated[Path | None, typer.Option(
-            "--questions", help="Text file: one sub-question per line")] = None,
-        publishers: _Publishers = None,
-        out: Annotated[Path | None, typer.Option(
-            "--out", help="brief.md or brief.docx (default: Markdown on stdout)")] = None,
-        compare: Annotated[bool, typer.Option(
-            "--compare", help="Key points by institution, side by side")] = False,
-        index: _Index = None,
-    ) -> None:
-        """A brief on a topic: key points, a section per sub-question, numbered references.
-
-        Every quotation is verbatim text of its source."""
-        from assistant.briefs import build_brief
-
-        qs = read_questions(questions) if questions is not None else None
-        wanted = split_publishers(publishers)
-        a = load_assistant(settings_with(index))
-        _check_publishers(a, wanted)
-        try:
-            doc = build_brief(a, topic, qs, wanted or None, compare_institutions=compare)
-        except QuestionError as exc:
-            fail(str(exc))
-        _emit(doc, out)
-
-    @app.command(name="compare")
-    def compare_cmd(
-        topic: Annotated[str, typer.Argument(help="The topic, e.g. 'age verification'")],
-        publishers: _Publishers = None,
-        out: Annotated[Path | None, typer.Option(
-            "--out", help="comparison.md or .docx (default: Markdown on stdout)")] = None,
-        index: _Index = None,
-    ) -> None:
-        """What each institution in the collection says on a topic, side by side, or that it says
-        nothing on it."""
-        from assistant.briefs import compare as compare_topic
-
-        wanted = split_publishers(publishers)
-        a = load_assistant(settings_with(index))
-        _check_publishers(a, wanted)
-        try:
-            doc = compare_topic(a, topic, wanted or None)
-        except QuestionError as exc:
-            fail(str(exc))
-        _emit(doc, out)
+    app.command()(brief)
+    app.command(name="compare")(compare_cmd)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from assistant.core.errors import NotReadyError
 from assistant.core.settings import Settings, get_settings
@@ -16,12 +17,14 @@ from assistant.core.settings import Settings, get_settings
 if TYPE_CHECKING:
     from assistant.engine import Assistant
 
-console = Console(soft_wrap=True)  # long quotes wrap in the terminal, not in the text
-err_console = Console(stderr=True)
+# Long lines wrap in the terminal, not in the text: a message stays one line when piped.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(f"[red]error:[/red] {message}")
+    """One line on stderr, the message printed literally (file names may hold brackets)."""
+    err_console.print(Text.assemble(("error:", "red"), " ", message), highlight=False)
     raise typer.Exit(code)
 
 

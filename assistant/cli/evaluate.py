@@ -5,6 +5,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,13 +16,12 @@ from assistant.cli.common import (
     console,
     err_console,
     fail,
-    load_assistant,
     print_json,
     settings_with,
 )
 from assistant.core.enums import AnswerMode
 from assistant.core.errors import NotReadyError
-from evals.runner import DEFAULT_BUDGETS, DEFAULT_SUITE, DEFAULT_THRESHOLDS
+from evals.runner import DEFAULT_BUDGETS, DEFAULT_THRESHOLDS
 
 
 def _select(cases: list[Any], only: list[str]) -> list[Any]:
@@ -102,142 +103,173 @@ def _print_summary(result: Any) -> None:
                           soft_wrap=True)
 
 
+
+@dataclass
+class _Run:
+    """What every suite of one ``eval`` run shares."""
+
+    assistant: Any
+    answerer: AnswerMode
+    k: int
+    judge: Any
+    baseline: bool
+    budgets: list[int]
+    bounds: Callable[[str], dict[str, dict[str, float]]] | None
+    show: bool
+
+
+def _cases(spec: str, only: list[str]) -> tuple[str, list[Any]]:
+    from evals.cases_schema import CaseError, load_cases
+    from evals.suites import resolve
+
+    name, path = resolve(spec)
+    try:
+        return name, _select(load_cases(path), only)
+    except CaseError as exc:
+        fail(str(exc), 2)
+
+
+def _check_corpus(chosen: dict[str, list[Any]], known: set[str]) -> None:
+    from evals.cases_schema import CaseError, check_against_corpus
+
+    try:
+        for cases in chosen.values():
+            check_against_corpus(cases, known)
+    except CaseError as exc:
+        fail(str(exc), 2)
+
+
+def _run_suite(name: str, cases: list[Any], run: _Run) -> Any:
+    from evals.runner import SuiteRunner, check_thresholds
+
+    runner = SuiteRunner(run.assistant, k=run.k)
+
+    def progress(i: int, n: int, res: Any) -> None:
+        if run.show:
+            err_console.print(f"\r{name} [{i}/{n}] {res.id:<48}", end="", highlight=False)
+
+    result = runner.run(cases, run.answerer, judge=run.judge, progress=progress)
+    if run.show:
+        err_console.print()
+    result.suite = name
+    if run.baseline:
+        from evals.baseline import compare
+
+        result.baseline = compare(runner, cases, run.budgets)
+    if run.bounds is not None:
+        result.checks = check_thresholds(result.metrics, run.bounds(name))
+    return result
+
+
+def _write(results: dict[str, Any], report: Path | None, as_json: bool) -> None:
+    from evals import report as rep
+
+    data = {"suites": {n: rep.to_json(r) for n, r in results.items()}}
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(rep.render_combined(results), encoding="utf-8")
+        report.with_suffix(".json").write_text(json.dumps(data, ensure_ascii=False, indent=1),
+                                               encoding="utf-8")
+    if as_json:
+        print_json(data)
+        return
+    for result in results.values():
+        _print_summary(result)
+    if report is not None:
+        console.print(f"Report: {report} (JSON: {report.with_suffix('.json')})")
+
+
+def _enforce(results: dict[str, Any], as_json: bool, thresholds: Path) -> None:
+    """Exit 1 when any suite misses a threshold."""
+    checks = [(n, r) for n, res in results.items() for r in res.checks or []]
+    if not checks:
+        return
+    missed = [(n, r) for n, r in checks if not r["ok"]]
+    for n, r in missed:
+        what = ("not measured" if not r["measured"] else
+                f"{r['value']} {'<' if r['op'] == 'min' else '>'} {r['bound']}")
+        err_console.print(f"[red]threshold missed:[/red] {n}: {r['metric']}: {what}",
+                          highlight=False)
+    if missed:
+        raise typer.Exit(1)
+    if not as_json:
+        console.print(f"All {len(checks)} thresholds met on {len(results)} suite(s) "
+                      f"({thresholds}).")
+
+
+def _bounds(thresholds: Path, answerer: AnswerMode, suites: list[str]
+            ) -> Callable[[str], dict[str, dict[str, float]]]:
+    from evals.runner import ThresholdError, load_thresholds
+
+    try:
+        table = {n: load_thresholds(thresholds, answerer, n) for n in suites}
+    except ThresholdError as exc:
+        fail(str(exc), 2)
+    return table.__getitem__
+
+
+def eval_cmd(
+    suite: Annotated[list[str] | None, typer.Option(
+        "--suite", help="A suite name (documents, users-dev, users-test) or a case file or "
+        "folder; repeatable (default: every named suite)")] = None,
+    answerer: Annotated[AnswerMode, typer.Option("--answerer", help="Answer engine")]
+    = AnswerMode.EXTRACTIVE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON")]
+    = False,
+    report: Annotated[Path | None, typer.Option(
+        "--report", help="Write a Markdown report (and a .json beside it)")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Exit 1 when a metric misses its threshold")] = False,
+    thresholds: Annotated[Path, typer.Option("--thresholds", help="Threshold file")]
+    = DEFAULT_THRESHOLDS,
+    baseline: Annotated[bool | None, typer.Option(
+        "--baseline/--no-baseline", help="Compare retrieval with the plain LangChain recipe "
+        "and across retrieval modes (default: on with --report)")] = None,
+    judge: Annotated[bool, typer.Option(
+        "--judge", help="Add an LLM-judged faithfulness score (needs PA_LLM_PROVIDER)")]
+    = False,
+    index: Annotated[Path | None, typer.Option("--index", help="Index folder")] = None,
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=20,
+                                   help="Passages for the retrieval metrics")] = 5,
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="Only cases whose id matches (glob or substring) or of this kind; "
+        "repeatable")] = None,
+    budget: Annotated[list[int] | None, typer.Option(
+        "--budget", help="Character budgets for the baseline comparison; repeatable")] = None,
+    reingest: Annotated[bool | None, typer.Option(
+        "--reingest/--no-reingest", help="Bring the index up to date with the corpus and the "
+        "ingestion code first (incremental; default: on with --check). A missing index is "
+        "always built")] = None,
+) -> None:
+    """Run the evaluation suites: retrieval, answer, refusal and latency metrics."""
+    from evals.suites import default_suites
+
+    chosen = dict(_cases(spec, only or []) for spec in suite or [n for n, _ in default_suites()])
+    chosen = {n: cs for n, cs in chosen.items() if cs}
+    if not chosen:
+        fail(f"no case matches {only}", 2)
+    settings = settings_with(index)
+    if (answerer is AnswerMode.LLM or judge) and settings.llm_provider == "none":
+        fail("no language model is configured: set PA_LLM_PROVIDER (and PA_LLM_MODEL)", 2)
+    assistant = _load(settings, reingest if reingest is not None else check)
+    _check_corpus(chosen, set(assistant.store.documents))
+    run = _Run(assistant, answerer, k, _judge(settings) if judge else None,
+               bool(baseline or (baseline is None and report is not None)),
+               budget or list(DEFAULT_BUDGETS),
+               _bounds(thresholds, answerer, list(chosen)) if check else None,
+               not as_json and sys.stderr.isatty())
+    results = {n: _run_suite(n, cs, run) for n, cs in chosen.items()}
+    _write(results, report, as_json)
+    _enforce(results, as_json, thresholds)
+
+
+def _judge(settings: Any) -> Any:
+    from assistant.answering.config import LLMConfig
+    from assistant.answering.llm.models import build_chat_model
+    from evals.runner import FaithfulnessJudge
+
+    return FaithfulnessJudge(build_chat_model(LLMConfig.from_settings(settings)))
+
+
 def register(app: typer.Typer) -> None:
-    register_calibrate(app)
-
-    @app.command("eval")
-    def eval_cmd(
-        suite: Annotated[Path, typer.Option("--suite", help="Case file or folder of *.yaml")]
-        = DEFAULT_SUITE,
-        answerer: Annotated[AnswerMode, typer.Option("--answerer", help="Answer engine")]
-        = AnswerMode.EXTRACTIVE,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON")]
-        = False,
-        report: Annotated[Path | None, typer.Option(
-            "--report", help="Write a Markdown report (and a .json beside it)")] = None,
-        check: Annotated[bool, typer.Option(
-            "--check", help="Exit 1 when a metric misses its threshold")] = False,
-        thresholds: Annotated[Path, typer.Option("--thresholds", help="Threshold file")]
-        = DEFAULT_THRESHOLDS,
-        baseline: Annotated[bool | None, typer.Option(
-            "--baseline/--no-baseline", help="Compare retrieval with the plain LangChain recipe "
-            "and across retrieval modes (default: on with --report)")] = None,
-        judge: Annotated[bool, typer.Option(
-            "--judge", help="Add an LLM-judged faithfulness score (needs PA_LLM_PROVIDER)")]
-        = False,
-        index: Annotated[Path | None, typer.Option("--index", help="Index folder")] = None,
-        k: Annotated[int, typer.Option("-k", "--k", min=1, max=20,
-                                       help="Passages for the retrieval metrics")] = 5,
-        only: Annotated[list[str] | None, typer.Option(
-            "--only", help="Only cases whose id matches (glob or substring) or of this kind; "
-            "repeatable")] = None,
-        budget: Annotated[list[int] | None, typer.Option(
-            "--budget", help="Character budgets for the baseline comparison; repeatable")] = None,
-        reingest: Annotated[bool | None, typer.Option(
-            "--reingest/--no-reingest", help="Bring the index up to date with the corpus and the "
-            "ingestion code first (incremental; default: on with --check). A missing index is "
-            "always built")] = None,
-    ) -> None:
-        """Run the evaluation suite: retrieval, answer, refusal and latency metrics."""
-        from evals import report as rep
-        from evals.cases_schema import CaseError, check_against_corpus, load_cases
-        from evals.runner import (
-            FaithfulnessJudge,
-            SuiteRunner,
-            ThresholdError,
-            check_thresholds,
-            load_thresholds,
-        )
-
-        try:
-            cases = load_cases(suite)
-        except CaseError as exc:
-            fail(str(exc), 2)
-        cases = _select(cases, only or [])
-        if not cases:
-            fail(f"no case matches {only}", 2)
-        bounds = None
-        if check:
-            try:
-                bounds = load_thresholds(thresholds, answerer)
-            except ThresholdError as exc:
-                fail(str(exc), 2)
-        settings = settings_with(index)
-        if (answerer is AnswerMode.LLM or judge) and settings.llm_provider == "none":
-            fail("no language model is configured: set PA_LLM_PROVIDER (and PA_LLM_MODEL)", 2)
-        assistant = _load(settings, reingest if reingest is not None else check)
-        try:
-            check_against_corpus(cases, set(assistant.store.documents))
-        except CaseError as exc:
-            fail(str(exc), 2)
-
-        judge_obj = None
-        if judge:
-            from assistant.answering.config import LLMConfig
-            from assistant.answering.llm.models import build_chat_model
-
-            judge_obj = FaithfulnessJudge(build_chat_model(LLMConfig.from_settings(settings)))
-        runner = SuiteRunner(assistant, k=k)
-        show = not as_json and sys.stderr.isatty()
-
-        def progress(i: int, n: int, res: Any) -> None:
-            if show:
-                err_console.print(f"\r[{i}/{n}] {res.id:<48}", end="", highlight=False)
-
-        result = runner.run(cases, answerer, judge=judge_obj, progress=progress)
-        if show:
-            err_console.print()
-        result.suite = str(suite)
-        if baseline or (baseline is None and report is not None):
-            from evals.baseline import compare
-
-            result.baseline = compare(runner, cases, budget or list(DEFAULT_BUDGETS))
-        if bounds is not None:
-            result.checks = check_thresholds(result.metrics, bounds)
-
-        if report is not None:
-            report.parent.mkdir(parents=True, exist_ok=True)
-            report.write_text(rep.render_markdown(result), encoding="utf-8")
-            report.with_suffix(".json").write_text(
-                json.dumps(rep.to_json(result), ensure_ascii=False, indent=1), encoding="utf-8")
-        if as_json:
-            print_json(rep.to_json(result))
-        else:
-            _print_summary(result)
-            if report is not None:
-                console.print(f"Report: {report} (JSON: {report.with_suffix('.json')})")
-        if result.checks is not None:
-            missed = [r for r in result.checks if not r["ok"]]
-            if missed:
-                for r in missed:
-                    what = ("not measured" if not r["measured"] else
-                            f"{r['value']} {'<' if r['op'] == 'min' else '>'} {r['bound']}")
-                    err_console.print(f"[red]threshold missed:[/red] {r['metric']}: {what}",
-                                      highlight=False)
-                raise typer.Exit(1)
-            if not as_json:
-                console.print(f"All {len(result.checks)} thresholds met ({thresholds}).")
-
-
-def register_calibrate(app: typer.Typer) -> None:
-    @app.command("calibrate")
-    def calibrate_cmd(
-        suite: Annotated[Path, typer.Option("--suite", help="Case file or folder of *.yaml")]
-        = DEFAULT_SUITE,
-    ) -> None:
-        """Suggest the refusal and support thresholds from the evaluation set."""
-        from evals.calibrate import best_scores, best_threshold, describe, support_scores
-        from evals.cases_schema import load_cases
-
-        a = load_assistant(settings_with())
-        cases = load_cases(suite)
-        pos, neg = best_scores(a, cases)
-        console.print(describe("answerable: best sentence score", pos))
-        console.print(describe("must refuse: best sentence score", neg))
-        console.print(f"suggested PA_REFUSAL_THRESHOLD = {best_threshold(pos, neg, 0.05)} "
-                      f"(current {a.settings.refusal_threshold})")
-        spos, sneg = support_scores(a, cases)
-        console.print(describe("true claims: support score", spos))
-        console.print(describe("false attributions: support score", sneg))
-        console.print(f"suggested PA_SUPPORT_THRESHOLD = {best_threshold(spos, sneg)} "
-                      f"(current {a.settings.support_threshold})")
+    app.command("eval")(eval_cmd)

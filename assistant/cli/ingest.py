@@ -50,38 +50,40 @@ def do_ingest(corpus: Path | None, index: Path | None, rebuild: bool, quiet: boo
     return 1 if report.failed else 0
 
 
+def ingest(
+    corpus: Path = typer.Option(None, help="Folder of documents (default: PA_CORPUS_DIR or ./corpus)"),
+    index: Path = typer.Option(None, help="Index folder (default: PA_INDEX_DIR or ./index)"),
+    rebuild: bool = typer.Option(False, help="Re-embed everything instead of reusing vectors"),
+) -> None:
+    """Build or update the search index from the corpus (only changed files are re-embedded).
+
+    Exit status 1 when any file could not be ingested (the others still are)."""
+    raise typer.Exit(do_ingest(corpus, index, rebuild))
+
+def corpus(index: Path = typer.Option(None, help="Index folder"),
+           as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
+    """List the documents in the index with their metadata and passage counts."""
+    from ingest.index import IndexError_, load_index
+
+    settings = settings_with(index)
+    try:
+        store = load_index(settings.index_dir)
+    except IndexError_ as exc:
+        fail(str(exc))
+    docs = [{**d["meta"], "chunks": d.get("n_chunks", 0)} for d in store.documents.values()]
+    if as_json:
+        print_json({"documents": docs})
+        return
+    table = Table("doc_id", "title", "publisher", "date", "kind", "passages", "note")
+    for d in docs:
+        note = f"republication of {d['duplicate_of']}" if d.get("duplicate_of") else ""
+        if d.get("also_published_in"):
+            note = "also in " + ", ".join(x["doc_id"] for x in d["also_published_in"])
+        table.add_row(d["doc_id"], d["title"][:60], d["publisher"][:40], d["date"], d["kind"],
+                      str(d["chunks"]), note)
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def ingest(
-        corpus: Path = typer.Option(None, help="Folder of documents (default: PA_CORPUS_DIR or ./corpus)"),
-        index: Path = typer.Option(None, help="Index folder (default: PA_INDEX_DIR or ./index)"),
-        rebuild: bool = typer.Option(False, help="Re-embed everything instead of reusing vectors"),
-    ) -> None:
-        """Build or update the search index from the corpus (only changed files are re-embedded).
-
-        Exit status 1 when any file could not be ingested (the others still are)."""
-        raise typer.Exit(do_ingest(corpus, index, rebuild))
-
-    @app.command()
-    def corpus(index: Path = typer.Option(None, help="Index folder"),
-               as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
-        """List the documents in the index with their metadata and passage counts."""
-        from ingest.index import IndexError_, load_index
-
-        settings = settings_with(index)
-        try:
-            store = load_index(settings.index_dir)
-        except IndexError_ as exc:
-            fail(str(exc))
-        docs = [{**d["meta"], "chunks": d.get("n_chunks", 0)} for d in store.documents.values()]
-        if as_json:
-            print_json({"documents": docs})
-            return
-        table = Table("doc_id", "title", "publisher", "date", "kind", "passages", "note")
-        for d in docs:
-            note = f"republication of {d['duplicate_of']}" if d.get("duplicate_of") else ""
-            if d.get("also_published_in"):
-                note = "also in " + ", ".join(x["doc_id"] for x in d["also_published_in"])
-            table.add_row(d["doc_id"], d["title"][:60], d["publisher"][:40], d["date"], d["kind"],
-                          str(d["chunks"]), note)
-        console.print(table)
+    app.command()(ingest)
+    app.command()(corpus)

@@ -11,51 +11,52 @@ import typer
 from assistant.cli.common import err_console, fail, settings_with
 
 
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 to share)"),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on"),
+    headless: bool = typer.Option(False, "--headless", help="Don't open a browser"),
+    index: Annotated[Path | None, typer.Option(help="Index folder (default PA_INDEX_DIR)")] = None,
+    no_ingest: bool = typer.Option(False, "--no-ingest",
+                                   help="Don't build or update the index at start-up"),
+) -> None:
+    """Start the chat window on http://localhost:8000 (offline; builds the index if missing)."""
+    from assistant.ui.server import ServeError
+    from assistant.ui.server import serve as serve_chat
+
+    try:
+        serve_chat(settings_with(index), host, port, headless, not no_ingest,
+                   lambda m: err_console.print(m, markup=False, highlight=False))
+    except ServeError as exc:
+        fail(str(exc))
+
+feedback_app = typer.Typer(help="Feedback given in the chat window.", no_args_is_help=True)
+
+@feedback_app.command("export")
+def export(
+    fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="File to write (default: standard output)")] = None,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Feedback database (default PA_FEEDBACK_DB)")] = None,
+) -> None:
+    """Write the thumbs up/down and comments, with the rated answers, as CSV or JSON lines."""
+    from assistant.feedback import feedback_records, write_records
+
+    if fmt not in ("csv", "jsonl"):
+        fail("--format must be 'csv' or 'jsonl'")
+    path = db or settings_with().feedback_db
+    if not path.exists():
+        fail(f"no feedback database at {path} (it is created when the chat window runs)")
+    records = feedback_records(path)
+    if out is None:
+        write_records(records, fmt, sys.stdout)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        n = write_records(records, fmt, fh)
+    err_console.print(f"Wrote {n} feedback record(s) to {out}")
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def serve(
-        host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 to share)"),
-        port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on"),
-        headless: bool = typer.Option(False, "--headless", help="Don't open a browser"),
-        index: Annotated[Path | None, typer.Option(help="Index folder (default PA_INDEX_DIR)")] = None,
-        no_ingest: bool = typer.Option(False, "--no-ingest",
-                                       help="Don't build or update the index at start-up"),
-    ) -> None:
-        """Start the chat window on http://localhost:8000 (offline; builds the index if missing)."""
-        from assistant.ui.server import ServeError
-        from assistant.ui.server import serve as serve_chat
-
-        try:
-            serve_chat(settings_with(index), host, port, headless, not no_ingest,
-                       lambda m: err_console.print(m, markup=False, highlight=False))
-        except ServeError as exc:
-            fail(str(exc))
-
-    feedback_app = typer.Typer(help="Feedback given in the chat window.", no_args_is_help=True)
-
-    @feedback_app.command("export")
-    def export(
-        fmt: str = typer.Option("csv", "--format", help="csv or jsonl"),
-        out: Annotated[Path | None, typer.Option(
-            "--out", help="File to write (default: standard output)")] = None,
-        db: Annotated[Path | None, typer.Option(
-            "--db", help="Feedback database (default PA_FEEDBACK_DB)")] = None,
-    ) -> None:
-        """Write the thumbs up/down and comments, with the rated answers, as CSV or JSON lines."""
-        from assistant.feedback import feedback_records, write_records
-
-        if fmt not in ("csv", "jsonl"):
-            fail("--format must be 'csv' or 'jsonl'")
-        path = db or settings_with().feedback_db
-        if not path.exists():
-            fail(f"no feedback database at {path} (it is created when the chat window runs)")
-        records = feedback_records(path)
-        if out is None:
-            write_records(records, fmt, sys.stdout)
-            return
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", encoding="utf-8", newline="") as fh:
-            n = write_records(records, fmt, fh)
-        err_console.print(f"Wrote {n} feedback record(s) to {out}")
-
+    app.command()(serve)
     app.add_typer(feedback_app, name="feedback")

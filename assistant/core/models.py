@@ -79,6 +79,9 @@ class Answer(BaseModel):
 class Turn(BaseModel):
     role: Literal["user", "assistant"]
     content: str
+    citations: list[Citation] = Field(
+        default_factory=list, description="An assistant turn's citations, so a follow-up can "
+        "point at its items ('the second one') and sources")
 
 
 class StreamEvent(BaseModel):

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ingest.config import HASH_MODEL_ID
 from ingest.embedding.base import BaseEmbedder
 from ingest.text import content_terms
 
@@ -25,7 +26,7 @@ def _slot(feature: str, dim: int) -> tuple[int, float]:
 
 
 class HashEmbeddings(BaseEmbedder):
-    MODEL_ID = "hash-384"
+    MODEL_ID = HASH_MODEL_ID
 
     def __init__(self, dim: int = 384) -> None:
         self.dim = dim

@@ -1,0 +1,1 @@
+"""The default answer engine: verbatim sentences of the sources, scored, selected, attributed."""

@@ -1,0 +1,1 @@
+"""The Chainlit chat window: a thin layer over :class:`assistant.engine.Assistant`."""

@@ -1,0 +1,71 @@
+"""Retrieval on the real corpus with the word-hashing embedder: fusion, modes, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.core.enums import RetrievalMode
+from assistant.core.models import SearchFilters
+from assistant.engine import Assistant
+from assistant.retrieval.config import RetrievalConfig
+
+
+def test_exact_words_find_their_passage(fast_assistant: Assistant) -> None:
+    results = fast_assistant.search("share of sex trafficking victims advertised online", 3)
+    assert len(results) == 3
+    assert any("75% of sex trafficking victims" in r.chunk.text for r in results)
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+
+
+@pytest.mark.parametrize("mode", list(RetrievalMode))
+def test_every_mode_ranks_the_liability_recommendation(fast_assistant: Assistant,
+                                                       mode: RetrievalMode) -> None:
+    results = fast_assistant.search("liability should have known standard", 5, mode=mode)
+    assert any("should have known" in r.chunk.text for r in results[:2])
+    if mode is RetrievalMode.SPARSE:
+        assert all(r.dense_rank is None for r in results)
+    if mode is RetrievalMode.DENSE:
+        assert all(r.sparse_rank is None for r in results)
+
+
+def test_a_mode_change_does_not_touch_the_shared_retriever(fast_assistant: Assistant) -> None:
+    retriever = fast_assistant.retriever
+    other = retriever.with_config(retriever.config.using(RetrievalMode.SPARSE))
+    assert other.config.mode is RetrievalMode.SPARSE
+    assert retriever.config.mode is RetrievalMode.HYBRID
+    assert other.store is retriever.store
+
+
+def test_publisher_and_document_filters_restrict_results(fast_assistant: Assistant) -> None:
+    by_pub = fast_assistant.search("technology trafficking", 10,
+                                   SearchFilters(publishers=["Equality Now"]))
+    assert by_pub and {r.chunk.doc_id for r in by_pub} == {"equality-now-icat-response-2019"}
+    by_doc = fast_assistant.search("technology trafficking", 10,
+                                   SearchFilters(doc_ids=["greta-summary-2022"]))
+    assert by_doc and {r.chunk.doc_id for r in by_doc} == {"greta-summary-2022"}
+
+
+def test_date_filter_keeps_documents_of_the_period(fast_assistant: Assistant) -> None:
+    results = fast_assistant.search("technology trafficking", 10,
+                                    SearchFilters(date_from="2019-01", date_to="2019-12"))
+    assert results and {r.chunk.date[:4] for r in results} == {"2019"}
+
+
+def test_malformed_date_bound_is_a_value_error(fast_assistant: Assistant) -> None:
+    with pytest.raises(ValueError, match="not a date"):
+        fast_assistant.search("technology", 3, SearchFilters(date_from="last spring"))
+
+
+def test_near_duplicate_passages_are_collapsed(fast_assistant: Assistant) -> None:
+    cfg = fast_assistant.retriever.config
+    strict = fast_assistant.retriever.with_config(
+        RetrievalConfig(**{**cfg.__dict__, "dedup_threshold": 0.0}))
+    # with every pair counted as a duplicate, only the single best passage survives
+    assert len(strict.search("self-regulation is not working", 5)) == 1
+
+
+def test_the_collection_knows_its_acronyms(fast_assistant: Assistant) -> None:
+    forms = fast_assistant.retriever.vocab.acronym_forms
+    assert forms["THB"].lower() == "trafficking in human beings"
+    assert fast_assistant.retriever.vocab.unknown("What does Brazil do?") == ["Brazil"]
+    assert fast_assistant.retriever.vocab.unknown("What does the OSCE recommend?") == []
