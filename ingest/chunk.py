@@ -150,6 +150,13 @@ def chunk_document(
     return chunks
 
 
+def _split(p: Paragraph, runs: list[tuple[int, int]] | None) -> list[Paragraph]:
+    """A paragraph, or the runs of it that deduplication kept, as paragraph spans."""
+    if runs is None:
+        return [p]
+    return [Paragraph(p.start + s, p.start + e, p.section, p.number) for s, e in runs]
+
+
 def _document(c: Cleaned, meta: DocumentMeta, n_chunks: int) -> dict[str, object]:
     """What the index keeps of a document: metadata, cleaned text, the map back to the raw file."""
     raw, doc = c.loaded.raw, c.doc
@@ -163,7 +170,8 @@ def _chunk_each(docs: list[Cleaned], paras: list[list[Paragraph]], dedup: list[D
     state = CorpusState()
     bad: list[int] = []
     for pos, (c, ps, dd) in enumerate(zip(docs, paras, dedup, strict=True)):
-        kept = [p for p, k in zip(ps, dd.keep, strict=True) if k]
+        kept = [part for p, k, runs in zip(ps, dd.keep, dd.parts, strict=True) if k
+                for part in _split(p, runs)]
         try:
             chunks = chunk_document(dd.meta, c.doc.text, kept, config.chunk_target_words,
                                     config.chunk_max_words, c.doc.origin, c.loaded.raw.pages)

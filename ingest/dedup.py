@@ -2,20 +2,24 @@
 
 A republication (e.g. a news site reprinting a press release) is detected by word-shingle
 containment. The earliest-dated document is canonical; the copy records ``duplicate_of`` and the
-canonical records ``also_published_in``. Passages of the copy that repeat the canonical text
-are not indexed; anything genuinely new in the copy still is.
+canonical records ``also_published_in``. Sentences of the copy that repeat the canonical text
+are not indexed (the original is cited for them); the copy's own sentences are, so what only
+the republication says stays searchable and citable.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.documents import DocumentMeta
+from ingest.sentences import sentence_spans
 from ingest.text import fold
 
 SHINGLE = 5
+SENTENCE_SHINGLE = 3  # sentences are compared by word trigrams: one changed word moves few
+SENTENCE_SHARED = 0.7  # a copy's sentence with this share of its trigrams in the original repeats it
 
 
 def shingles(text: str, n: int = SHINGLE) -> set[int]:
@@ -38,6 +42,12 @@ class DedupDoc:
     meta: DocumentMeta
     paragraphs: list[str]  # the passages that would be indexed
     keep: list[bool]
+    # per paragraph: None (all of it, if kept) or the runs of its own sentences to keep
+    parts: list[list[tuple[int, int]] | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.parts:
+            self.parts = [None] * len(self.paragraphs)
 
 
 @dataclass
@@ -74,14 +84,41 @@ def deduplicate(docs: list[DedupDoc], doc_threshold: float = 0.7,
         duplicates.append((copy.doc_id, canon.doc_id))
     dropped = 0
     seen: dict[str, int] = {}
+    canon_grams: dict[int, set[int]] = {}
     for i in order:
         d = docs[i]
-        canon_sh = doc_sh[canon_of[i]] if i in canon_of else None
+        original = docs[canon_of[i]] if i in canon_of else None
         for k, para in enumerate(d.paragraphs):
             key = fold(para)
-            if key in seen and seen[key] != i or canon_sh is not None and containment(shingles(para), canon_sh) >= passage_threshold:
+            if key in seen and seen[key] != i:
                 d.keep[k] = False
+            elif original is not None and containment(shingles(para), doc_sh[canon_of[i]]) >= \
+                    passage_threshold:
+                runs = own_sentences(para, canon_grams.setdefault(
+                    canon_of[i], shingles(" ".join(original.paragraphs), SENTENCE_SHINGLE)))
+                d.keep[k] = bool(runs)
+                d.parts[k] = runs if runs != [(0, len(para))] else None
             else:
                 seen.setdefault(key, i)
             dropped += 0 if d.keep[k] else 1
     return DedupReport(duplicates=duplicates, passages_dropped=dropped)
+
+
+def own_sentences(para: str, canon_grams: set[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive sentences of ``para`` that the original does not contain (compared
+    by word trigrams, so 'Internet' vs 'the internet' is still the same sentence)."""
+    runs: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    for s, e in sentence_spans(para):
+        shared = containment(shingles(para[s:e], SENTENCE_SHINGLE), canon_grams) >= SENTENCE_SHARED
+        if shared:
+            if cur is not None:
+                runs.append(cur)
+            cur = None
+        else:
+            cur = (cur[0] if cur else s, e)
+    if cur is not None:
+        runs.append(cur)
+    if runs and runs[0][0] == 0 and runs[-1][1] == len(para.rstrip()) and len(runs) == 1:
+        return [(0, len(para))]
+    return runs

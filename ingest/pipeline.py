@@ -27,7 +27,7 @@ from ingest.vectors import (
     embed_text_for,
 )
 
-CLEANER_VERSION = 5
+CLEANER_VERSION = 6  # 6: a republication keeps its own sentences
 
 Progress = Callable[[str, int, int], None]
 

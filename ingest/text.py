@@ -83,12 +83,14 @@ def human_date(value: str) -> str:
 
 
 def long_date(value: str) -> str:
-    """'2022-02-15' -> '15 February 2022' (the form a brief writes out); others as human_date."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    """'2022-02-15' -> '15 February 2022', '2019-08' -> 'August 2019' (the form answers and
+    briefs write out); other strings as human_date."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value.strip())
     if not m:
         return human_date(value)
     y, mo, d = m.groups()
-    return f"{int(d)} {_LONG_MONTHS[int(mo) - 1]} {y}"
+    month = _LONG_MONTHS[int(mo) - 1]
+    return f"{int(d)} {month} {y}" if d else f"{month} {y}"
 
 
 def parse_date_bound(value: str, upper: bool = False) -> date:

@@ -92,7 +92,7 @@ def test_short_replies_are_recognised() -> None:
 
 def test_long_date() -> None:
     assert long_date("2022-02-15") == "15 February 2022"
-    assert long_date("2019-08") == "Aug 2019"
+    assert long_date("2019-08") == "August 2019"
 
 
 def test_unknown_titles_and_initialisms() -> None:

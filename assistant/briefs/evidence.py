@@ -10,7 +10,7 @@ import logging
 import numpy as np
 
 from assistant.answering.extractive.answerer import MIN_PASSAGES
-from assistant.answering.extractive.compose import compose
+from assistant.answering.extractive.compose import Shape, compose
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.extractive.selection import NEAR_REPEAT, select
 from assistant.core.citations import excerpt_in_source
@@ -91,7 +91,7 @@ class Evidence:
         """Citations of the picked sentences, each checked verbatim in its source."""
         if not picked:
             return []
-        _, cites, _ = compose(picked, self.retriever)
+        _, cites, _ = compose(Shape(blocks=[("", picked)]), self.retriever)
         out: list[Citation] = []
         for s, c in zip(picked, cites, strict=True):
             self._rows.append(s.row)

@@ -8,15 +8,24 @@ from assistant.core.models import Citation
 from ingest.documents import Chunk, DocumentMeta
 from ingest.mapped import raw_segments
 from ingest.store import StoredIndex
-from ingest.text import fold, human_date
+from ingest.text import fold, long_date
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)\s*$")
 
 
-def publisher_short(publisher: str) -> str:
-    m = re.search(r"\(([^)]+)\)\s*$", publisher)
+def publisher_short(publisher: str, others: list[str] | None = None) -> str:
+    """The institution a publisher belongs to, by its own name: a trailing acronym in brackets
+    ('…Trafficking in Human Beings (GRETA)' -> 'GRETA'); the name of another publisher it
+    begins with; or a leading acronym of a longer name ('OSCE Office of …' -> 'OSCE')."""
+    m = _ACRONYM.search(publisher)
     if m:
         return m.group(1)
-    if publisher.upper().startswith("OSCE"):
-        return "OSCE"
+    for other in sorted(others or [], key=len):
+        if other != publisher and publisher.startswith(other + " "):
+            return publisher_short(other, others)
+    words = publisher.split()
+    if len(words) > 2 and words[0].isupper() and len(words[0]) >= 3:
+        return words[0]
     return publisher
 
 
@@ -27,13 +36,15 @@ def doc_label(meta: DocumentMeta) -> str:
 
 
 def make_citation(marker: int, chunk: Chunk, meta: DocumentMeta, start: int, end: int,
-                  supported: bool = True, support_score: float | None = None) -> Citation:
+                  supported: bool = True, support_score: float | None = None,
+                  also_in: list[str] | None = None) -> Citation:
     """A citation of ``chunk.text[start:end]`` (offsets relative to the chunk)."""
     return Citation(
         marker=marker, doc_id=chunk.doc_id, chunk_id=chunk.chunk_id, title=chunk.title,
-        publisher=chunk.publisher, date=human_date(chunk.date), locator=chunk.locator_at(start).render(),
-        excerpt=chunk.text[start:end], passage=chunk.text, excerpt_start=start, url=meta.url,
-        supported=supported, support_score=support_score,
+        publisher=chunk.publisher, date=long_date(chunk.date),
+        locator=chunk.locator_at(start).render(), excerpt=chunk.text[start:end],
+        passage=chunk.text, excerpt_start=start, url=meta.url, supported=supported,
+        support_score=support_score, also_in=also_in or [],
     )
 
 

@@ -11,7 +11,7 @@ from assistant.core.models import Answer, Citation
 def citation_json(c: Citation) -> dict[str, Any]:
     return {"marker": c.marker, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "title": c.title,
             "publisher": c.publisher, "date": c.date, "locator": c.locator, "url": c.url,
-            "excerpt": c.excerpt, "supported": c.supported}
+            "excerpt": c.excerpt, "supported": c.supported, "also_in": c.also_in}
 
 
 def answer_json(ans: Answer, qid: Any = None) -> dict[str, Any]:

@@ -51,6 +51,8 @@ class Citation(BaseModel):
     url: str = ""
     supported: bool = True
     support_score: float | None = None
+    also_in: list[str] = Field(default_factory=list,
+                               description="doc_ids of other documents with the same text")
 
 
 class AnswerSentence(BaseModel):

@@ -17,6 +17,8 @@ from assistant.core.enums import RetrievalMode
 from assistant.core.models import SearchFilters, SearchResult
 from assistant.retrieval.config import RetrievalConfig
 from assistant.retrieval.filters import FilterMask
+from assistant.retrieval.institutions import Institutions
+from assistant.retrieval.origins import Origins
 from assistant.retrieval.vocabulary import Vocabulary
 from ingest.acronyms import expand_text
 from ingest.embedding import BaseEmbedder
@@ -38,6 +40,8 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self.vocab = Vocabulary(store)
+        self.institutions = Institutions(store)
+        self.origins = Origins(store)
         self.mask = FilterMask(store)
         docstore = InMemoryDocstore({c.chunk_id: Document(page_content=c.text, id=c.chunk_id,
                                                           metadata={"chunk_id": c.chunk_id})

@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage
 
 from assistant.answering.base import Answerer, evidence_gate
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
+from assistant.answering.extractive.frame import quote
 from assistant.answering.llm.answerer import LLMAnswerer
 from assistant.answering.llm.checked import UNVERIFIED
 from assistant.core.citations import excerpt_in_source
@@ -49,7 +50,7 @@ def test_extractive_answer_quotes_its_sources_verbatim(fast_assistant: Assistant
     assert [c.marker for c in ans.citations] == list(range(1, len(ans.citations) + 1))
     for c in ans.citations:
         assert excerpt_in_source(fast_assistant.store, c.doc_id, c.excerpt)
-        assert f"“{c.excerpt}” [{c.marker}]" in ans.answer
+        assert f"{quote(c.excerpt)} [{c.marker}]" in ans.answer  # nested quotes become single
 
 
 def test_stream_gives_tokens_then_the_answer(fast_assistant: Assistant) -> None:

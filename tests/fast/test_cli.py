@@ -62,7 +62,7 @@ def test_ask_json_is_the_one_answer_shape() -> None:
                          "refusal_reason", "mode", "notice", "citations", "closest", "timings_ms"}
     assert data["mode"] == "extractive" and not data["refused"]
     assert set(data["citations"][0]) == {"marker", "doc_id", "chunk_id", "title", "publisher",
-                                         "date", "locator", "url", "excerpt", "supported"}
+                                         "date", "locator", "url", "excerpt", "supported", "also_in"}
 
 
 def test_a_refusal_is_exit_zero_with_closest_material() -> None:

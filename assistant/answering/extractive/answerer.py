@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from assistant.answering.base import best_quotable, evidence_gate
 from assistant.answering.condense import condense, wants_more
 from assistant.answering.config import AnswerConfig
-from assistant.answering.extractive.compose import compose
+from assistant.answering.extractive.compose import by_institution, compose
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.refusal import refuse
@@ -67,7 +67,8 @@ class ExtractiveAnswerer:
         if reason is not None:
             ans = refuse(question, standalone, results, self.retriever, reason)
         else:
-            text, citations, sentences = compose(assemble(picked), self.retriever)
+            text, citations, sentences = compose(by_institution(assemble(picked), self.retriever),
+                                                 self.retriever)
             ans = Answer(question=question, standalone_question=standalone, answer=text,
                          citations=citations, sentences=sentences, mode=self.mode)
         ans.timings_ms = {"embed": round((t1 - t0) * 1e3, 2),

@@ -1,34 +1,77 @@
-"""The extractive answer's text: each excerpt quoted verbatim, attributed and cited."""
+"""The extractive answer's text: the answer first, then supporting excerpts by institution.
+
+Only the frame is the engine's own words (who says it, and what kind of statement it is);
+every quotation is verbatim source text, cited with a marker.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from assistant.answering.extractive.frame import quote, source_label, statement_kind
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.selection import extend_lead_in
-from assistant.core.citations import doc_label, make_citation
+from assistant.core.citations import make_citation
 from assistant.core.models import AnswerSentence, Citation
 from assistant.retrieval.retriever import Retriever
-from ingest.text import long_date
 
 
-def compose(picked: list[ScoredSentence], retriever: Retriever) -> tuple[str, list[Citation], list[AnswerSentence]]:
-    parts: list[str] = []
+@dataclass
+class Shape:
+    """What an answer says, before it is written out."""
+
+    blocks: list[tuple[str, list[ScoredSentence]]]  # institution -> its excerpts, best first
+    preface: list[str] = field(default_factory=list)  # a correction, a comparison's summary
+    silent: list[str] = field(default_factory=list)  # institutions with nothing on the topic
+    topic: str = ""
+
+    @property
+    def excerpts(self) -> list[ScoredSentence]:
+        return [s for _, group in self.blocks for s in group]
+
+
+def by_institution(excerpts: list[ScoredSentence], retriever: Retriever) -> Shape:
+    """The best excerpt first; the others grouped by institution, the lead's institution first."""
+    blocks: dict[str, list[ScoredSentence]] = {}
+    for s in excerpts:
+        blocks.setdefault(retriever.institutions.of_doc(s.result.chunk.doc_id), []).append(s)
+    return Shape(blocks=list(blocks.items()))
+
+
+def _lead_in(s: ScoredSentence) -> str:
+    """The sentence before the excerpt, when it announces a list the excerpt belongs to."""
+    c = s.result.chunk
+    if s.k == 0:
+        return ""
+    a, b = c.sentences[s.k - 1]
+    return c.text[a:b]
+
+
+def silence(institution: str, topic: str) -> str:
+    on = f"on {topic}" if topic else "on this"
+    return f"{institution} is silent {on}: none of its documents in the collection addresses it."
+
+
+def compose(shape: Shape, retriever: Retriever
+            ) -> tuple[str, list[Citation], list[AnswerSentence]]:
+    parts: list[str] = list(shape.preface)
     citations: list[Citation] = []
     sentences: list[AnswerSentence] = []
     last_doc = None
-    for n, s in enumerate(picked, start=1):
+    for s in shape.excerpts:
+        n = len(citations) + 1
         chunk = s.result.chunk
         meta = retriever.store.meta(chunk.doc_id)
         last = s.k if s.k_end is None else s.k_end
         cit = make_citation(n, chunk, meta, s.start, extend_lead_in(chunk, last, s.end),
-                            supported=True, support_score=s.score)
+                            supported=True, support_score=s.score,
+                            also_in=retriever.origins.also_in(chunk.doc_id, chunk.text[s.start:s.end]))
         citations.append(cit)
-        quote = f"“{cit.excerpt}” [{n}]"
-        if chunk.doc_id == last_doc:
-            parts.append(f"It adds: {quote}")
-        else:
-            when = f" ({long_date(meta.date)})" if meta.date else ""
-            parts.append(f"According to {doc_label(meta)}{when}, {quote}")
+        verb = statement_kind(cit.excerpt, _lead_in(s))
+        who = "It also" if chunk.doc_id == last_doc else source_label(meta)
+        parts.append(f"{who} {verb}: {quote(cit.excerpt)} [{n}]")
         sentences.append(AnswerSentence(text=cit.excerpt, markers=[n], supported=True,
                                         support_score=s.score))
         last_doc = chunk.doc_id
+    parts += [silence(name, shape.topic) for name in shape.silent]
     return "\n\n".join(parts), citations, sentences

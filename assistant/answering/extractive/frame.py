@@ -1,0 +1,48 @@
+"""The only words the extractive engine writes itself: who says a quotation, and what kind of
+statement it is (recommends, calls for, finds, reports, says, is silent on)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.citations import doc_label
+from ingest.documents import DocumentMeta
+from ingest.text import long_date
+
+_RECOMMENDS = re.compile(r"\b(should|must|ought to|recommend(?:s|ed|ations?)?|urges?|deserves "
+                         r"increased|needs? to be|it is imperative)\b", re.I)
+_CALLS_FOR = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|there is a need|need for|requires? "
+                        r"strong|is (?:much )?needed|are needed|is required)\b", re.I)
+_REPORTS = re.compile(r"\d|\b(said|stated|announced|presented|launched)\b", re.I)
+_FINDS = re.compile(r"\b(not working|not succeeded|has not|have not|is not|are not|remains? "
+                    r"(?:limited|patchy)|inadequate|insufficient|fragmented|broken|worse|"
+                    r"absent|minimal|lack(?:s|ing)?|little doubt|clear that|not (?:broadly )?"
+                    r"effective|shortcomings|challeng)", re.I)
+
+
+def statement_kind(excerpt: str, lead_in: str = "") -> str:
+    """The verb that frames a quotation: what kind of statement it is."""
+    if _RECOMMENDS.search(excerpt) or re.search(r"\bshould:\s*$", lead_in):
+        return "recommends"
+    if _CALLS_FOR.search(excerpt):
+        return "calls for action"
+    if _FINDS.search(excerpt):
+        return "finds"
+    if _REPORTS.search(excerpt):
+        return "reports"
+    return "says"
+
+
+def source_label(meta: DocumentMeta) -> str:
+    """'The OSCE policy brief (2022)', 'The Equality Now position paper (August 2019)'."""
+    label = doc_label(meta)
+    when = f" ({long_date(meta.date)})" if meta.date else ""
+    return label[:1].upper() + label[1:] + when
+
+
+def quote(excerpt: str) -> str:
+    """The excerpt in quotation marks; quotation marks inside it become single ones, so a
+    quotation that ends with its own quote does not end with a doubled mark."""
+    inner = excerpt.replace("“", "‘").replace("”", "’")
+    inner = re.sub(r'"([^"]*)"', r"‘\1’", inner).replace('"', "’")
+    return f"“{inner}”"

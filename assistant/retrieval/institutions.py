@@ -1,0 +1,111 @@
+"""The institutions behind the collection's documents, and the names a question uses for them.
+
+Publishers are grouped into institutions by their own names: a trailing acronym in brackets
+names the institution ('…Trafficking in Human Beings (GRETA)' -> GRETA), and a publisher whose
+name begins with another publisher's name is part of it ('OSCE Office of the Special
+Representative…' -> OSCE). A question may name an institution by its short name, its full
+name, the body before a comma ('Council of Europe') or that body's initials ('CoE').
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from assistant.core.citations import publisher_short
+from assistant.retrieval.spelling import edit_distance
+from ingest.store import StoredIndex
+
+
+def abbreviates(token: str, name: str) -> bool:
+    """Whether ``token`` is written from the starts of the name's words, in order: 'CoE' for
+    'Council of Europe', 'EqNow' for 'Equality Now' (at least 3 letters, every word used)."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", name)]
+    tok = token.lower()
+    if len(words) < 2 or len(tok) < 3 or tok == "".join(words):
+        return False
+
+    def fits(t: str, ws: list[str]) -> bool:
+        if not ws:
+            return not t
+        w = ws[0]
+        return any(t.startswith(w[:n]) and fits(t[n:], ws[1:]) for n in range(1, len(w) + 1)
+                   if n <= len(t))
+
+    return fits(tok, words)
+
+
+@dataclass
+class Institution:
+    name: str
+    publishers: list[str] = field(default_factory=list)
+    doc_ids: list[str] = field(default_factory=list)
+    aliases: set[str] = field(default_factory=set)
+
+
+def _same_word(word: str, alias_word: str, typo: bool) -> bool:
+    """Equal, or a possessive of it ('osce's'), or (in a name of several words) one typo away
+    in a long word ('equalty'). Acronyms must match exactly ('great' is not 'GRETA')."""
+    word = re.sub(r"[’']s$", "", word)
+    if word == alias_word:
+        return True
+    return typo and len(alias_word) >= 6 and edit_distance(word, alias_word, 1) <= 1
+
+
+class Institutions:
+    def __init__(self, store: StoredIndex) -> None:
+        self.store = store
+
+    @cached_property
+    def all(self) -> dict[str, Institution]:
+        """Institution name -> its publishers, searchable documents and aliases."""
+        docs = self.store.documents
+        pubs = sorted({str(d["meta"]["publisher"]) for d in docs.values()})
+        out: dict[str, Institution] = {}
+        for doc_id, d in sorted(docs.items()):
+            pub = str(d["meta"]["publisher"])
+            inst = out.setdefault(publisher_short(pub, pubs), Institution(publisher_short(pub, pubs)))
+            if pub not in inst.publishers:
+                inst.publishers.append(pub)
+            if d.get("n_chunks", 0) or d["meta"].get("duplicate_of"):
+                inst.doc_ids.append(doc_id)
+        for inst in out.values():
+            inst.aliases = self._aliases(inst)
+        return out
+
+    @staticmethod
+    def _aliases(inst: Institution) -> set[str]:
+        names = {inst.name}
+        for pub in inst.publishers:
+            names.add(re.sub(r"\s*\([^)]*\)\s*$", "", pub))
+            names.add(pub.split(",")[0].strip())
+        return {n for n in names if n}
+
+    def named_in(self, text: str) -> list[str]:
+        """Institutions the text names, in the order it names them: any letter case, one typo
+        in a long word ('Equalty Now'), or an abbreviation ('CoE', 'EqNow')."""
+        return [name for name, _, _ in self.mentions(text)]
+
+    def mentions(self, text: str) -> list[tuple[str, int, int]]:
+        """(institution, start, end) of each institution's first mention, in text order."""
+        words = [(m.group(0).lower(), m.start(), m.end()) for m in re.finditer(r"[\w’'-]+", text)]
+        found: dict[str, tuple[int, int]] = {}
+        for inst in self.all.values():
+            for alias in inst.aliases:
+                parts = alias.lower().split()
+                for i in range(len(words) - len(parts) + 1):
+                    window = words[i : i + len(parts)]
+                    if all(_same_word(w, p, len(parts) > 1)
+                           for (w, _, _), p in zip(window, parts, strict=True)):
+                        hit = (window[0][1], window[-1][2])
+                        found[inst.name] = min(found.get(inst.name, hit), hit)
+                        break
+            for w, a, b in words:
+                if len(w) >= 3 and any(abbreviates(w, x) for x in inst.aliases if " " in x):
+                    found[inst.name] = min(found.get(inst.name, (a, b)), (a, b))
+        return sorted(((n, a, b) for n, (a, b) in found.items()), key=lambda x: x[1])
+
+    def of_doc(self, doc_id: str) -> str:
+        pub = str(self.store.documents[doc_id]["meta"]["publisher"])
+        return next(i.name for i in self.all.values() if pub in i.publishers)

@@ -1,0 +1,69 @@
+"""Typos corrected against the collection's own words (and its publishers' names): 'convnetion' -> 'convention',
+'trafficing' -> 'trafficking'. Only lower-case words the collection does not know are touched
+(a capitalised word is a name, and a name the collection lacks must stay visible), and only
+when one known word is within one edit (two for long words)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from ingest.text import STOPWORDS, stem
+
+_TOKEN = re.compile(r"[A-Za-z]+")
+MIN_LEN = 5
+TIE_RATIO = 3  # of two equally close words, one this many times commoner wins
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions count one), or ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+class Speller:
+    def __init__(self, texts: Iterable[str]) -> None:
+        counts: Counter[str] = Counter()
+        for t in texts:
+            counts.update(w.lower() for w in _TOKEN.findall(t))
+        counts.update(STOPWORDS)
+        self.counts = counts
+        self.stems = {stem(w) for w in counts}
+        self.by_len: dict[int, list[str]] = {}
+        for w in counts:
+            self.by_len.setdefault(len(w), []).append(w)
+
+    def correct_word(self, word: str) -> str:
+        if len(word) < MIN_LEN or word in self.counts or stem(word) in self.stems:
+            return word
+        limit = 1 if len(word) <= 7 else 2
+        best: list[tuple[int, int, str]] = []
+        for n in range(len(word) - limit, len(word) + limit + 1):
+            for cand in self.by_len.get(n, []):
+                d = edit_distance(word, cand, limit)
+                if d <= limit:
+                    best.append((d, -self.counts[cand], cand))
+        if not best:
+            return word
+        best.sort()
+        tied = [(-n, c) for d, n, c in best if d == best[0][0]]
+        if len(tied) == 1 or tied[0][0] >= TIE_RATIO * tied[1][0]:
+            return tied[0][1]
+        return word  # two equally close, equally common words: leave it
+
+    def correct(self, text: str) -> str:
+        """``text`` with its lower-case typos corrected (names and known words untouched)."""
+        return re.sub(r"\b[a-z]+\b", lambda m: self.correct_word(m.group(0)), text)
