@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(5, ge=1, le=8, description="Sentences in an extractive answer")
     refusal_threshold: float = Field(
-        0.41, description="Minimum evidence score of the best sentence; below it the answer refuses"
+        0.37, description="Minimum evidence score of the best sentence; below it the answer refuses"
     )
     support_threshold: float = Field(
         0.59, description="Minimum support score for an LLM sentence to count as supported"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from assistant.core.citations import publisher_short
-from assistant.retrieval.spelling import edit_distance
+from assistant.retrieval.spelling import edit_distance, is_english
 from ingest.store import StoredIndex
 
 
@@ -43,6 +43,12 @@ class Institution:
     doc_ids: list[str] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)
 
+    @property
+    def full_name(self) -> str:
+        """The shortest name of several words ('Council of Europe' for GRETA), else the name."""
+        longer = [a for a in self.aliases if " " in a and "," not in a]
+        return min(longer, key=lambda a: (len(a), a)) if longer else self.name
+
 
 def _same_word(word: str, alias_word: str, typo: bool) -> bool:
     """Equal, or a possessive of it ('osce's'), or (in a name of several words) one typo away
@@ -51,6 +57,13 @@ def _same_word(word: str, alias_word: str, typo: bool) -> bool:
     if word == alias_word:
         return True
     return typo and len(alias_word) >= 6 and edit_distance(word, alias_word, 1) <= 1
+
+
+def _may_abbreviate(token: str) -> bool:
+    """'CoE', 'EqNow', 'eqnow' may be abbreviations; 'host' (an English word) is not one."""
+    if len(token) < 3:
+        return False
+    return sum(ch.isupper() for ch in token) >= 2 or not is_english(token)
 
 
 class Institutions:
@@ -102,7 +115,8 @@ class Institutions:
                         found[inst.name] = min(found.get(inst.name, hit), hit)
                         break
             for w, a, b in words:
-                if len(w) >= 3 and any(abbreviates(w, x) for x in inst.aliases if " " in x):
+                if _may_abbreviate(text[a:b]) and any(abbreviates(w, x)
+                                                      for x in inst.aliases if " " in x):
                     found[inst.name] = min(found.get(inst.name, (a, b)), (a, b))
         return sorted(((n, a, b) for n, (a, b) in found.items()), key=lambda x: x[1])
 

@@ -16,6 +16,7 @@ from ingest.text import STOPWORDS, content_terms, stem
 
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 _JOINERS = {"of", "on", "for", "the", "in", "to", "against"}  # not 'and': 'the OSCE and GRETA'…
+MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])  # a date, not a name: checked against dates
 KNOWN_SHARE = 0.5  # a name whose adjacent pairs the collection knows at least this often is known
 
 
@@ -90,7 +91,7 @@ def unknown_names(question: str, known: set[str]) -> list[str]:
             continue
         word = re.sub(r"['’]s$", "", m.group(0)).strip("’'-")
         low = word.lower()
-        if low in STOPWORDS or len(low) < 2:
+        if low in STOPWORDS or low in MONTHS or len(low) < 2:
             continue
         parts = [p for p in re.split(r"[-’']", low) if p]
         if all(stem(p) in known or p in known for p in parts):

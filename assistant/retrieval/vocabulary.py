@@ -13,6 +13,7 @@ from assistant.retrieval.names import (
     unknown_names,
     unknown_titles,
 )
+from assistant.retrieval.spelling import Speller
 from ingest.acronyms import definitions
 from ingest.store import StoredIndex
 from ingest.text import content_terms
@@ -57,6 +58,13 @@ class Vocabulary:
     def known_initialisms(self) -> set[str]:
         """'us' when the collection says 'United States' (a question may abbreviate it)."""
         return initialisms(c.text for c in self.store.chunks)
+
+    @cached_property
+    def speller(self) -> Speller:
+        """Corrects typos against the collection's words and its documents' titles/publishers."""
+        metas = [d["meta"] for d in self.store.documents.values()]
+        return Speller([c.text for c in self.store.chunks]
+                       + [f"{m['title']} {m['publisher']}" for m in metas])
 
     def unknown(self, question: str) -> list[str]:
         """Names and titles in ``question`` the collection never mentions ('Brazil', 'the

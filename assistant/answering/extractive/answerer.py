@@ -10,15 +10,19 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import numpy as np
+
 from assistant.answering.base import best_quotable, evidence_gate
 from assistant.answering.condense import condense, wants_more
 from assistant.answering.config import AnswerConfig
-from assistant.answering.extractive.compose import by_institution, compose
+from assistant.answering.extractive.compose import Shape, by_institution, compose
+from assistant.answering.extractive.institutional import compare, named_docs, prefer_named
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
+from assistant.answering.question import Asked, analyze
 from assistant.answering.refusal import refuse
 from assistant.core.enums import AnswerMode, StreamKind
-from assistant.core.models import Answer, SearchFilters, StreamEvent, Turn
+from assistant.core.models import Answer, SearchFilters, SearchResult, StreamEvent, Turn
 from assistant.retrieval.retriever import Retriever
 
 MIN_PASSAGES = 8  # passages read for an extractive answer, whatever k the caller asks
@@ -45,36 +49,64 @@ class ExtractiveAnswerer:
                filters: SearchFilters | None = None, k: int | None = None) -> Answer:
         t0 = time.perf_counter()
         history = history or []
-        cfg = self.config
         standalone = condense(question, history)
-        qvec = self.retriever.embed_query(standalone)
+        asked = analyze(standalone, self.retriever)
+        qvec = self.retriever.embed_query(asked.search)
+        topic_vec = (qvec if asked.topic == asked.search
+                     else self.retriever.embed_query(asked.topic))
         t1 = time.perf_counter()
-        results = self.retriever.search(standalone, max(k or cfg.top_k, MIN_PASSAGES), filters,
-                                        qvec=qvec)
+        results = self.retriever.search(asked.search, max(k or self.config.top_k, MIN_PASSAGES),
+                                        filters, qvec=qvec)
         t2 = time.perf_counter()
-        scored = self.scorer.score(standalone, qvec, results)
-        seen = ([t.content for t in history if t.role == "assistant"]
-                if wants_more(question) and history else [])
-        if seen:
-            scored = continue_from(scored, seen)
-        picked = select(scored, self.retriever.store.sentence_vectors, cfg.max_sentences,
-                        cfg.refusal_threshold, exclude=seen)
-        reason = evidence_gate(self.retriever, standalone,
-                               best_quotable([(s.text, s.score) for s in scored]),
-                               cfg.refusal_threshold)
-        if reason is None and not picked:
-            reason = "the best evidence is too weak"
-        if reason is not None:
-            ans = refuse(question, standalone, results, self.retriever, reason)
+        unknown = self.retriever.vocab.unknown(asked.topic)
+        if unknown:
+            reason: str | None = "the collection never mentions " + ", ".join(
+                f"“{w}”" for w in unknown)
+            shape = None
+        elif asked.comparison:
+            shape, reason = self._compared(asked, qvec, topic_vec, filters)
         else:
-            text, citations, sentences = compose(by_institution(assemble(picked), self.retriever),
-                                                 self.retriever)
+            shape, reason = self._single(question, history, asked, topic_vec, results)
+        if shape is None:
+            ans = refuse(question, standalone, results, self.retriever,
+                         reason or "the best evidence is too weak")
+        else:
+            text, citations, sentences = compose(shape, self.retriever)
             ans = Answer(question=question, standalone_question=standalone, answer=text,
                          citations=citations, sentences=sentences, mode=self.mode)
         ans.timings_ms = {"embed": round((t1 - t0) * 1e3, 2),
                           "retrieve": round((t2 - t1) * 1e3, 2),
                           "total": round((time.perf_counter() - t0) * 1e3, 2)}
         return ans
+
+    def _single(self, question: str, history: list[Turn], asked: Asked, topic_vec: np.ndarray,
+                results: list[SearchResult]) -> tuple[Shape | None, str | None]:
+        cfg = self.config
+        scored = self.scorer.score(asked.topic, topic_vec, results)
+        if asked.scoped:
+            scored = prefer_named(scored, named_docs(asked, self.retriever))
+        seen = ([t.content for t in history if t.role == "assistant"]
+                if wants_more(question) and history else [])
+        if seen:
+            scored = continue_from(scored, seen)
+        picked = select(scored, self.retriever.store.sentence_vectors, cfg.max_sentences,
+                        cfg.refusal_threshold, exclude=seen)
+        reason = evidence_gate(self.retriever, asked.topic,
+                               best_quotable([(s.text, s.score) for s in scored]),
+                               cfg.refusal_threshold)
+        if reason is None and not picked:
+            reason = "the best evidence is too weak"
+        if reason is not None:
+            return None, reason
+        return by_institution(assemble(picked), self.retriever), None
+
+    def _compared(self, asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray,
+                  filters: SearchFilters | None) -> tuple[Shape | None, str | None]:
+        found = compare(asked, qvec, topic_vec, self.retriever, self.scorer,
+                        self.config.refusal_threshold, filters)
+        if not found.blocks:
+            return None, "none of " + ", ".join(asked.institutions) + " addresses it"
+        return Shape(blocks=found.blocks, silent=found.silent), None
 
     def stream(self, question: str, history: list[Turn] | None = None,
                filters: SearchFilters | None = None, k: int | None = None

@@ -1,0 +1,75 @@
+"""Questions asked of named institutions.
+
+* One institution named ('what does EqNow say about X'): its documents' sentences are preferred;
+  when only another institution says it, the answer says who does (a wrong attribution is
+  corrected, not answered as if it were right).
+* Several named, or 'each'/'both' ('do the OSCE, GRETA and EqNow all back age checks?'): each is
+  searched in its own documents and answers for itself, and one that says nothing on the topic
+  is named as silent, since in a comparison a silence is a finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answering.base import quotable
+from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
+from assistant.answering.extractive.selection import assemble, select
+from assistant.answering.question import Asked
+from assistant.core.models import SearchFilters
+from assistant.retrieval.retriever import Retriever
+
+NAMED_BOOST = 0.06  # a sentence of an institution the question names
+PER_INSTITUTION = 2  # excerpts quoted for each institution in a comparison
+COMPARE_PASSAGES = 6  # passages read for each institution
+COMPARE_FLOOR = 0.8  # share of the refusal threshold an institution's best evidence must reach
+# (the question is narrowed to its documents, so their best sentence is on the topic or nothing)
+
+
+def prefer_named(scored: list[ScoredSentence], docs: set[str]) -> list[ScoredSentence]:
+    for s in scored:
+        if s.result.chunk.doc_id in docs:
+            s.score += NAMED_BOOST
+    return sorted(scored, key=lambda x: -x.score)
+
+
+def named_docs(asked: Asked, retriever: Retriever) -> set[str]:
+    insts = retriever.institutions.all
+    return {d for name in asked.institutions for d in insts[name].doc_ids}
+
+
+@dataclass
+class Compared:
+    blocks: list[tuple[str, list[ScoredSentence]]]
+    silent: list[str]
+
+
+def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Retriever,
+            scorer: SentenceScorer, floor: float, filters: SearchFilters | None) -> Compared:
+    """Each named institution's best evidence on the topic, from its own documents only."""
+    blocks: list[tuple[str, list[ScoredSentence]]] = []
+    silent: list[str] = []
+    for name in asked.institutions:
+        docs = retriever.institutions.all[name].doc_ids
+        if filters is not None and filters.doc_ids:
+            docs = [d for d in docs if d in filters.doc_ids]
+        if not docs:
+            silent.append(name)
+            continue
+        results = retriever.search(asked.search, COMPARE_PASSAGES, SearchFilters(doc_ids=docs),
+                                   qvec=qvec)
+        scored = scorer.score(asked.topic, topic_vec, results)
+        picked = select(scored, retriever.store.sentence_vectors, PER_INSTITUTION,
+                        floor * COMPARE_FLOOR)
+        picked = [p for p in picked if quotable(p.text)]
+        if picked:
+            blocks.append((name, assemble(picked)))
+        else:
+            silent.append(name)
+    return Compared(blocks=blocks, silent=silent)
+
+
+def best_of(scored: list[ScoredSentence], docs: set[str]) -> ScoredSentence | None:
+    return next((s for s in scored if s.result.chunk.doc_id in docs and quotable(s.text)), None)

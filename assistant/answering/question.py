@@ -1,0 +1,75 @@
+"""What a question asks, read the way a user types it: typos fixed against the collection's own
+words, institutions recognised by any name the user gives them ('CoE', 'EqNow', 'equalty now'),
+and the topic left once those names are set aside.
+
+The topic is what sentences are scored on: 'what does EqNow say about X' is a question about X,
+asked of Equality Now's documents, and a sentence about X in another institution's document is
+evidence of who does say it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.retrieval.retriever import Retriever
+
+_COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ\w*|each|both|all (?:of )?"
+                      r"(?:them|three|the)|agree|disagree|same (?:view|line|position)|"
+                      r"where do .{1,40} stand|side by side|and how does)\b", re.I)
+_YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+# A word after an institution's name that names its document or people, not the topic:
+# 'the OSCE paper', 'the CoE experts', "Equality Now's reply".
+_ITS = re.compile(r"^(?:[’']s)?\s+(?:own\s+)?(?:paper|brief|report|study|experts?|release|response|"
+                  r"reply|document|view|position|recs|recommendations)\b", re.I)
+_GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
+
+
+@dataclass(frozen=True)
+class Asked:
+    text: str  # the standalone question
+    corrected: str  # typos fixed
+    search: str  # corrected, with each institution named by its full name (for retrieval)
+    topic: str  # corrected, without the institutions' names: what is asked about
+    institutions: list[str] = field(default_factory=list)  # named, in order
+    comparison: bool = False  # asks how several institutions compare
+    years: list[int] = field(default_factory=list)
+
+    @property
+    def scoped(self) -> bool:
+        """Asked of particular institutions (one, or each of several)."""
+        return bool(self.institutions)
+
+
+def _strip(text: str, spans: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for a, b in spans:
+        out.append(text[last:a])
+        last = b
+    out.append(text[last:])
+    topic = re.sub(r"\s+", " ", " ".join(p for p in out if not _GLUE.match(p))).strip()
+    topic = re.sub(r"\s+([,?.!;:])", r"\1", topic)
+    return re.sub(r"^(?:[,;:/&-]\s*)+", "", topic)
+
+
+def analyze(question: str, retriever: Retriever) -> Asked:
+    corrected = retriever.vocab.speller.correct(question)
+    insts = retriever.institutions
+    mentions = insts.mentions(corrected)
+    names = [n for n, _, _ in mentions]
+    search = corrected
+    for name, a, b in sorted(mentions, key=lambda m: -m[1]):
+        full = insts.all[name].full_name
+        said = corrected[a:b]
+        if said.lower().rstrip("’'s") not in full.lower():
+            search = search[:a] + f"{said} ({full})" + search[b:]
+    spans = []
+    for _, a, b in mentions:
+        m = _ITS.match(corrected[b:])
+        spans.append((a, b + (m.end() if m else 0)))
+    topic = _strip(corrected, spans) if mentions else corrected
+    comparison = len(names) >= 2 or (len(names) == 1 and bool(_COMPARE.search(corrected))
+                                      and "other" in corrected.lower())
+    years = [int(y) for y in _YEAR.findall(corrected)]
+    return Asked(text=question, corrected=corrected, search=search, topic=topic or corrected,
+                 institutions=names, comparison=comparison, years=years)
