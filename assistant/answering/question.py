@@ -22,6 +22,10 @@ _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 # 'the OSCE paper', 'the CoE experts', "Equality Now's reply".
 _ITS = re.compile(r"^(?:[’']s)?\s+(?:own\s+)?(?:paper|brief|report|study|experts?|release|response|"
                   r"reply|document|view|position|recs|recommendations)\b", re.I)
+# An institution's name before these is what is asked about, not who is asked:
+# 'which Council of Europe treaties…', 'OSCE participating States'.
+_AS_TOPIC = re.compile(r"^\s+(?:treat(?:y|ies)|conventions?|laws?|standards|member|participating|"
+                       r"states|countries|framework|protocol|rules|bodies|institutions)\b", re.I)
 _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 
 
@@ -52,10 +56,19 @@ def _strip(text: str, spans: list[tuple[int, int]]) -> str:
     return re.sub(r"^(?:[,;:/&-]\s*)+", "", topic)
 
 
+_N_IN_M = re.compile(r"\b([1-9]) (?:in|out of) ([2-9]|10)\b")
+
+
+def _percent(m: re.Match[str]) -> str:
+    """'3 in 4' -> '3 in 4 (75%)': documents state shares as percentages."""
+    a, b = int(m.group(1)), int(m.group(2))
+    return f"{m.group(0)} ({round(100 * a / b)}%)" if a < b else m.group(0)
+
+
 def analyze(question: str, retriever: Retriever) -> Asked:
-    corrected = retriever.vocab.speller.correct(question)
+    corrected = _N_IN_M.sub(_percent, retriever.vocab.speller.correct(question))
     insts = retriever.institutions
-    mentions = insts.mentions(corrected)
+    mentions = [m for m in insts.mentions(corrected) if not _AS_TOPIC.match(corrected[m[2]:])]
     names = [n for n, _, _ in mentions]
     search = corrected
     for name, a, b in sorted(mentions, key=lambda m: -m[1]):

@@ -115,7 +115,8 @@ class Institutions:
                         found[inst.name] = min(found.get(inst.name, hit), hit)
                         break
             for w, a, b in words:
-                if _may_abbreviate(text[a:b]) and any(abbreviates(w, x)
+                bare = re.sub(r"[’']s$", "", w)
+                if _may_abbreviate(text[a:b]) and any(abbreviates(bare, x)
                                                       for x in inst.aliases if " " in x):
                     found[inst.name] = min(found.get(inst.name, (a, b)), (a, b))
         return sorted(((n, a, b) for n, (a, b) in found.items()), key=lambda x: x[1])

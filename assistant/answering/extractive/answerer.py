@@ -13,12 +13,14 @@ from collections.abc import Iterator
 import numpy as np
 
 from assistant.answering.base import best_quotable, evidence_gate
-from assistant.answering.condense import condense, wants_more
+from assistant.answering.condense import wants_more
 from assistant.answering.config import AnswerConfig
 from assistant.answering.extractive.compose import Shape, by_institution, compose
 from assistant.answering.extractive.institutional import compare, named_docs, prefer_named
+from assistant.answering.extractive.premises import corrections, wrong_attribution
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
+from assistant.answering.followup import standalone as resolve
 from assistant.answering.question import Asked, analyze
 from assistant.answering.refusal import refuse
 from assistant.core.enums import AnswerMode, StreamKind
@@ -49,7 +51,7 @@ class ExtractiveAnswerer:
                filters: SearchFilters | None = None, k: int | None = None) -> Answer:
         t0 = time.perf_counter()
         history = history or []
-        standalone = condense(question, history)
+        standalone = resolve(question, history, self.retriever.institutions)
         asked = analyze(standalone, self.retriever)
         qvec = self.retriever.embed_query(asked.search)
         topic_vec = (qvec if asked.topic == asked.search
@@ -83,7 +85,8 @@ class ExtractiveAnswerer:
                 results: list[SearchResult]) -> tuple[Shape | None, str | None]:
         cfg = self.config
         scored = self.scorer.score(asked.topic, topic_vec, results)
-        if asked.scoped:
+        misattributed = wrong_attribution(asked, scored, self.retriever, cfg.refusal_threshold)
+        if asked.scoped and misattributed is None:
             scored = prefer_named(scored, named_docs(asked, self.retriever))
         seen = ([t.content for t in history if t.role == "assistant"]
                 if wants_more(question) and history else [])
@@ -98,7 +101,10 @@ class ExtractiveAnswerer:
             reason = "the best evidence is too weak"
         if reason is not None:
             return None, reason
-        return by_institution(assemble(picked), self.retriever), None
+        shape = by_institution(assemble(picked), self.retriever)
+        shape.preface = ([misattributed[0]] if misattributed else []) + \
+            corrections(asked, shape.excerpts, self.retriever)
+        return shape, None
 
     def _compared(self, asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray,
                   filters: SearchFilters | None) -> tuple[Shape | None, str | None]:

@@ -1,0 +1,98 @@
+"""False premises, corrected before the answer (PaperQA2 and Perplexity put the correction first).
+
+A question may carry a wrong year, date, figure or attribution ('why did GRETA find that 3 in 4…'
+when the OSCE says it). Each check compares what the question asserts with what the quoted
+evidence and the documents' own metadata say, and returns one plain sentence when they differ.
+Nothing here is the engine's opinion: every correction restates a date from the metadata or a
+figure or a name from the quoted sentence that follows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.question import Asked
+from assistant.retrieval.retriever import Retriever
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+_DATE = re.compile(rf"\b(?:(\d{{1,2}}) {_MONTH}|{_MONTH} (\d{{1,2}})\b)(?:,? (\d{{4}}))?", re.I)
+_Q_MONTH = re.compile(rf"\b{_MONTH}(?: (\d{{4}}))?\b", re.I)
+_DOC_NOUN = re.compile(r"\b(reply|response|paper|report|study|brief|release|statement|"
+                       r"publication|summary|article|submission)\b", re.I)
+_PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent)")
+_N_IN_M = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+"
+                     r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+_NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
+ATTRIBUTION_MARGIN = 0.05  # another institution's evidence beats the named one's by this much
+
+
+def _num(word: str) -> float:
+    return float(_NUMBER_WORDS.get(word.lower(), word))
+
+
+def percents(text: str) -> list[float]:
+    """Percentages a text states, '3 in 4' read as 75."""
+    out = [float(p) for p in _PERCENT.findall(text)]
+    out += [round(100 * _num(a) / _num(b)) for a, b in _N_IN_M.findall(text) if _num(b)]
+    return out
+
+
+def wrong_figure(asked: Asked, lead: ScoredSentence) -> str | None:
+    said, found = percents(asked.corrected), percents(lead.text)
+    if not said or not found or any(abs(s - f) < 1 for s in said for f in found):
+        return None
+    return (f"The documents give a different figure: {found[0]:g}%, not {said[0]:g}% "
+            "(the quotation below).")
+
+
+def wrong_date(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
+    m = _Q_MONTH.search(asked.corrected)
+    d = next((x for x in (_DATE.search(s.text) for s in quoted) if x), None)
+    if not m or not d:
+        return None
+    month = next(g for g in (d.group(2), d.group(3)) if g)
+    if month.lower() == m.group(1).lower():
+        return None
+    return f"The documents date it to {d.group(0)}, not {m.group(0)}."
+
+
+def wrong_year(asked: Asked, retriever: Retriever) -> str | None:
+    """'Equality Now's 2021 reply' when its only response is dated 2019."""
+    if len(asked.institutions) != 1 or not asked.years or not _DOC_NOUN.search(asked.corrected):
+        return None
+    docs = retriever.institutions.all[asked.institutions[0]].doc_ids
+    metas = [retriever.store.meta(d) for d in docs]
+    dated = [m for m in metas if m.date]
+    if not dated or any(m.date.startswith(str(y)) for m in dated for y in asked.years):
+        return None
+    m = dated[0]
+    return f"{source_label(m)} is the one in the collection; it is not from {asked.years[0]}."
+
+
+def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
+                      floor: float) -> tuple[str, ScoredSentence] | None:
+    """The named institution's best evidence is weak and another institution says it."""
+    if len(asked.institutions) != 1 or asked.comparison or not scored or scored[0].score < floor:
+        return None
+    name = asked.institutions[0]
+    insts = retriever.institutions
+    mine = set(insts.all[name].doc_ids)
+    top = scored[0]
+    own = next((s for s in scored if s.result.chunk.doc_id in mine), None)
+    if top.result.chunk.doc_id in mine or own is not None and \
+            own.score + ATTRIBUTION_MARGIN >= top.score or name in insts.named_in(top.text):
+        return None  # the named institution says it, or the sentence says that it does
+    other = insts.of_doc(top.result.chunk.doc_id)
+    return (f"The documents attribute this to {other}, not {name}: nothing from {name} in the "
+            "collection says it.", top)
+
+
+def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever) -> list[str]:
+    """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
+    if not quoted:
+        return []
+    return [c for c in (wrong_year(asked, retriever), wrong_date(asked, quoted),
+                        wrong_figure(asked, quoted[0])) if c]

@@ -1,0 +1,95 @@
+"""Follow-ups that point into the conversation, made standalone before they are searched.
+
+* 'What's the catch with the second one?' -> the second item of the previous answer: a named
+  thing in brackets ('(the Budapest Convention)'), a 'First… Second…' sentence, or a list item.
+* 'And the OSCE's?' -> the previous question, asked of the OSCE instead.
+* Anything else goes to :func:`~assistant.answering.condense.condense` (key terms carried over).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.condense import condense
+from assistant.core.models import Turn
+from assistant.retrieval.institutions import Institutions
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "former": 1,
+             "latter": -1, "last": -1}
+_POINTER = re.compile(r"\bthe (first|second|third|fourth|fifth|former|latter|last)"
+                      r"(?: one| of (?:those|them|these|the \w+))?(?=\s*[,?.!]|\s*$| one\b)",
+                      re.I)
+_NAMED = re.compile(r"\((?:the |also known as (?:the )?)?[‘'\"“]?([A-Z][\w-]*(?: [A-Za-z][\w-]*){1,5}"
+                    r")[’'\"”]?\)")
+_MARKED = re.compile(r"\b(First|Second|Third|Fourth|Fifth|Finally)\b[,:]?\s*")
+_ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,3}[.)])\s+(.+)$", re.M)
+_SWAP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about)\b", re.I)
+ITEM_WORDS = 18  # words of a marked or listed item carried into the question
+
+
+def _clip(text: str) -> str:
+    text = re.sub(r"(?:^|\s)[-–]\s.*?\s[-–]\s", " ", text)  # an aside between dashes
+    text = re.sub(r"^(?:is|are)\s+", "", text.strip())
+    text = re.split(r"(?<=[.;])[”\"’]?\s", text.strip(), maxsplit=1)[0]
+    return " ".join(text.split()[:ITEM_WORDS]).rstrip(".;,”\"’")
+
+
+def items(answer: str) -> list[str]:
+    """The things an answer enumerates, in order."""
+    named = [m.group(1) for m in _NAMED.finditer(answer)]
+    if len(named) >= 2:
+        return named
+    marked = list(_MARKED.finditer(answer))
+    if len(marked) >= 2:
+        ends = [m.start() for m in marked[1:]] + [len(answer)]
+        return [_clip(answer[m.end() : e]) for m, e in zip(marked, ends, strict=True)]
+    listed = [_clip(m.group(1)) for m in _ITEM.finditer(answer)]
+    return listed if len(listed) >= 2 else []
+
+
+def _pointed(question: str, answers: list[str]) -> str | None:
+    m = _POINTER.search(question)
+    if not m or not answers:
+        return None
+    found = items(answers[-1])
+    n = _ORDINALS[m.group(1).lower()]
+    if not found or n > len(found):
+        return None
+    item = found[n - 1] if n > 0 else found[-1]
+    end = m.end() + (4 if question[m.end() : m.end() + 4] == " one" else 0)
+    return f"{question[: m.start()]}{item}{question[end:]}"
+
+
+def _swapped(question: str, users: list[str], institutions: Institutions) -> str | None:
+    """'And the OSCE's?' after 'which age group does EqNow single out?'."""
+    now = institutions.mentions(question)
+    if not users or not now or not _SWAP.match(question):
+        return None
+    rest = question[: now[0][1]] + question[now[-1][2] :]
+    if len(re.findall(r"[A-Za-z]{4,}", rest)) > 2:
+        return None  # 'and what does the OSCE recommend on X?' asks something new
+    before = users[-1]
+    old = institutions.mentions(before)
+    said = question[now[0][1] : now[0][2]]
+    said = re.sub(r"[’']s$", "", said)
+    if not old:
+        return f"{before.rstrip(' ?')} according to {said}?"
+    out = before
+    for _, a, b in sorted(old, key=lambda x: -x[1]):
+        out = out[:a] + said + out[b:]
+    return out
+
+
+def standalone(question: str, history: list[Turn], institutions: Institutions) -> str:
+    """The question as it would be asked with no conversation before it."""
+    if not history:
+        return question
+    answers = [t.content for t in history if t.role == "assistant"]
+    users = [t.content for t in history if t.role == "user"]
+    pointed = _pointed(question, answers)
+    if pointed is not None:
+        return pointed
+    swapped = _swapped(question, users, institutions)
+    if swapped is not None:
+        return swapped
+    return condense(question, history)
