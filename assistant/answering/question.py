@@ -86,3 +86,17 @@ def analyze(question: str, retriever: Retriever) -> Asked:
     years = [int(y) for y in _YEAR.findall(corrected)]
     return Asked(text=question, corrected=corrected, search=search, topic=topic or corrected,
                  institutions=names, comparison=comparison, years=years)
+
+
+def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
+    """Why the collection cannot hold the answer, whatever its sentences score: the question
+    names something it never mentions, or asks about a year after its newest document."""
+    vocab = retriever.vocab
+    unknown = vocab.unknown(asked.topic)
+    if unknown:
+        return "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
+    newest = vocab.newest_year
+    later = [y for y in asked.years if newest is not None and y > newest]
+    if later:
+        return f"its newest document is from {newest}, before {later[0]}"
+    return None

@@ -98,3 +98,24 @@ def unknown_names(question: str, known: set[str]) -> list[str]:
             continue
         out.append(word)
     return out
+
+
+def country_names() -> frozenset[str]:
+    """Lower-cased names of the world's countries (pycountry's ISO 3166 list, shipped inside
+    the package): a user writes 'germany' in lower case, and it is still a name."""
+    import pycountry  # deferred: only questions that reach the name check need it
+
+    names: set[str] = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name"):
+            value = getattr(c, attr, None)
+            if value and "," not in value:
+                names.add(value.lower())
+    return frozenset(names)
+
+
+def places_in(question: str, countries: frozenset[str]) -> list[str]:
+    """Countries the question names, in any letter case."""
+    low = question.lower()
+    return [n for n in sorted(countries, key=len, reverse=True)
+            if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", low)]

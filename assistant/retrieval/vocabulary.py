@@ -8,7 +8,9 @@ from functools import cached_property
 
 from assistant.retrieval.names import (
     bigrams,
+    country_names,
     initialisms,
+    places_in,
     title_runs,
     unknown_names,
     unknown_titles,
@@ -66,10 +68,23 @@ class Vocabulary:
         return Speller([c.text for c in self.store.chunks]
                        + [f"{m['title']} {m['publisher']}" for m in metas])
 
+    @cached_property
+    def _folded_text(self) -> str:
+        return " ".join(c.text.lower() for c in self.store.chunks)
+
+    @cached_property
+    def newest_year(self) -> int | None:
+        """The year of the collection's newest dated document."""
+        years = [int(str(d["meta"].get("date") or "")[:4]) for d in self.store.documents.values()
+                 if str(d["meta"].get("date") or "")[:4].isdigit()]
+        return max(years, default=None)
+
     def unknown(self, question: str) -> list[str]:
         """Names and titles in ``question`` the collection never mentions ('Brazil', 'the
-        Global Guide')."""
+        Global Guide', 'germany' in any case)."""
         names = [w for w in unknown_names(question, self.known_terms)
                  if not (w.isupper() and w.lower() in self.known_initialisms)]
         titles = unknown_titles(question, self.known_bigrams) if title_runs(question) else []
-        return names + titles
+        places = [p for p in places_in(question, country_names())
+                  if p not in self._folded_text and p.lower() not in {n.lower() for n in names}]
+        return names + titles + [p.title() for p in places]

@@ -21,7 +21,7 @@ from assistant.answering.extractive.premises import corrections, wrong_attributi
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.followup import standalone as resolve
-from assistant.answering.question import Asked, analyze
+from assistant.answering.question import Asked, analyze, out_of_range
 from assistant.answering.refusal import refuse
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.models import Answer, SearchFilters, SearchResult, StreamEvent, Turn
@@ -60,14 +60,11 @@ class ExtractiveAnswerer:
         results = self.retriever.search(asked.search, max(k or self.config.top_k, MIN_PASSAGES),
                                         filters, qvec=qvec)
         t2 = time.perf_counter()
-        unknown = self.retriever.vocab.unknown(asked.topic)
-        if unknown:
-            reason: str | None = "the collection never mentions " + ", ".join(
-                f"“{w}”" for w in unknown)
-            shape = None
-        elif asked.comparison:
+        reason = out_of_range(asked, self.retriever)
+        shape: Shape | None = None
+        if reason is None and asked.comparison:
             shape, reason = self._compared(asked, qvec, topic_vec, filters)
-        else:
+        elif reason is None:
             shape, reason = self._single(question, history, asked, topic_vec, results)
         if shape is None:
             ans = refuse(question, standalone, results, self.retriever,
