@@ -45,6 +45,30 @@ def test_gold_passages_and_key_facts_occur_in_the_gold_documents() -> None:
     assert problems == []
 
 
+USERS = {"users-dev": ROOT / "evals" / "users" / "dev", "users-test": ROOT / "evals" / "users" / "test"}
+USER_KINDS = {"paraphrase", "terse", "typo", "synthesis", "comparison", "follow-up",
+              "false-premise", "out-of-scope"}
+
+
+@pytest.mark.parametrize("name", sorted(USERS))
+def test_users_suites_load_cover_every_kind_and_match_the_corpus(name: str) -> None:
+    cases = load_cases(USERS[name])
+    assert len(cases) == 52
+    assert {c.kind for c in cases} == USER_KINDS
+    check_against_corpus(cases, set(_manifest()))
+    raw = {doc_id: squash((CORPUS / f).read_text(encoding="utf-8"))
+           for doc_id, f in _manifest().items()}
+    broken = [f"{c.id}: {p!r}" for c in cases for p in c.gold_passages
+              if not any(squash(p) in raw[d] for d in c.gold_doc_ids)]
+    assert broken == []
+
+
+def test_the_held_out_set_shares_no_case_or_question_with_the_tuning_set() -> None:
+    dev, test = (load_cases(USERS[n]) for n in ("users-dev", "users-test"))
+    assert not {c.id for c in dev} & {c.id for c in test}
+    assert not {c.question.lower() for c in dev} & {c.question.lower() for c in test}
+
+
 def _write(tmp_path: Path, body: str) -> Path:
     f = tmp_path / "suite.yaml"
     f.write_text(body, encoding="utf-8")

@@ -72,10 +72,14 @@ def _swapped(question: str, users: list[str], institutions: Institutions) -> str
     old = institutions.mentions(before)
     said = question[now[0][1] : now[0][2]]
     said = re.sub(r"[’']s$", "", said)
+    if question[: now[0][1]].lower().endswith("the "):
+        said = "the " + said  # 'and the OSCE's?
     if not old:
         return f"{before.rstrip(' ?')} according to {said}?"
     out = before
     for _, a, b in sorted(old, key=lambda x: -x[1]):
+        if said.startswith("the ") and out[:a].lower().endswith("the "):
+            a -= 4
         out = out[:a] + said + out[b:]
     return out
 

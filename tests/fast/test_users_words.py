@@ -1,0 +1,126 @@
+"""Questions as users type them (issue 17): typos, institutions by any name, follow-ups that
+point into the conversation, false premises and questions the collection cannot hold.
+
+Run on the real corpus with the word-hashing embedder: what is checked here is the reading of
+the question and the shape of the answer, not the embedding model's ranking."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.extractive.premises import percents
+from assistant.answering.followup import items, standalone
+from assistant.answering.question import analyze, out_of_range
+from assistant.core.models import REFUSAL_PREFIX, Turn
+from assistant.engine import Assistant
+from assistant.retrieval.spelling import is_english
+
+
+# ---- reading the question ---------------------------------------------------------------------
+def test_typos_are_fixed_against_the_collection_but_english_words_are_kept(
+        fast_assistant: Assistant) -> None:
+    asked = analyze("whats the budapest convnetion missing when it comes to trafficing",
+                    fast_assistant.retriever)
+    assert asked.corrected == "whats the budapest convention missing when it comes to trafficking"
+    kept = analyze("what did the reply say about the whole thing?", fast_assistant.retriever)
+    assert kept.corrected == "what did the reply say about the whole thing?"
+    assert is_english("reply") and not is_english("convnetion")
+
+
+def test_institutions_are_recognised_by_abbreviation_and_set_aside_from_the_topic(
+        fast_assistant: Assistant) -> None:
+    asked = analyze("what do the CoE experts and EqNow say about research gaps?",
+                    fast_assistant.retriever)
+    assert asked.institutions == ["GRETA", "Equality Now"]
+    assert asked.comparison
+    assert "Council of Europe" in asked.search and "Equality Now" in asked.search
+    assert "EqNow" not in asked.topic and "CoE" not in asked.topic
+    assert "research gaps" in asked.topic
+
+
+def test_a_common_word_is_not_read_as_an_abbreviation(fast_assistant: Assistant) -> None:
+    # 'host' could spell Homeland Security Today's initials; it is an English word.
+    asked = analyze("should sites that host this material be blocked?", fast_assistant.retriever)
+    assert asked.institutions == []
+
+
+def test_an_institution_named_as_the_topic_is_not_who_is_asked(fast_assistant: Assistant) -> None:
+    asked = analyze("which Council of Europe treaties does the OSCE brief mention?",
+                    fast_assistant.retriever)
+    assert asked.institutions == ["OSCE"]
+    assert "Council of Europe treaties" in asked.topic
+
+
+def test_shares_written_as_n_in_m_are_read_as_percentages(fast_assistant: Assistant) -> None:
+    asked = analyze("why are 3 in 4 victims advertised online?", fast_assistant.retriever)
+    assert "3 in 4 (75%)" in asked.search
+    assert percents("3 in 4 of them, or 75 per cent") == [75.0, 75.0]
+
+
+def test_countries_and_later_years_are_out_of_range(fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    assert out_of_range(analyze("how many victims were found in germany?", r), r) == \
+        "the collection never mentions “Germany”"
+    assert out_of_range(analyze("what did the OSCE publish in 2031?", r), r) == \
+        "its newest document is from 2023, before 2031"
+    assert out_of_range(analyze("what does the OSCE recommend on liability?", r), r) is None
+
+
+# ---- follow-ups ------------------------------------------------------------------------------
+def test_items_of_an_answer_are_its_bracketed_names_or_its_first_second_sentences() -> None:
+    named = ("“…both the Council of Europe Convention on Cybercrime (the Budapest Convention) "
+             "and the Convention on Protection of Children (also known as the ‘Lanzarote "
+             "Convention’) emphasize…” [1]")
+    assert items(named) == ["Budapest Convention", "Lanzarote Convention"]
+    marked = ("“First is whether the sector should be self-regulated. Second - and closely "
+              "related - is whether compliance should be voluntary or mandatory.” [1]")
+    assert items(marked) == ["whether the sector should be self-regulated",
+                             "whether compliance should be voluntary or mandatory"]
+
+
+def test_the_second_one_and_a_possessive_follow_up_become_standalone(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    history = [Turn(role="user", content="which treaties does the OSCE brief cite?"),
+               Turn(role="assistant", content="The OSCE policy brief (2022) says: “…both the "
+                    "Council of Europe Convention on Cybercrime (the Budapest Convention) and the "
+                    "Convention on Protection of Children (also known as the ‘Lanzarote "
+                    "Convention’) emphasize…” [1]")]
+    assert standalone("what's the catch with the second one?", history, insts) == \
+        "what's the catch with Lanzarote Convention?"
+    asked = [Turn(role="user", content="which age group does EqNow single out as most at risk?"),
+             Turn(role="assistant", content="Adolescent girls.")]
+    assert standalone("and the OSCE's?", asked, insts) == \
+        "which age group does the OSCE single out as most at risk?"
+
+
+# ---- answers ---------------------------------------------------------------------------------
+def test_a_comparison_names_the_institution_that_is_silent(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("do the OSCE and GRETA both back age verification of people "
+                             "depicted in sexually explicit material?")
+    assert not ans.refused
+    paragraphs = ans.answer.split("\n\n")
+    assert paragraphs[0].startswith("The OSCE")
+    assert paragraphs[-1] == ("GRETA is silent on this: none of its documents in the collection "
+                              "addresses it.")
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("why does GRETA say 75% of sex trafficking victims are advertised online?",
+     "The documents attribute this to OSCE, not GRETA"),
+    ("what did Equality Now's 2021 response to ICAT say about developing an international "
+     "framework?",
+     "The Equality Now position paper (August 2019) is the one in the collection; it is not "
+     "from 2021."),
+])
+def test_a_false_premise_is_corrected_before_the_answer(fast_assistant: Assistant, question: str,
+                                                        first: str) -> None:
+    ans = fast_assistant.ask(question)
+    assert not ans.refused
+    assert ans.answer.split("\n\n")[0].startswith(first)
+
+
+def test_a_question_about_a_country_never_mentioned_is_refused(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("how many trafficking victims were identified in germany in 2021?")
+    assert ans.refused and ans.answer.startswith(REFUSAL_PREFIX)
+    assert ans.refusal_reason == "the collection never mentions “Germany”"
