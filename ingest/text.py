@@ -31,6 +31,12 @@ def fold(text: str) -> str:
     return normalize_ws(t)
 
 
+def unquoted(text: str) -> str:
+    """``fold`` without quotation marks: a sentence quoted in an answer (where its own quotation
+    marks become single ones) still matches its source."""
+    return re.sub(r"[\"']", "", fold(text))
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens; hyphenated compounds also yield their parts."""
     out: list[str] = []

@@ -72,8 +72,9 @@ def check_markdown(doc: Brief | Comparison) -> str:
     md = to_markdown(doc)
     assert md.startswith(f"# {esc(doc.title)}\n")
     assert "## Scope" in md and "## References" in md
+    flat = re.sub(r"\n>[ ]?", "\n", md)  # an excerpt of several paragraphs is one blockquote
     for e in all_excerpts(doc):
-        assert md.count(f"“{esc(e.text)}” [[{e.ref}]](#ref-{e.ref})") == 1, e.text
+        assert flat.count(f"“{esc(e.text)}” [[{e.ref}]](#ref-{e.ref})") == 1, e.text
     links = {int(n) for n in re.findall(r"\]\(#ref-(\d+)\)", md)}
     anchors = [int(n) for n in re.findall(r'<a id="ref-(\d+)"></a>', md)]
     assert anchors == [r.number for r in doc.references]
@@ -98,9 +99,12 @@ def test_brief_structure(assistant: Any, liability: Brief) -> None:
     searched = {d.doc_id for d in b.documents if d.searched}
     indexed = {d["doc_id"] for d in assistant.corpus() if d["chunks"]}
     assert searched == indexed
-    # the republication that ingestion merged is named, with the reason it is not searched
-    merged = [d for d in b.documents if not d.searched]
-    assert merged and all("republication" in d.note for d in merged)
+    # the republication that ingestion merged is named as one: only what it alone says is
+    # searched in it, the rest through the original
+    merged = [d for d in b.documents if "republication" in d.note]
+    assert [d.doc_id for d in merged] == ["hstoday-osce-study-2023"]
+    assert merged[0].searched and "searched through the original" not in merged[0].note
+    assert "the rest through the original" in merged[0].note
     assert b.key_points and b.sections
     assert all(k.excerpts for k in b.key_points)
     assert all(s.excerpts or s.note for s in b.sections)

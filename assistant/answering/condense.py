@@ -14,9 +14,16 @@ _LEADING = re.compile(r"^(and|but|so|also|what about|how about|and what|then)\b"
 _MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", re.I)
 
 
+SELF_CONTAINED = 7  # content words from which a question with no leading 'and…' stands alone
+
+
 def is_follow_up(question: str) -> bool:
     words = [w for w in tokenize(question) if w not in STOPWORDS]
-    return bool(_ANAPHORA.search(question) or _LEADING.search(question.strip()) or len(words) <= 1)
+    if _LEADING.search(question.strip()):
+        return True
+    if len(words) >= SELF_CONTAINED and not _PERSON.search(question):
+        return False  # 'why did GRETA find that 3 in 4 victims…': 'that' points at nothing
+    return bool(_ANAPHORA.search(question) or len(words) <= 1)
 
 
 def wants_more(question: str) -> bool:

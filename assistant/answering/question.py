@@ -24,8 +24,10 @@ _ITS = re.compile(r"^(?:[’']s)?\s+(?:own\s+)?(?:paper|brief|report|study|exper
                   r"reply|document|view|position|recs|recommendations)\b", re.I)
 # An institution's name before these is what is asked about, not who is asked:
 # 'which Council of Europe treaties…', 'OSCE participating States'.
-_AS_TOPIC = re.compile(r"^\s+(?:treat(?:y|ies)|conventions?|laws?|standards|member|participating|"
-                       r"states|countries|framework|protocol|rules|bodies|institutions)\b", re.I)
+_AS_TOPIC = re.compile(r"^(?:[’']s)?\s+(?:treat(?:y|ies)|conventions?|laws?|standards|member|"
+                       r"participating|states|countries|framework|protocol|rules|bodies|body|"
+                       r"institutions|committee|court|parliament|assembly|secretariat|"
+                       r"ministers)\b", re.I)
 _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 
 

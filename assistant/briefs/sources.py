@@ -17,9 +17,13 @@ def source_docs(documents: list[dict[str, Any]], searched: set[str] | None = Non
     out: list[SourceDoc] = []
     for d in sorted(documents, key=lambda x: (str(x.get("publisher", "")), str(x.get("date", "")))):
         note, is_searched = "", True
-        if d.get("duplicate_of"):
+        original = titles.get(d.get("duplicate_of") or "", d.get("duplicate_of"))
+        if d.get("duplicate_of") and not d.get("chunks", 1):
             is_searched = False
-            note = f"republication of “{titles.get(d['duplicate_of'], d['duplicate_of'])}”, searched through it"
+            note = f"republication of “{original}”, searched through it"
+        elif d.get("duplicate_of") and (searched is None or d["doc_id"] in searched):
+            note = f"republication of “{original}”: what only it says is searched, the rest " \
+                "through the original"
         elif not d.get("chunks", 1):
             is_searched, note = False, "no searchable text"
         elif searched is not None and d["doc_id"] not in searched:

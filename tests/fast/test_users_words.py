@@ -124,3 +124,30 @@ def test_a_question_about_a_country_never_mentioned_is_refused(fast_assistant: A
     ans = fast_assistant.ask("how many trafficking victims were identified in germany in 2021?")
     assert ans.refused and ans.answer.startswith(REFUSAL_PREFIX)
     assert ans.refusal_reason == "the collection never mentions “Germany”"
+
+
+def test_an_open_question_about_an_institution_is_answered_from_its_documents(
+        fast_assistant: Assistant) -> None:
+    # Asking what the OSCE wants is not a premise to correct, and not answered with what
+    # another institution wants.
+    ans = fast_assistant.ask("what does the OSCE recommend that platforms should do?")
+    assert not ans.refused
+    assert not ans.answer.startswith("The documents attribute")
+    assert {c.doc_id for c in ans.citations} <= {"osce-policy-brief-2022",
+                                                  "osce-press-release-2022"}
+
+
+def test_a_long_new_question_is_not_read_as_a_follow_up(fast_assistant: Assistant) -> None:
+    history = [Turn(role="user", content="what does the OSCE recommend on liability?"),
+               Turn(role="assistant", content="The OSCE policy brief (2022) recommends: “…” [1]")]
+    q = "why did GRETA find that 3 in 4 people trafficked for sex get promoted on the web?"
+    assert standalone(q, history, fast_assistant.retriever.institutions) == q
+
+
+def test_a_list_item_is_quoted_with_the_sentence_that_announces_its_list(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what should State-led regulation require as prevention: "
+                             "age-verification for persons depicted in sexually explicit material?")
+    quoted = [c.excerpt for c in ans.citations if "Age-verification for persons" in c.excerpt]
+    assert quoted
+    assert all(q.startswith("a. Strong prevention measures including:") for q in quoted)

@@ -12,14 +12,21 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from assistant.answering.answer_type import expected_type
 from assistant.answering.base import best_quotable, evidence_gate
 from assistant.answering.condense import wants_more
 from assistant.answering.config import AnswerConfig
 from assistant.answering.extractive.compose import Shape, by_institution, compose
-from assistant.answering.extractive.institutional import compare, named_docs, prefer_named
+from assistant.answering.extractive.institutional import (
+    compare,
+    named_docs,
+    only_from,
+    prefer_named,
+)
 from assistant.answering.extractive.premises import corrections, wrong_attribution
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
+from assistant.answering.extractive.trim import trim
 from assistant.answering.followup import standalone as resolve
 from assistant.answering.question import Asked, analyze, out_of_range
 from assistant.answering.refusal import refuse
@@ -83,8 +90,12 @@ class ExtractiveAnswerer:
         cfg = self.config
         scored = self.scorer.score(asked.topic, topic_vec, results)
         misattributed = wrong_attribution(asked, scored, self.retriever, cfg.refusal_threshold)
-        if asked.scoped and misattributed is None:
-            scored = prefer_named(scored, named_docs(asked, self.retriever))
+        if misattributed is not None:
+            scored = only_from(scored, self.retriever.institutions.all[
+                self.retriever.institutions.of_doc(misattributed[1].result.chunk.doc_id)].doc_ids)
+        elif asked.scoped:
+            scored = prefer_named(scored, named_docs(asked, self.retriever),
+                                  cfg.refusal_threshold)
         seen = ([t.content for t in history if t.role == "assistant"]
                 if wants_more(question) and history else [])
         if seen:
@@ -98,7 +109,8 @@ class ExtractiveAnswerer:
             reason = "the best evidence is too weak"
         if reason is not None:
             return None, reason
-        shape = by_institution(assemble(picked), self.retriever)
+        shape = by_institution(trim(assemble(picked), expected_type(asked.topic)),
+                               self.retriever)
         shape.preface = ([misattributed[0]] if misattributed else []) + \
             corrections(asked, shape.excerpts, self.retriever)
         return shape, None

@@ -28,11 +28,21 @@ COMPARE_FLOOR = 0.8  # share of the refusal threshold an institution's best evid
 # (the question is narrowed to its documents, so their best sentence is on the topic or nothing)
 
 
-def prefer_named(scored: list[ScoredSentence], docs: set[str]) -> list[ScoredSentence]:
-    for s in scored:
-        if s.result.chunk.doc_id in docs:
-            s.score += NAMED_BOOST
+def prefer_named(scored: list[ScoredSentence], docs: set[str], floor: float
+                 ) -> list[ScoredSentence]:
+    """Sentences of the named institutions first. When they have evidence on the topic (as a
+    comparison would count it), only theirs is quoted: 'what does the OSCE want…' is not
+    answered with what Equality Now wants."""
+    named = [s for s in scored if s.result.chunk.doc_id in docs]
+    if named and max(s.score for s in named if quotable(s.text)) >= floor * COMPARE_FLOOR:
+        scored = named
+    for s in named:
+        s.score += NAMED_BOOST
     return sorted(scored, key=lambda x: -x.score)
+
+
+def only_from(scored: list[ScoredSentence], docs: list[str]) -> list[ScoredSentence]:
+    return [s for s in scored if s.result.chunk.doc_id in docs]
 
 
 def named_docs(asked: Asked, retriever: Retriever) -> set[str]:

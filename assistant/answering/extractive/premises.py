@@ -25,8 +25,13 @@ _DOC_NOUN = re.compile(r"\b(reply|response|paper|report|study|brief|release|stat
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent)")
 _N_IN_M = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+"
                      r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
+# A question that asserts what an institution said ('why did GRETA find that…', 'GRETA's 75%
+# figure'), as opposed to asking what it says ('what does the OSCE want…').
+_ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|argued|reckons?|"
+                      r"believes?|thinks?|states?|stated|reports?|reported|warns?|warned|shows?|"
+                      r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|\d|"
+                      r"\b(?:why|how come)\s+(?:did|does|do|is|was)\b", re.I)
 _NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
-ATTRIBUTION_MARGIN = 0.05  # another institution's evidence beats the named one's by this much
 
 
 def _num(word: str) -> float:
@@ -74,16 +79,18 @@ def wrong_year(asked: Asked, retriever: Retriever) -> str | None:
 
 def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
                       floor: float) -> tuple[str, ScoredSentence] | None:
-    """The named institution's best evidence is weak and another institution says it."""
-    if len(asked.institutions) != 1 or asked.comparison or not scored or scored[0].score < floor:
+    """The named institution's best evidence is too weak to answer with, and another
+    institution's is strong enough."""
+    if len(asked.institutions) != 1 or asked.comparison or not scored or \
+            scored[0].score < floor or not _ASSERTS.search(asked.corrected):
         return None
     name = asked.institutions[0]
     insts = retriever.institutions
     mine = set(insts.all[name].doc_ids)
     top = scored[0]
     own = next((s for s in scored if s.result.chunk.doc_id in mine), None)
-    if top.result.chunk.doc_id in mine or own is not None and \
-            own.score + ATTRIBUTION_MARGIN >= top.score or name in insts.named_in(top.text):
+    if top.result.chunk.doc_id in mine or own is not None and own.score >= floor or \
+            name in insts.named_in(top.text):
         return None  # the named institution says it, or the sentence says that it does
     other = insts.of_doc(top.result.chunk.doc_id)
     return (f"The documents attribute this to {other}, not {name}: nothing from {name} in the "

@@ -19,7 +19,7 @@ from assistant.core.citations import publisher_short
 from assistant.core.models import SearchResult
 from assistant.retrieval.retriever import Retriever
 from ingest.acronyms import expand
-from ingest.text import content_terms, fold
+from ingest.text import content_terms, unquoted
 
 
 @dataclass
@@ -119,8 +119,8 @@ class SentenceScorer:
 def continue_from(scored: list[ScoredSentence], seen: list[str]) -> list[ScoredSentence]:
     """For 'what else…' follow-ups: the sentences right after what was already quoted are the
     natural continuation, so they gain weight."""
-    seen_f = [fold(x) for x in seen]
-    quoted = {(s.result.chunk.chunk_id, s.k) for s in scored if any(fold(s.text) in x for x in seen_f)}
+    seen_f = [unquoted(x) for x in seen]
+    quoted = {(s.result.chunk.chunk_id, s.k) for s in scored if any(unquoted(s.text) in x for x in seen_f)}
     for s in scored:
         if (s.result.chunk.chunk_id, s.k - 1) in quoted and (s.result.chunk.chunk_id, s.k) not in quoted:
             s.score += 0.25

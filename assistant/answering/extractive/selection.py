@@ -10,7 +10,7 @@ from assistant.answering.answer_type import continues_list, is_lead_in, responds
 from assistant.answering.base import quotable
 from assistant.answering.extractive.scoring import ScoredSentence
 from ingest.documents import Chunk
-from ingest.text import fold
+from ingest.text import fold, unquoted
 
 LIST_ITEMS_MAX = 6  # list items quoted after a lead-in sentence ('...including:')
 RELATIVE_CUTOFF = 0.75  # keep sentences scoring at least this share of the best one
@@ -27,7 +27,7 @@ def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor:
     When every pick comes from one document, the best sentence of another document joins them
     if it is still strong evidence (``other_source_cutoff`` of the best): a second source's view
     is worth more to a policymaker than a fifth sentence from the first."""
-    exclude_f = [fold(x) for x in exclude or []]
+    exclude_f = [unquoted(x) for x in exclude or []]
     picked: list[ScoredSentence] = []
     candidates: list[ScoredSentence] = []
     top = None
@@ -39,7 +39,7 @@ def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor:
     for s in scored:
         if not quotable(s.text):
             continue  # headings, list stubs
-        if exclude_f and any(fold(s.text) in x for x in exclude_f):
+        if exclude_f and any(unquoted(s.text) in x for x in exclude_f):
             continue
         if top is None:
             top = s.score
