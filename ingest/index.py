@@ -32,7 +32,8 @@ import numpy as np
 
 from ingest.bm25 import BM25Index
 from ingest.documents import Chunk
-from ingest.report import summarize_error
+from ingest.lock import IndexNotWritableError, not_writable
+from ingest.report import CorpusState, summarize_error
 from ingest.store import StoredIndex, inconsistency
 
 FORMAT_VERSION = 1
@@ -86,6 +87,34 @@ def _write_json(path: Path, data: Any) -> None:
         json.dump(data, fh, ensure_ascii=False)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def needed_bytes(state: CorpusState, dim: int) -> int:
+    """A generous estimate of a new version's size: passage vectors twice (``vectors.npy`` and
+    ``faiss.index``), sentence vectors, and the texts in ``chunks.json`` and ``documents.json``."""
+    n_sentences = sum(len(c.sentences) for c in state.chunks)
+    vectors = (2 * len(state.chunks) + n_sentences) * dim * 4
+    texts = sum(len(c.text.encode("utf-8")) for c in state.chunks)
+    return vectors + 4 * texts + (1 << 20)
+
+
+def check_room(index_dir: Path, state: CorpusState, dim: int) -> None:
+    """Before any embedding: the index folder takes a file, and has room for the new version."""
+    probe = index_dir / f".probe-{uuid.uuid4().hex[:8]}"
+    try:
+        with probe.open("wb") as fh:
+            fh.write(b"\0" * 4096)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise not_writable(index_dir, exc) from exc
+    finally:
+        probe.unlink(missing_ok=True)
+    need, free = needed_bytes(state, dim), shutil.disk_usage(index_dir).free
+    if free < need:
+        raise IndexNotWritableError(
+            f"the index folder {index_dir} has {free / 1e6:.1f} MB free; the new version needs "
+            f"about {need / 1e6:.1f} MB. Free some space or pass --index DIR")
 
 
 def write_index(
