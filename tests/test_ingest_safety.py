@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "fault_injection.py"
 NEW_DOC = ("Regional cooperation note on helpline data\n\nThe regional helpline consortium "
            "recorded that the zebrafinch reporting portal received reports from four countries.\n")
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow, pytest.mark.e2e]  # real processes
 
 
 def env() -> dict[str, str]:
@@ -206,3 +207,113 @@ def test_dangling_link_and_blank_pdf_pages_each_get_a_line(corpus_copy: Path, tm
             in out.stderr)
     assert "mixed.pdf" in live_files(Path(where[3]))
 
+
+
+# ---- 6. links that leave the corpus are refused ------------------------------------------------
+SECRET = "Quokka-7731 is the root password of the payroll server."
+
+
+def test_links_leaving_the_corpus_are_refused_with_their_target(
+        corpus_copy: Path, tmp_path: Path, where: tuple[str, ...]) -> None:
+    outside = tmp_path / "outside"
+    (outside / "more").mkdir(parents=True)
+    (outside / "passwords.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (outside / "more" / "notes.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (corpus_copy / "leak.txt").symlink_to(outside / "passwords.txt")
+    (corpus_copy / "linked").symlink_to(outside / "more", target_is_directory=True)
+    (corpus_copy / "sub").mkdir()
+    (corpus_copy / "sub" / "up.txt").symlink_to(Path("..") / ".." / "outside" / "passwords.txt")
+    (corpus_copy / "alias.txt").symlink_to("osce-2022-press-release-new-policies.txt")
+    out = run("ingest", *where, cwd=tmp_path)
+    assert out.returncode == 1
+    assert (f"skipped leak.txt: links to {outside / 'passwords.txt'}, outside the corpus folder;"
+            " not read") in out.stderr
+    assert f"skipped linked: links to {outside / 'more'}, outside the corpus folder" in out.stderr
+    assert "skipped sub/up.txt: links to ../../outside/passwords.txt, outside the corpus" \
+        in out.stderr
+    index = Path(where[3])
+    assert "payroll" not in live_text(index)
+    assert "payroll" not in json.dumps(live(index)["documents"])
+    assert {"leak.txt", "linked", "sub/up.txt"}.isdisjoint(live_files(index))
+    assert "alias.txt" in live_files(index)  # a link that stays inside the corpus is fine
+
+
+# ---- 15. an index folder that cannot take the new version -------------------------------------
+@pytest.fixture()
+def small_mount(tmp_path: Path) -> Iterator[Path]:
+    """A real 200 KB file system (tmpfs): needs the right to mount; skipped without it."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_full_index_folder_is_one_line_and_exit_4_before_embedding(
+        corpus_copy: Path, tmp_path: Path, small_mount: Path) -> None:
+    out = run("ingest", "--corpus", str(corpus_copy), "--index", str(small_mount / "index"),
+              cwd=tmp_path)
+    assert out.returncode == 4
+    assert out.stderr.startswith(f"error: the index folder {small_mount / 'index'} has ")
+    assert "MB free; the new version needs about" in out.stderr
+    assert out.stderr.count("\n") == 1
+    assert out.stdout == ""
+    assert [p.name for p in (small_mount / "index").iterdir()] == ["ingest.lock"]
+
+
+def test_read_only_index_folder_is_one_line_and_exit_4(corpus_copy: Path, tmp_path: Path,
+                                                      small_mount: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(small_mount)], check=True)
+    out = run("ingest", "--corpus", str(corpus_copy), "--index", str(small_mount / "index"),
+              cwd=tmp_path)
+    assert out.returncode == 4
+    assert out.stderr == (f"error: the index folder {small_mount / 'index'} is not writable "
+                          "(Read-only file system); fix its permissions or free space, or pass "
+                          "--index DIR\n")
+
+
+# ---- 16. file names printed literally -----------------------------------------------------------
+def test_file_names_with_brackets_are_printed_literally(corpus_copy: Path, tmp_path: Path,
+                                                        where: tuple[str, ...]) -> None:
+    (corpus_copy / "[draft] notes.txt").write_bytes(b"")
+    (corpus_copy / "[bold]memo.txt").write_text(NEW_DOC, encoding="utf-8")
+    out = run("ingest", *where, cwd=tmp_path)
+    assert "skipped [draft] notes.txt: empty file" in out.stderr
+    assert "warning: [bold]memo.txt: not in manifest.yaml" in out.stderr
+    assert "1 duplicate documents merged [hstoday-osce-study-2023 → osce-press-release-2022]" \
+        in out.stdout
+
+
+# ---- 17. pypdf's warnings on the file's own line ------------------------------------------------
+def test_pypdf_warnings_land_on_the_files_line(corpus_copy: Path, tmp_path: Path,
+                                               where: tuple[str, ...]) -> None:
+    pdf = make_pdf(corpus_copy / "report.pdf", [["Helpline report", "Survivors called."]])
+    pdf.write_bytes(b"junk\n" + pdf.read_bytes())  # readable, with a warning
+    cut = make_pdf(corpus_copy / "cut.pdf", [["Helpline report", "Survivors called."]])
+    cut.write_bytes(cut.read_bytes().replace(b"%%EOF", b""))  # unreadable, with a warning
+    out = run("ingest", *where, cwd=tmp_path)
+    lines = out.stderr.splitlines()
+    assert [ln for ln in lines if "pypdf" in ln and not ln.startswith(("warning: ", "skipped "))] \
+        == []
+    assert [ln for ln in lines if "report.pdf" in ln and "pypdf" in ln] == [
+        "warning: report.pdf: pypdf: invalid pdf header: b'junk\\n'; incorrect startxref "
+        "pointer(1); parsing for Object Streams"]
+    cut_lines = [ln for ln in lines if "cut.pdf" in ln]
+    assert len(cut_lines) == 1
+    assert cut_lines[0].startswith("skipped cut.pdf: corrupt or unreadable PDF")
+    assert cut_lines[0].endswith("; EOF marker not found")
+    assert "report.pdf" in live_files(Path(where[3]))
+
+
+# ---- the fault-injection script ----------------------------------------------------------------
+@pytest.mark.timeout(300)
+def test_fault_injection_script_reports_nothing_lost_nothing_read(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, str(SCRIPT), "--workdir", str(tmp_path)], env=env(),
+                         cwd=tmp_path, capture_output=True, text=True, timeout=280)
+    assert out.stdout.splitlines()[-1] == "0 documents lost, 0 files outside the corpus read"
+    assert out.returncode == 0
