@@ -114,6 +114,8 @@ def _ingest(rt: Runtime, say: Callable[[str], None]) -> BaseEmbedder | None:
                           f"({report.embedded} embedded) in {report.seconds:.1f} s")
         for name, why in report.skipped:
             say(f"skipped {name}: {why}")
+        for name, why in report.kept:
+            say(f"kept the previous version of {name} (the new file cannot be used: {why})")
     say(rt.ingest_note)
     return embedder
 
