@@ -5,7 +5,8 @@
   no framing by other sites, no MIME sniffing, no referrer sent elsewhere.
 * Cross-origin requests with credentials only from the server's own origins (and those in
   ``PA_ALLOWED_ORIGINS``): Chainlit allows ``*`` with credentials, which lets any web page a
-  logged-in user visits call the API as that user.
+  logged-in user visits call the API as that user; and it accepts Socket.IO connections from
+  any origin.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import base64
 import hashlib
 import ipaddress
 import re
+from collections.abc import Callable
 from typing import Any
 
 from starlette.middleware import Middleware
@@ -102,6 +104,24 @@ def restrict_cors(app: Any, origins: list[str]) -> None:
                 CORSMiddleware, **{**middleware.kwargs, "allow_origins": origins})
 
 
+def socket_origin_check(origins: list[str]) -> Callable[[str | None, dict[str, Any]], bool]:
+    """For the Socket.IO server (Chainlit disables its origin check): a browser may connect
+    from the page's own origin (as the request's Host and any proxy's X-Forwarded-Proto/Host
+    name it) or from ``origins``."""
+    allowed = set(origins)
+
+    def check(origin: str | None, environ: dict[str, Any]) -> bool:
+        if origin is None or origin in allowed:
+            return True
+        host = environ.get("HTTP_HOST", "")
+        scheme = environ.get("wsgi.url_scheme", "http")
+        forwarded = (environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip() + "://"
+                     + environ.get("HTTP_X_FORWARDED_HOST", host).split(",")[0].strip())
+        return origin in (f"{scheme}://{host}", forwarded)
+
+    return check
+
+
 def install(host: str, port: int, extra_origins: list[str]) -> list[str]:
     """Harden Chainlit's app; returns the allowed origins. Call after Chainlit's config is
     loaded and before the server starts."""
@@ -110,6 +130,7 @@ def install(host: str, port: int, extra_origins: list[str]) -> list[str]:
 
     origins = own_origins(host, port, extra_origins)
     restrict_cors(server.app, origins)
+    server.sio.eio.cors_allowed_origins = socket_origin_check(origins)
     csp = content_security_policy(
         inline_script_hashes(server.get_html_template(config.run.root_path)))
     server.app.add_middleware(SecurityHeaders, headers=security_headers(csp))

@@ -116,6 +116,18 @@ def test_other_origins_get_no_cors_grant_own_origin_does(login_server: Server) -
     assert headers["access-control-allow-origin"] == f"http://localhost:{port}"
 
 
+def test_socket_connections_only_from_own_origin(login_server: Server) -> None:
+    port = login_server.url.rsplit(":", 1)[1]
+    handshake = f"{login_server.url}/ws/socket.io/?EIO=4&transport=polling"
+    status, _h, body = request(handshake, headers={"Origin": EVIL})
+    assert status == 400
+    assert body == f"\"{EVIL} is not an accepted origin.\""
+    for own in (f"http://localhost:{port}", login_server.url):
+        status, _h, body = request(handshake, headers={"Origin": own})
+        assert status == 200
+        assert body.startswith('0{"sid":')
+
+
 # ---- 13. feedback only on one's own threads ---------------------------------------------------
 def test_feedback_on_another_users_thread_is_refused(login_server: Server) -> None:
     bob = session_cookie(login_server, "bob", BOB_PW)
