@@ -126,8 +126,9 @@ def corpus(index: Path = typer.Option(None, help="Index folder"),
             note = "also in " + ", ".join(x["doc_id"] for x in d["also_published_in"])
         if d.get("stale"):
             note = f"stale: its file is unusable, previous version kept ({d['stale']})"
-        table.add_row(d["doc_id"], d["title"][:60], d["publisher"][:40], d["date"], d["kind"],
-                      str(d["chunks"]), note)
+        cells = (d["doc_id"], d["title"][:60], d["publisher"][:40], d["date"], d["kind"],
+                 str(d["chunks"]), note)
+        table.add_row(*(Text(c) for c in cells))  # titles and names printed literally
     console.print(table)
 
 
