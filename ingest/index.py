@@ -117,22 +117,14 @@ def check_room(index_dir: Path, state: CorpusState, dim: int) -> None:
             f"about {need / 1e6:.1f} MB. Free some space or pass --index DIR")
 
 
-def write_index(
-    index_dir: Path,
-    manifest: dict[str, Any],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    sentence_vectors: np.ndarray,
-    documents: dict[str, dict[str, Any]],
-    bm25: BM25Index,
-) -> Path:
-    """Write a complete new version and make it live atomically. Returns its folder."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    name = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    tmp = index_dir / f".tmp-{name}"
-    tmp.mkdir()
+def _write_version(tmp: Path, manifest: dict[str, Any], chunks: list[Chunk],
+                   vectors: np.ndarray, sentence_vectors: np.ndarray,
+                   documents: dict[str, dict[str, Any]], bm25: BM25Index) -> None:
     kind = choose_index_type(len(chunks))
-    faiss.write_index(build_faiss(vectors, kind), str(tmp / "faiss.index"))
+    try:
+        faiss.write_index(build_faiss(vectors, kind), str(tmp / "faiss.index"))
+    except RuntimeError as exc:  # faiss reports a failed write (a full disk) this way
+        raise OSError("could not write faiss.index; is the disk full?") from exc
     for fname, arr in (("vectors.npy", vectors), ("sentences.npy", sentence_vectors)):
         with (tmp / fname).open("wb") as fh:
             np.save(fh, np.ascontiguousarray(arr, dtype=np.float32), allow_pickle=False)
@@ -144,11 +136,34 @@ def write_index(
     _write_json(tmp / "manifest.json", {**manifest, "format_version": FORMAT_VERSION,
                                         "index_type": kind, "n_chunks": len(chunks)})
     _fsync_dir(tmp)
-    final = index_dir / name
-    os.replace(tmp, final)
-    pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
-    pointer.write_text(name, encoding="utf-8")
-    os.replace(pointer, index_dir / CURRENT)
+
+
+def write_index(
+    index_dir: Path,
+    manifest: dict[str, Any],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    documents: dict[str, dict[str, Any]],
+    bm25: BM25Index,
+) -> Path:
+    """Write a complete new version and make it live atomically. Returns its folder. A failed
+    write (the disk filled up meanwhile) removes the partial version, leaves the previous one
+    live, and raises :class:`~ingest.lock.IndexNotWritableError`."""
+    name = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    tmp = index_dir / f".tmp-{name}"
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        _write_version(tmp, manifest, chunks, vectors, sentence_vectors, documents, bm25)
+        final = index_dir / name
+        os.replace(tmp, final)
+        pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+        pointer.write_text(name, encoding="utf-8")
+        os.replace(pointer, index_dir / CURRENT)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise not_writable(index_dir, exc) from exc
     _fsync_dir(index_dir)
     _prune(index_dir, keep=name)
     return final

@@ -69,7 +69,7 @@ def _read_holder(fd: int) -> Holder | None:
 
 
 def not_writable(index_dir: Path, exc: OSError) -> IndexNotWritableError:
-    reason = exc.strerror or type(exc).__name__
+    reason = exc.strerror or str(exc) or type(exc).__name__
     return IndexNotWritableError(f"the index folder {index_dir} is not writable ({reason}); "
                                  "fix its permissions or free space, or pass --index DIR")
 

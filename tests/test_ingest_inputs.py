@@ -4,14 +4,18 @@ tests/ingest_procs.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.ingest_procs import NEW_DOC, live, live_files, live_text, run, where
+from tests.ingest_procs import NEW_DOC, live, live_files, live_text, paused, run, where
 from tests.pdfgen import make_pdf
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.slow, pytest.mark.e2e]  # real processes
@@ -99,19 +103,41 @@ def test_links_leaving_the_corpus_are_refused_with_their_target(
 
 
 # ---- 15. an index folder that cannot take the new version -------------------------------------
-@pytest.fixture()
-def small_mount(tmp_path: Path) -> Iterator[Path]:
-    """A real 200 KB file system (tmpfs): needs the right to mount; skipped without it."""
-    mount = tmp_path / "small"
+@contextlib.contextmanager
+def tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A real file system of ``size`` (tmpfs): needs the right to mount; skipped without it."""
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mount)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
                           capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
     try:
         yield mount
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.fixture()
+def small_mount(tmp_path: Path) -> Iterator[Path]:
+    with tmpfs(tmp_path / "small", "200k") as mount:
+        yield mount
+
+
+@pytest.fixture()
+def roomy_mount(tmp_path: Path) -> Iterator[Path]:
+    with tmpfs(tmp_path / "roomy", "16m") as mount:
+        yield mount
+
+
+def fill(folder: Path) -> None:
+    """Write zeros into ``folder`` until its file system is full."""
+    with (folder / "filler").open("wb") as fh:
+        try:
+            while True:
+                fh.write(b"\0" * (1 << 16))
+                fh.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
 
 
 def test_full_index_folder_is_one_line_and_exit_4_before_embedding(
@@ -135,6 +161,26 @@ def test_read_only_index_folder_is_one_line_and_exit_4(corpus_copy: Path, tmp_pa
     assert out.stderr == (f"error: the index folder {small_mount / 'index'} is not writable "
                           "(Read-only file system); fix its permissions or free space, or pass "
                           "--index DIR\n")
+
+
+def test_disk_full_while_writing_keeps_previous_version_and_says_so(
+        corpus_copy: Path, tmp_path: Path, roomy_mount: Path) -> None:
+    index = roomy_mount / "index"
+    where = ("--corpus", str(corpus_copy), "--index", str(index))
+    assert run("ingest", *where, cwd=tmp_path).returncode == 0
+    before = (index / "CURRENT").read_text(encoding="utf-8")
+    (corpus_copy / "zz-note.txt").write_text(NEW_DOC, encoding="utf-8")
+    writer = paused("write", "ingest", *where, cwd=tmp_path)  # its new folder exists
+    fill(roomy_mount)
+    os.kill(writer.pid, signal.SIGCONT)
+    out, err = writer.communicate(timeout=120)
+    assert writer.returncode == 4
+    assert err == (f"error: the index folder {index} is not writable (could not write "
+                   "faiss.index; is the disk full?); fix its permissions or free space, or pass "
+                   "--index DIR\n")
+    assert list(index.glob(".tmp-*")) == []
+    assert (index / "CURRENT").read_text(encoding="utf-8") == before
+    assert "zz-note.txt" not in live_files(index)
 
 
 # ---- 16. file names printed literally -----------------------------------------------------------
