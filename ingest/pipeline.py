@@ -40,11 +40,13 @@ def fingerprint(config: IngestConfig) -> dict[str, Any]:
             "analyzer_version": ANALYZER_VERSION, "embed_text_version": EMBED_TEXT_VERSION}
 
 
-def _previous(config: IngestConfig, report: IngestReport) -> StoredIndex | None:
+def _previous(config: IngestConfig, report: IngestReport, rebuild: bool) -> StoredIndex | None:
+    """The live version. A rebuild reuses no vectors, but still keeps the last good text of a
+    file that fails now, so it loads whatever model built it."""
     try:
-        return load_index(config.index_dir, config.embedding.model_id)
+        return load_index(config.index_dir, None if rebuild else config.embedding.model_id)
     except IndexError_ as exc:
-        if (config.index_dir / "CURRENT").exists():
+        if (config.index_dir / "CURRENT").exists() and not rebuild:
             report.warnings.append(f"previous index not reused: {exc}")
         return None
 
@@ -99,8 +101,9 @@ def run_ingest(config: IngestConfig, rebuild: bool = False, embedder: BaseEmbedd
 
 def _ingest_locked(config: IngestConfig, rebuild: bool, embedder: BaseEmbedder | None,
                    progress: Progress | None, report: IngestReport) -> None:
-    previous = None if rebuild else _previous(config, report)
-    failures = Failures(previous)
+    stored = _previous(config, report, rebuild)
+    previous = None if rebuild else stored  # whose vectors and files are reused
+    failures = Failures(stored)
     loaded = read_corpus(config, report, failures, progress)
     cleaned = clean_all(loaded, failures)
     state = chunk_corpus(cleaned, config, report, failures)

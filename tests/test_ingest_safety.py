@@ -108,6 +108,9 @@ def test_truncated_pdf_keeps_previous_version_marked_stale_until_deleted(
     again = run("ingest", *where, cwd=tmp_path)  # still broken: still kept, nothing rewritten
     assert "(unchanged)" in again.stdout
     assert "kept the previous version of helpline-report.pdf" in again.stderr
+    rebuilt = run("ingest", "--rebuild", *where, cwd=tmp_path)  # a rebuild keeps it too
+    assert "kept the previous version of helpline-report.pdf" in rebuilt.stderr
+    assert sorted(live_text(index).split()) == sorted(before.split())
     pdf.unlink()
     assert run("ingest", *where, cwd=tmp_path).returncode == 0
     assert "helpline-report.pdf" not in live_files(index)
