@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -193,4 +195,31 @@ def test_chat_works_in_a_browser_under_the_policy(chromium: Browser, tmp_path: P
         page.wait_for_selector('[data-step-type="assistant_message"]')
         assert violations == []
     finally:
+        stop_server(server)
+
+
+# ---- 1. the server's start-up ingest waits for a running ingest, and says so --------------------
+def test_serve_startup_ingest_waits_for_a_running_ingest(tmp_path: Path) -> None:
+    from tests.ingest_procs import paused
+
+    env = fast_env(tmp_path)
+    holder = paused("embed", "ingest", "--corpus", env["PA_CORPUS_DIR"], "--index",
+                    env["PA_INDEX_DIR"], cwd=tmp_path)
+    server = start_server(tmp_path, env)
+    try:
+        said = f"another ingest is running on this index (pid {holder.pid} on "
+        deadline = time.monotonic() + 120
+        while said not in server.log_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert said in server.log_text()
+        os.kill(holder.pid, signal.SIGCONT)
+        holder.communicate(timeout=120)
+        assert holder.returncode == 0
+        while "Ready:" not in server.log_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "index up to date" in server.log_text()
+    finally:
+        if holder.returncode is None:
+            os.kill(holder.pid, signal.SIGCONT)
+            holder.communicate(timeout=120)
         stop_server(server)
