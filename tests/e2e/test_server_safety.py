@@ -205,8 +205,9 @@ def test_serve_startup_ingest_waits_for_a_running_ingest(tmp_path: Path) -> None
     env = fast_env(tmp_path)
     holder = paused("embed", "ingest", "--corpus", env["PA_CORPUS_DIR"], "--index",
                     env["PA_INDEX_DIR"], cwd=tmp_path)
-    server = start_server(tmp_path, env)
+    server: Server | None = None
     try:
+        server = start_server(tmp_path, env)
         said = f"another ingest is running on this index (pid {holder.pid} on "
         deadline = time.monotonic() + 120
         while said not in server.log_text() and time.monotonic() < deadline:
@@ -222,4 +223,5 @@ def test_serve_startup_ingest_waits_for_a_running_ingest(tmp_path: Path) -> None
         if holder.returncode is None:
             os.kill(holder.pid, signal.SIGCONT)
             holder.communicate(timeout=120)
-        stop_server(server)
+        if server is not None:
+            stop_server(server)
