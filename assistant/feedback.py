@@ -145,6 +145,37 @@ def feedback_records(db: Path) -> list[dict[str, Any]]:
         con.close()
 
 
+def _one(con: sqlite3.Connection, query: str, key: str) -> Any:
+    row = con.execute(query, (key,)).fetchone()
+    return row[0] if row else None
+
+
+def ownership_problem(db: Path, user: str, for_id: str | None, thread_id: str | None,
+                      feedback_id: str | None) -> str | None:
+    """Why ``user`` may not store this feedback, or None: the rated message must exist in a
+    thread of theirs (the one named, if any), and feedback being changed must be theirs."""
+    if not db.exists():
+        return "no conversations are stored"
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        owner_of = 'SELECT "userIdentifier" FROM threads WHERE id = ?'
+        if for_id is not None:
+            step_thread = _one(con, 'SELECT "threadId" FROM steps WHERE id = ?', for_id)
+            if step_thread is None:
+                return "the rated message does not exist"
+            if thread_id is not None and thread_id != step_thread:
+                return "the rated message is not in that conversation"
+            if _one(con, owner_of, step_thread) != user:
+                return "the conversation belongs to another user"
+        if feedback_id is not None:
+            fb_thread = _one(con, 'SELECT "threadId" FROM feedbacks WHERE id = ?', feedback_id)
+            if fb_thread is not None and _one(con, owner_of, fb_thread) != user:
+                return "the feedback belongs to another user"
+        return None
+    finally:
+        con.close()
+
+
 def write_records(records: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> int:
     """Write records as CSV (one row each, doc ids joined by ';') or JSON lines."""
     n = 0

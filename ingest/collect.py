@@ -21,12 +21,48 @@ class Loaded:
     meta: DocumentMeta
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    return sorted(
-        p for p in corpus_dir.rglob("*")
-        if p.is_file() and p.name != MANIFEST_NAME
-        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-    )
+def _hidden(rel: Path) -> bool:
+    return any(part.startswith(".") for part in rel.parts)
+
+
+def _refusal(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not be read, or None. Every path is resolved: a link (or a path
+    through a linked folder) that leads outside the corpus folder is never followed."""
+    resolved = path.resolve()
+    shown = str(path.readlink()) if path.is_symlink() else str(resolved)
+    if not resolved.is_relative_to(root):
+        return f"links to {shown}, outside the corpus folder; not read (copy the file in instead)"
+    if not resolved.exists():
+        return f"broken symbolic link: {shown} does not exist"
+    if not resolved.is_file() and not resolved.is_dir():
+        return "not a regular file (a pipe, socket or device); not read"
+    return None
+
+
+@dataclass
+class CorpusListing:
+    files: list[tuple[str, Path]]  # (name relative to the corpus, resolved path to read)
+    refused: list[tuple[str, str]]  # (name, reason): outside the corpus, not a file
+    broken: list[tuple[str, str]]  # (name, reason): dangling links
+
+
+def list_corpus(corpus_dir: Path) -> CorpusListing:
+    """Every entry of the corpus folder, resolved; what may not be read says why."""
+    root = corpus_dir.resolve()
+    out = CorpusListing([], [], [])
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir)
+        if _hidden(rel) or path.name == MANIFEST_NAME:
+            continue
+        why = _refusal(path, root)
+        if why is None:
+            if path.resolve().is_file():
+                out.files.append((str(rel), path.resolve()))
+        elif why.startswith("broken"):
+            out.broken.append((str(rel), why))
+        else:
+            out.refused.append((str(rel), why))
+    return out
 
 
 def _load_one(path: Path, rel: str, config: IngestConfig, manifest: dict[str, DocumentMeta],
@@ -34,19 +70,19 @@ def _load_one(path: Path, rel: str, config: IngestConfig, manifest: dict[str, Do
     try:
         raw = load_file(path, config.max_bytes)
     except LoadError as exc:
-        report.skipped.append((rel, exc.reason))
+        failures.unusable(rel, exc.reason)
         return None
     except OSError as exc:
-        report.skipped.append((rel, f"cannot read ({exc})"))
+        failures.unusable(rel, f"cannot read ({exc.strerror or exc})")
         return None
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
         failures.record(rel, "loading", exc)
         return None
     report.warnings.extend(raw.warnings)
-    meta = manifest.get(rel) or manifest.get(path.name)
+    meta = manifest.get(rel) or manifest.get(Path(rel).name)
     if meta is None:
         try:
-            meta = default_meta(path, raw.text, raw.pdf_title)
+            meta = default_meta(config.corpus_dir / rel, raw.text, raw.pdf_title)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
             failures.record(rel, "reading its title", exc)
             return None
@@ -75,13 +111,15 @@ def read_corpus(config: IngestConfig, report: IngestReport, failures: Failures,
                 progress: Progress | None = None) -> list[Loaded]:
     """Load every file of the corpus folder; a file that cannot be used is reported, not fatal."""
     manifest = read_manifest(config.corpus_dir)
-    files = corpus_files(config.corpus_dir)
+    listing = list_corpus(config.corpus_dir)
+    report.skipped.extend(listing.refused)  # never kept: its old version came from outside
+    for rel, why in listing.broken:
+        failures.unusable(rel, why)
     out: list[Loaded] = []
-    for i, path in enumerate(files):
+    for i, (rel, path) in enumerate(listing.files):
         if progress:
-            progress("load", i + 1, len(files))
-        loaded = _load_one(path, str(path.relative_to(config.corpus_dir)), config, manifest,
-                           report, failures)
+            progress("load", i + 1, len(listing.files))
+        loaded = _load_one(path, rel, config, manifest, report, failures)
         if loaded is not None:
             out.append(loaded)
     unique_ids(out, report)

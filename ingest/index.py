@@ -32,7 +32,8 @@ import numpy as np
 
 from ingest.bm25 import BM25Index
 from ingest.documents import Chunk
-from ingest.report import summarize_error
+from ingest.lock import IndexNotWritableError, not_writable
+from ingest.report import CorpusState, summarize_error
 from ingest.store import StoredIndex, inconsistency
 
 FORMAT_VERSION = 1
@@ -88,22 +89,42 @@ def _write_json(path: Path, data: Any) -> None:
         os.fsync(fh.fileno())
 
 
-def write_index(
-    index_dir: Path,
-    manifest: dict[str, Any],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    sentence_vectors: np.ndarray,
-    documents: dict[str, dict[str, Any]],
-    bm25: BM25Index,
-) -> Path:
-    """Write a complete new version and make it live atomically. Returns its folder."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    name = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    tmp = index_dir / f".tmp-{name}"
-    tmp.mkdir()
+def needed_bytes(state: CorpusState, dim: int) -> int:
+    """A generous estimate of a new version's size: passage vectors twice (``vectors.npy`` and
+    ``faiss.index``), sentence vectors, and the texts in ``chunks.json`` and ``documents.json``."""
+    n_sentences = sum(len(c.sentences) for c in state.chunks)
+    vectors = (2 * len(state.chunks) + n_sentences) * dim * 4
+    texts = sum(len(c.text.encode("utf-8")) for c in state.chunks)
+    return vectors + 4 * texts + (1 << 20)
+
+
+def check_room(index_dir: Path, state: CorpusState, dim: int) -> None:
+    """Before any embedding: the index folder takes a file, and has room for the new version."""
+    probe = index_dir / f".probe-{uuid.uuid4().hex[:8]}"
+    try:
+        with probe.open("wb") as fh:
+            fh.write(b"\0" * 4096)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise not_writable(index_dir, exc) from exc
+    finally:
+        probe.unlink(missing_ok=True)
+    need, free = needed_bytes(state, dim), shutil.disk_usage(index_dir).free
+    if free < need:
+        raise IndexNotWritableError(
+            f"the index folder {index_dir} has {free / 1e6:.1f} MB free; the new version needs "
+            f"about {need / 1e6:.1f} MB. Free some space or pass --index DIR")
+
+
+def _write_version(tmp: Path, manifest: dict[str, Any], chunks: list[Chunk],
+                   vectors: np.ndarray, sentence_vectors: np.ndarray,
+                   documents: dict[str, dict[str, Any]], bm25: BM25Index) -> None:
     kind = choose_index_type(len(chunks))
-    faiss.write_index(build_faiss(vectors, kind), str(tmp / "faiss.index"))
+    try:
+        faiss.write_index(build_faiss(vectors, kind), str(tmp / "faiss.index"))
+    except RuntimeError as exc:  # faiss reports a failed write (a full disk) this way
+        raise OSError("could not write faiss.index; is the disk full?") from exc
     for fname, arr in (("vectors.npy", vectors), ("sentences.npy", sentence_vectors)):
         with (tmp / fname).open("wb") as fh:
             np.save(fh, np.ascontiguousarray(arr, dtype=np.float32), allow_pickle=False)
@@ -115,11 +136,34 @@ def write_index(
     _write_json(tmp / "manifest.json", {**manifest, "format_version": FORMAT_VERSION,
                                         "index_type": kind, "n_chunks": len(chunks)})
     _fsync_dir(tmp)
-    final = index_dir / name
-    os.replace(tmp, final)
-    pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
-    pointer.write_text(name, encoding="utf-8")
-    os.replace(pointer, index_dir / CURRENT)
+
+
+def write_index(
+    index_dir: Path,
+    manifest: dict[str, Any],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    documents: dict[str, dict[str, Any]],
+    bm25: BM25Index,
+) -> Path:
+    """Write a complete new version and make it live atomically. Returns its folder. A failed
+    write (the disk filled up meanwhile) removes the partial version, leaves the previous one
+    live, and raises :class:`~ingest.lock.IndexNotWritableError`."""
+    name = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    tmp = index_dir / f".tmp-{name}"
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
+        _write_version(tmp, manifest, chunks, vectors, sentence_vectors, documents, bm25)
+        final = index_dir / name
+        os.replace(tmp, final)
+        pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+        pointer.write_text(name, encoding="utf-8")
+        os.replace(pointer, index_dir / CURRENT)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise not_writable(index_dir, exc) from exc
     _fsync_dir(index_dir)
     _prune(index_dir, keep=name)
     return final

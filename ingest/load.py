@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import re
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+
+from ingest.decode import decode_text
 
 SUPPORTED = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 
@@ -37,36 +43,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample:
-        return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return control > max(8, len(sample) // 50)
-
-
-def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # Western-European single-byte text (Windows-1252 / Latin-1) is by far the commonest
-    # non-UTF-8 case for policy documents; other encodings are guessed.
-    try:
-        text = data.decode("cp1252")
-        encoding = "Windows-1252/Latin-1"
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data).best()
-        encoding = best.encoding if best is not None else "latin-1"
-        text = data.decode(encoding, errors="replace")
-    warnings.append(f"{path.name}: not UTF-8, decoded as {encoding}")
-    return text
 
 
 class _HTMLText(HTMLParser):
@@ -106,7 +82,45 @@ class _HTMLText(HTMLParser):
             self.parts.append(re.sub(r"\s+", " ", data))
 
 
-def _load_pdf(path: Path, raw: RawDocument) -> None:
+class _PdfMessages(logging.Handler):
+    """pypdf's own warnings ("invalid pdf header", "EOF marker not found"), captured while one
+    file loads so they land on that file's summary line instead of a bare stderr line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.add(record.getMessage())
+
+    def add(self, message: str) -> None:
+        line = " ".join(message.split())
+        if line and line not in self.messages:
+            self.messages.append(line)
+
+    def note(self) -> str:
+        shown = self.messages[:4] + ([f"{len(self.messages) - 4} more"] if len(self.messages) > 4 else [])
+        return f"pypdf: {'; '.join(shown)}" if shown else ""
+
+
+@contextlib.contextmanager
+def _pdf_messages() -> Iterator[_PdfMessages]:
+    handler, logger = _PdfMessages(), logging.getLogger("pypdf")
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield handler
+        for w in caught:
+            handler.add(str(w.message))
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _read_pdf(path: Path, raw: RawDocument) -> list[str]:
     from pypdf import PdfReader
 
     try:
@@ -132,9 +146,36 @@ def _load_pdf(path: Path, raw: RawDocument) -> None:
         raise
     except Exception as exc:  # a damaged PDF can make pypdf raise almost anything
         raise LoadError(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+    return texts
+
+
+def _blank_pages(path: Path, texts: list[str]) -> str | None:
+    """One line for the pages that give no text, or None when every page has some."""
+    blank = [i + 1 for i, t in enumerate(texts) if not t.strip()]
+    if not blank or len(blank) == len(texts):
+        return None
+    listed = ", ".join(map(str, blank[:10])) + (", …" if len(blank) > 10 else "")
+    return (f"{path.name}: {len(blank)} of {len(texts)} pages have no text layer (scanned?): "
+            f"page{'s' if len(blank) > 1 else ''} {listed}")
+
+
+def _load_pdf(path: Path, raw: RawDocument) -> None:
+    with _pdf_messages() as said:
+        try:
+            texts = _read_pdf(path, raw)
+        except LoadError as exc:
+            if said.messages:
+                exc.reason += f"; {said.note()}"
+            raise
     raw.text = "\n\n".join(texts)
     if not raw.text.strip():
-        raise LoadError(path, "PDF has no text layer (scanned image?); run OCR on it first")
+        reason = "PDF has no text layer (scanned image?); run OCR on it first"
+        raise LoadError(path, reason + (f"; {said.note()}" if said.messages else ""))
+    blank = _blank_pages(path, texts)
+    if blank:
+        raw.warnings.append(blank)
+    if said.messages:
+        raw.warnings.append(f"{path.name}: {said.note()}")
 
 
 def load_file(path: Path, max_bytes: int) -> RawDocument:
@@ -152,10 +193,10 @@ def load_file(path: Path, max_bytes: int) -> RawDocument:
         raw.kind = "pdf"
         _load_pdf(path, raw)
         return raw
-    data = path.read_bytes()
-    if _looks_binary(data):
+    decoded = decode_text(path.read_bytes(), path.name, raw.warnings)
+    if decoded is None:
         raise LoadError(path, "binary content, not text (is the extension wrong?)")
-    text = _decode(path, data, raw.warnings).replace("\r\n", "\n").replace("\r", "\n")
+    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
     if suffix in (".html", ".htm"):
         parser = _HTMLText()
         parser.feed(text)

@@ -15,7 +15,8 @@ from ingest.clean import clean_all
 from ingest.collect import read_corpus
 from ingest.config import IngestConfig
 from ingest.embedding import BaseEmbedder, make_embedder
-from ingest.index import IndexError_, load_index, write_index
+from ingest.index import IndexError_, check_room, load_index, write_index
+from ingest.lock import Holder, IngestLock, remove_leftovers
 from ingest.report import CorpusState, Failures, IngestReport
 from ingest.store import StoredIndex
 from ingest.text import ANALYZER_VERSION
@@ -39,11 +40,13 @@ def fingerprint(config: IngestConfig) -> dict[str, Any]:
             "analyzer_version": ANALYZER_VERSION, "embed_text_version": EMBED_TEXT_VERSION}
 
 
-def _previous(config: IngestConfig, report: IngestReport) -> StoredIndex | None:
+def _previous(config: IngestConfig, report: IngestReport, rebuild: bool) -> StoredIndex | None:
+    """The live version. A rebuild reuses no vectors, but still keeps the last good text of a
+    file that fails now, so it loads whatever model built it."""
     try:
-        return load_index(config.index_dir, config.embedding.model_id)
+        return load_index(config.index_dir, None if rebuild else config.embedding.model_id)
     except IndexError_ as exc:
-        if (config.index_dir / "CURRENT").exists():
+        if (config.index_dir / "CURRENT").exists() and not rebuild:
             report.warnings.append(f"previous index not reused: {exc}")
         return None
 
@@ -53,7 +56,8 @@ def _unchanged(previous: StoredIndex | None, state: CorpusState, config: IngestC
     return (previous is not None and previous.manifest.get("settings") == fingerprint(config)
             and [c.chunk_id for c in previous.chunks] == [c.chunk_id for c in state.chunks]
             and previous.manifest.get("files") == state.files
-            and previous.manifest.get("skipped") == [list(s) for s in report.skipped])
+            and previous.manifest.get("skipped") == [list(s) for s in report.skipped]
+            and previous.manifest.get("kept", []) == [list(s) for s in report.kept])
 
 
 def _write(config: IngestConfig, state: CorpusState, vectors: Vectors, dim: int,
@@ -63,6 +67,7 @@ def _write(config: IngestConfig, state: CorpusState, vectors: Vectors, dim: int,
     manifest = {"embedding_model": config.embedding.model_id, "dim": dim,
                 "settings": fingerprint(config), "files": state.files,
                 "skipped": [list(s) for s in report.skipped],
+                "kept": [list(s) for s in report.kept],
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
     folder = write_index(config.index_dir, manifest, state.chunks, vectors.passages,
                          vectors.sentences, state.documents, bm25)
@@ -70,14 +75,35 @@ def _write(config: IngestConfig, state: CorpusState, vectors: Vectors, dim: int,
 
 
 def run_ingest(config: IngestConfig, rebuild: bool = False, embedder: BaseEmbedder | None = None,
-               progress: Progress | None = None) -> IngestReport:
-    """Ingest ``config.corpus_dir`` into ``config.index_dir``."""
+               progress: Progress | None = None, wait: bool = True,
+               on_wait: Callable[[Holder | None], None] | None = None) -> IngestReport:
+    """Ingest ``config.corpus_dir`` into ``config.index_dir``, holding the index folder's ingest
+    lock from reading the previous version to replacing it (:mod:`ingest.lock`): a second ingest
+    waits (``on_wait`` is told who holds it) or, with ``wait=False``, raises
+    :class:`~ingest.lock.IngestBusyError`. An index folder that cannot be written raises
+    :class:`~ingest.lock.IndexNotWritableError` before any embedding."""
     t0 = time.perf_counter()
     if not config.corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {config.corpus_dir}")
-    report = IngestReport()
-    previous = None if rebuild else _previous(config, report)
-    failures = Failures(previous)
+    with IngestLock(config.index_dir, wait=wait, on_wait=on_wait) as lock:
+        report = IngestReport()
+        if lock.stale is not None:
+            report.warnings.append(f"the previous ingest ({lock.stale.describe()}) stopped "
+                                   "before finishing; its lock was stale")
+        removed = remove_leftovers(config.index_dir)
+        if removed:
+            report.warnings.append(f"removed {len(removed)} half-built version folder(s) left "
+                                   "by an interrupted ingest")
+        _ingest_locked(config, rebuild, embedder, progress, report)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _ingest_locked(config: IngestConfig, rebuild: bool, embedder: BaseEmbedder | None,
+                   progress: Progress | None, report: IngestReport) -> None:
+    stored = _previous(config, report, rebuild)
+    previous = None if rebuild else stored  # whose vectors and files are reused
+    failures = Failures(stored)
     loaded = read_corpus(config, report, failures, progress)
     cleaned = clean_all(loaded, failures)
     state = chunk_corpus(cleaned, config, report, failures)
@@ -87,12 +113,11 @@ def run_ingest(config: IngestConfig, rebuild: bool = False, embedder: BaseEmbedd
         assert previous is not None
         report.unchanged, report.reused = True, len(state.chunks)
         report.index_folder = str(previous.folder)
-    else:
-        model = embedder or make_embedder(config.embedding)
-        vectors = embed_corpus(state, previous, model, progress)
-        if progress:
-            progress("index", 1, 1)
-        report.index_folder = _write(config, state, vectors, model.dim, report)
-        report.embedded, report.reused = vectors.embedded, len(state.chunks) - vectors.embedded
-    report.seconds = time.perf_counter() - t0
-    return report
+        return
+    model = embedder or make_embedder(config.embedding)
+    check_room(config.index_dir, state, model.dim)
+    vectors = embed_corpus(state, previous, model, progress)
+    if progress:
+        progress("index", 1, 1)
+    report.index_folder = _write(config, state, vectors, model.dim, report)
+    report.embedded, report.reused = vectors.embedded, len(state.chunks) - vectors.embedded

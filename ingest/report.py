@@ -22,6 +22,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     passages_deduplicated: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)  # failed; previous version kept
     warnings: list[str] = field(default_factory=list)
     embedded: int = 0
     reused: int = 0
@@ -31,7 +32,7 @@ class IngestReport:
 
     @property
     def failed(self) -> bool:
-        return bool(self.skipped)
+        return bool(self.skipped or self.kept)
 
 
 def summarize_error(exc: BaseException, limit: int = 160) -> str:
@@ -71,23 +72,31 @@ class CorpusState:
 
 
 class Failures:
-    """Files that failed unexpectedly (not a plain :class:`~ingest.load.LoadError`)."""
+    """Files that could not be used this run: unusable (a :class:`~ingest.load.LoadError`, such
+    as a truncated PDF) or failed unexpectedly at some stage."""
 
     def __init__(self, previous: StoredIndex | None) -> None:
         self.previous = previous
-        self.crashed: dict[str, str] = {}  # file -> reason
+        self.failed: dict[str, str] = {}  # file -> reason
 
     def record(self, rel: str, stage: str, exc: Exception) -> None:
-        self.crashed[rel] = f"failed while {stage} ({summarize_error(exc)})"
+        self.failed[rel] = f"failed while {stage} ({summarize_error(exc)})"
+
+    def unusable(self, rel: str, reason: str) -> None:
+        self.failed[rel] = reason
 
     def restore(self, state: CorpusState, report: IngestReport) -> None:
-        """Report every failed file; keep its previous version where the old index has one."""
-        for rel, reason in sorted(self.crashed.items()):
+        """Keep the previous version of every failed file the old index has, marked stale, so
+        a briefly broken file never takes its document out of the index (only deleting the file
+        does); report the others as skipped."""
+        for rel, reason in sorted(self.failed.items()):
             kept = self._previous_version(rel, state)
-            if kept is not None:
-                state.add(rel, *kept)
-                reason += "; its previously ingested version is kept"
-            report.skipped.append((rel, reason))
+            if kept is None:
+                report.skipped.append((rel, reason))
+                continue
+            doc_id, document, chunks, info = kept
+            state.add(rel, doc_id, {**document, "stale": reason}, chunks, {**info, "stale": reason})
+            report.kept.append((rel, reason))
         report.skipped.sort()
 
     def _previous_version(self, rel: str, state: CorpusState

@@ -169,11 +169,12 @@ def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, em
 
     assert report.failed
     reasons = dict(report.skipped)
-    assert sorted(reasons) == ["crash.txt", greta]
-    assert all("\n" not in r for r in reasons.values())
+    kept = dict(report.kept)
+    assert sorted(reasons) == ["crash.txt"]
+    assert sorted(kept) == [greta]
+    assert all("\n" not in r for r in [*reasons.values(), *kept.values()])
     assert reasons["crash.txt"] == "failed while cleaning (RuntimeError: cleaner exploded)"
-    assert reasons[greta].startswith("failed while splitting it into passages (KeyError")
-    assert reasons[greta].endswith("its previously ingested version is kept")
+    assert kept[greta].startswith("failed while splitting it into passages (KeyError")
     store = load_index(s.index_dir)
     assert store.folder != before.folder
     assert "note" in store.documents and greta_id in store.documents
@@ -183,4 +184,6 @@ def test_unexpected_error_in_one_file_is_a_per_file_error(settings: Settings, em
     assert _tree(before.folder) == before_files  # the previous version is untouched
     # the same failure again changes nothing
     again = run_ingest(s.ingest_config(), embedder=embedder)
-    assert again.unchanged and dict(again.skipped) == reasons
+    assert again.unchanged
+    assert dict(again.skipped) == reasons
+    assert dict(again.kept) == kept

@@ -28,7 +28,8 @@ def bench(
     smoke: Annotated[bool, typer.Option(
         "--smoke", help="Every section, small (< ~60 s): checks that the benchmark runs")] = False,
     json_path: Annotated[Path | None, typer.Option(
-        "--json", help="Where to write the JSON (default artifacts/bench.json)")] = None,
+        "--json", "--out", help="Where to write the JSON (default: artifacts/bench.json, or "
+        "artifacts/bench-smoke.json with --smoke, in the current folder)")] = None,
     sizes: Annotated[str | None, typer.Option(
         help="Synthetic collection sizes, e.g. 10k,100k,1M")] = None,
     embed_limit: Annotated[int | None, typer.Option(
@@ -39,8 +40,9 @@ def bench(
     """Measure cold start, warm latency, ingest throughput, memory and scale; print tables, write JSON."""
     from evals.bench import main
 
-    main(smoke=smoke, json_path=json_path, sizes=_ints(sizes), embed_limit=embed_limit,
-         skip=skip or [])
+    name = "bench-smoke.json" if smoke else "bench.json"
+    main(smoke=smoke, json_path=json_path or Path.cwd() / "artifacts" / name, sizes=_ints(sizes),
+         embed_limit=embed_limit, skip=skip or [])
 
 def loadtest(
     conversations: Annotated[int, typer.Option(min=1, max=500, help="Concurrent conversations")] = 50,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -20,6 +21,17 @@ if TYPE_CHECKING:
 # Long lines wrap in the terminal, not in the text: a message stays one line when piped.
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+class ExitCode(IntEnum):
+    """Exit statuses of the ``policy-assistant`` commands (listed in the README)."""
+
+    OK = 0
+    FILES_FAILED = 1  # ingest: a file could not be ingested; other commands: a one-line error
+    USAGE = 2  # a wrong option or argument (Typer's own)
+    INGEST_BUSY = 3  # another ingest holds the index's lock and --no-wait was given
+    INDEX_NOT_WRITABLE = 4  # the index folder is read-only, missing rights, or full
+    UNSAFE_SERVE = 5  # serve: would listen beyond this machine without login
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

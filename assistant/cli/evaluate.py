@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from assistant.cli.common import (
+    ExitCode,
     console,
     err_console,
     fail,
@@ -38,6 +39,7 @@ def _load(settings: Any, reingest: bool) -> Any:
     from assistant.engine import open_assistant
     from evals.runner import QueryCachingEmbeddings
     from ingest.embedding import EmbeddingModelError, make_embedder
+    from ingest.lock import IndexNotWritableError
 
     try:
         emb = QueryCachingEmbeddings(make_embedder(settings.embedding))
@@ -51,9 +53,14 @@ def _load(settings: Any, reingest: bool) -> Any:
             err_console.print(f"eval: index {settings.index_dir} {what} from "
                               f"{settings.corpus_dir}", highlight=False)
             for path, reason in rep.skipped:
-                err_console.print(f"eval: [yellow]skipped[/yellow] {path}: {reason}",
+                err_console.print(f"eval: skipped {path}: {reason}", markup=False,
                                   highlight=False)
+            for path, reason in rep.kept:
+                err_console.print(f"eval: kept the previous version of {path} (the new file "
+                                  f"cannot be used: {reason})", markup=False, highlight=False)
         return open_assistant(settings, embedder=emb)
+    except IndexNotWritableError as exc:
+        fail(str(exc), ExitCode.INDEX_NOT_WRITABLE)
     except (NotReadyError, EmbeddingModelError, FileNotFoundError) as exc:
         fail(str(exc))
 

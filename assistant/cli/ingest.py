@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from assistant.cli.common import (
+    ExitCode,
     console,
     err_console,
     fail,
@@ -17,13 +19,41 @@ from assistant.cli.common import (
     settings_with,
 )
 
+if TYPE_CHECKING:
+    from ingest.config import IngestConfig
+    from ingest.lock import Holder
+    from ingest.report import IngestReport
 
-def do_ingest(corpus: Path | None, index: Path | None, rebuild: bool, quiet: bool = False) -> int:
+
+def _say(*parts: str | tuple[str, str]) -> None:
+    """One line on stderr; file names and reasons are printed literally (no console markup)."""
+    err_console.print(Text.assemble(*parts), highlight=False)
+
+
+def _waiting(holder: Holder | None) -> None:
+    who = holder.describe() if holder else "holder unknown"
+    _say(("waiting:", "yellow"), f" another ingest is running on this index ({who}); this one "
+         "starts when it has finished (Ctrl-C to stop; --no-wait to exit instead)")
+
+
+def _summary(report: IngestReport) -> Text:
+    state = ("unchanged" if report.unchanged
+             else f"{report.embedded} passages embedded, {report.reused} reused")
+    merged = "".join(f" [{a} → {b}]" for a, b in report.duplicates)
+    return Text(
+        f"Ingested {report.documents} documents into {report.chunks} passages ({state}); "
+        f"{len(report.duplicates)} duplicate documents merged{merged}, "
+        f"{report.passages_deduplicated} repeated passages dropped; "
+        f"{len(report.skipped)} files skipped; {len(report.kept)} kept at their previous "
+        f"version; {report.seconds:.1f} s.")
+
+
+def _run(config: IngestConfig, rebuild: bool, quiet: bool, wait: bool) -> IngestReport:
     from ingest.pipeline import run_ingest
 
-    config = settings_with(index, corpus).ingest_config()
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err_console, disable=quiet, transient=True) as bar:
+                  TimeElapsedColumn(), console=err_console, transient=True,
+                  disable=quiet or not err_console.is_terminal) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -31,34 +61,48 @@ def do_ingest(corpus: Path | None, index: Path | None, rebuild: bool, quiet: boo
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        try:
-            report = run_ingest(config, rebuild=rebuild, progress=progress)
-        except FileNotFoundError as exc:
-            fail(str(exc))
+        return run_ingest(config, rebuild=rebuild, progress=progress, wait=wait, on_wait=_waiting)
+
+
+def do_ingest(corpus: Path | None, index: Path | None, rebuild: bool, quiet: bool = False,
+              wait: bool = True) -> int:
+    from ingest.lock import IndexNotWritableError, IngestBusyError
+
+    config = settings_with(index, corpus).ingest_config()
+    try:
+        report = _run(config, rebuild, quiet, wait)
+    except FileNotFoundError as exc:
+        fail(str(exc))
+    except IngestBusyError as exc:
+        fail(str(exc), ExitCode.INGEST_BUSY)
+    except IndexNotWritableError as exc:
+        fail(str(exc), ExitCode.INDEX_NOT_WRITABLE)
     for w in report.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {w}")
+        _say(("warning:", "yellow"), " ", w)
     for name, reason in report.skipped:
-        err_console.print(f"[red]skipped[/red] {name}: {reason}")
-    state = "unchanged" if report.unchanged else f"{report.embedded} passages embedded, {report.reused} reused"
-    console.print(
-        f"Ingested {report.documents} documents into {report.chunks} passages ({state}); "
-        f"{len(report.duplicates)} duplicate documents merged"
-        + "".join(f" [{a} → {b}]" for a, b in report.duplicates)
-        + f", {report.passages_deduplicated} repeated passages dropped; "
-        f"{len(report.skipped)} files skipped; {report.seconds:.1f} s."
-    )
-    return 1 if report.failed else 0
+        _say(("skipped", "red"), f" {name}: {reason}")
+    for name, reason in report.kept:
+        _say(("kept", "yellow"), f" the previous version of {name} (the new file cannot be "
+             f"used: {reason})")
+    console.print(_summary(report), highlight=False)
+    return ExitCode.FILES_FAILED if report.failed else ExitCode.OK
 
 
 def ingest(
     corpus: Path = typer.Option(None, help="Folder of documents (default: PA_CORPUS_DIR or ./corpus)"),
     index: Path = typer.Option(None, help="Index folder (default: PA_INDEX_DIR or ./index)"),
     rebuild: bool = typer.Option(False, help="Re-embed everything instead of reusing vectors"),
+    no_wait: bool = typer.Option(False, "--no-wait",
+                                 help="If another ingest is running on the index, exit (status 3) "
+                                 "instead of waiting for it"),
 ) -> None:
     """Build or update the search index from the corpus (only changed files are re-embedded).
 
-    Exit status 1 when any file could not be ingested (the others still are)."""
-    raise typer.Exit(do_ingest(corpus, index, rebuild))
+    Exit status: 0 done; 1 a file could not be ingested (the others still are; a file ingested
+    before keeps its previous version); 3 another ingest is running (--no-wait); 4 the index
+    folder is not writable or full."""
+    raise typer.Exit(do_ingest(corpus, index, rebuild, wait=not no_wait))
+
 
 def corpus(index: Path = typer.Option(None, help="Index folder"),
            as_json: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
@@ -70,7 +114,8 @@ def corpus(index: Path = typer.Option(None, help="Index folder"),
         store = load_index(settings.index_dir)
     except IndexError_ as exc:
         fail(str(exc))
-    docs = [{**d["meta"], "chunks": d.get("n_chunks", 0)} for d in store.documents.values()]
+    docs = [{**d["meta"], "chunks": d.get("n_chunks", 0), "stale": d.get("stale")}
+            for d in store.documents.values()]
     if as_json:
         print_json({"documents": docs})
         return
@@ -79,8 +124,11 @@ def corpus(index: Path = typer.Option(None, help="Index folder"),
         note = f"republication of {d['duplicate_of']}" if d.get("duplicate_of") else ""
         if d.get("also_published_in"):
             note = "also in " + ", ".join(x["doc_id"] for x in d["also_published_in"])
-        table.add_row(d["doc_id"], d["title"][:60], d["publisher"][:40], d["date"], d["kind"],
-                      str(d["chunks"]), note)
+        if d.get("stale"):
+            note = f"stale: its file is unusable, previous version kept ({d['stale']})"
+        cells = (d["doc_id"], d["title"][:60], d["publisher"][:40], d["date"], d["kind"],
+                 str(d["chunks"]), note)
+        table.add_row(*(Text(c) for c in cells))  # titles and names printed literally
     console.print(table)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import err_console, fail, settings_with
+from assistant.cli.common import ExitCode, err_console, fail, settings_with
 
 
 def serve(
@@ -18,14 +18,22 @@ def serve(
     index: Annotated[Path | None, typer.Option(help="Index folder (default PA_INDEX_DIR)")] = None,
     no_ingest: bool = typer.Option(False, "--no-ingest",
                                    help="Don't build or update the index at start-up"),
+    allow_no_login: bool = typer.Option(
+        False, "--allow-no-login",
+        help="Listen on a non-loopback address even though no users are configured"),
 ) -> None:
-    """Start the chat window on http://localhost:8000 (offline; builds the index if missing)."""
-    from assistant.ui.server import ServeError
+    """Start the chat window on http://localhost:8000 (offline; builds the index if missing).
+
+    Exit status 5 when asked to listen beyond this machine without login."""
+    from assistant.ui.server import ServeError, UnsafeServeError
     from assistant.ui.server import serve as serve_chat
 
     try:
         serve_chat(settings_with(index), host, port, headless, not no_ingest,
-                   lambda m: err_console.print(m, markup=False, highlight=False))
+                   lambda m: err_console.print(m, markup=False, highlight=False),
+                   allow_no_login=allow_no_login)
+    except UnsafeServeError as exc:
+        fail(str(exc), ExitCode.UNSAFE_SERVE)
     except ServeError as exc:
         fail(str(exc))
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.core.enums import AnswerMode, EmbeddingBackend, LLMProvider, RetrievalMode
@@ -71,9 +71,31 @@ class Settings(BaseSettings):
     )
     feedback_db: Path = Field(Path(".chainlit/chat.db"), description="SQLite file for chat history and feedback")
     auth_users_file: Path | None = Field(
-        None, description="File of 'user:password' lines; enables password login when set"
+        None, description="File of 'user:password-hash' lines (policy-assistant users add); "
+        "enables password login when set; empty = unset"
     )
-    auth_users: str = Field("", description="Comma-separated 'user:password' pairs; enables login")
+    auth_users: str = Field(
+        "", description="Comma-separated 'user:password' pairs; enables login (plain text: "
+        "for local testing only)"
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list, description="Web origins allowed to call the chat server with "
+        "credentials (CORS), e.g. [\"https://chat.example.org\"] behind a proxy; empty = only "
+        "the server's own address"
+    )
+    login_max_failures: int = Field(
+        5, ge=1, description="Wrong passwords allowed per user and per client address before "
+        "login attempts are refused for a back-off period"
+    )
+    login_backoff_s: float = Field(
+        30.0, gt=0, description="First back-off after too many wrong passwords, in seconds; "
+        "it doubles with each further failure, up to 64 times this"
+    )
+
+    @field_validator("auth_users_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def embedding(self) -> EmbeddingConfig:

@@ -1,7 +1,9 @@
 """Optional password login for shared deployments (off unless users are configured).
 
-Users come from ``PA_AUTH_USERS`` ("alice:pw1,bob:pw2") and/or ``PA_AUTH_USERS_FILE`` (one
-``user:password`` per line, ``#`` comments). Chainlit signs its session tokens with
+Users come from ``PA_AUTH_USERS_FILE`` (one ``user:$argon2id$...`` line per user, written by
+``policy-assistant users add``; ``#`` comments) and/or ``PA_AUTH_USERS`` ("alice:pw1,bob:pw2").
+A password that is not an argon2 hash is compared as plain text: for local testing only.
+Chainlit signs its session tokens with
 ``CHAINLIT_AUTH_SECRET``; when it is not set, one is generated once and kept in
 ``.chainlit/auth_secret`` (readable by the owner only), so logins survive restarts.
 """
@@ -11,11 +13,24 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+import tempfile
+from functools import lru_cache
 from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from assistant.core.settings import Settings
 
 SECRET_ENV = "CHAINLIT_AUTH_SECRET"
+HASH_PREFIX = "$argon2"
+_HASHER = PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified for unknown users, so that they cost as much as known ones."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 class AuthConfigError(ValueError):
@@ -58,11 +73,42 @@ def configured_users(settings: Settings) -> dict[str, str]:
     return users
 
 
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def is_hashed(stored: str) -> bool:
+    return stored.startswith(HASH_PREFIX)
+
+
 def check_password(users: dict[str, str], username: str, password: str) -> bool:
-    """Constant-time comparison; unknown users cost the same as wrong passwords."""
+    """argon2 verification for hashed entries, constant-time comparison for plain ones; an
+    unknown user costs the same as a wrong password."""
     expected = users.get(username)
-    ok = hmac.compare_digest((expected or "\0").encode(), password.encode())
-    return expected is not None and ok
+    if expected is None or is_hashed(expected):
+        try:
+            ok: bool = _HASHER.verify(expected or _dummy_hash(), password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+        return expected is not None and ok
+    return hmac.compare_digest(expected.encode(), password.encode())
+
+
+def add_user(path: Path, username: str, password: str) -> bool:
+    """Write ``username`` with an argon2 hash of ``password`` into the users file (created
+    readable by the owner only; replaced atomically). True when the user already existed."""
+    if not username or ":" in username or "," in username or username != username.strip():
+        raise AuthConfigError(f"user name {username!r}: no ':' or ',', no surrounding spaces")
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    kept = [ln for ln in lines if ln.strip().partition(":")[0].strip() != username
+            or ln.strip().startswith("#")]
+    kept.append(f"{username}:{hash_password(password)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".users-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:  # mkstemp makes it mode 600
+        fh.write("\n".join(kept) + "\n")
+    os.replace(tmp, path)
+    return len(kept) == len(lines)
 
 
 def ensure_secret(folder: Path) -> str:

@@ -102,7 +102,9 @@ def _ingest(rt: Runtime, say: Callable[[str], None]) -> BaseEmbedder | None:
         embedder = make_embedder(s.embedding)
         say(f"Checking the index in {s.index_dir} against the corpus in {s.corpus_dir} ...")
         rt.status = "Checking the index against the documents (building it on a first start)"
-        report = run_ingest(s.ingest_config(), embedder=embedder)
+        report = run_ingest(s.ingest_config(), embedder=embedder, on_wait=lambda holder: say(
+            "another ingest is running on this index "
+            f"({holder.describe() if holder else 'holder unknown'}); waiting for it"))
     except (IndexError_, EmbeddingModelError, OSError, ValueError) as exc:
         rt.ingest_note = f"could not update the index: {exc}"
         say(rt.ingest_note)
@@ -114,6 +116,8 @@ def _ingest(rt: Runtime, say: Callable[[str], None]) -> BaseEmbedder | None:
                           f"({report.embedded} embedded) in {report.seconds:.1f} s")
         for name, why in report.skipped:
             say(f"skipped {name}: {why}")
+        for name, why in report.kept:
+            say(f"kept the previous version of {name} (the new file cannot be used: {why})")
     say(rt.ingest_note)
     return embedder
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.core.settings import Settings
-from assistant.ui import auth, runtime, welcome
+from assistant.ui import auth, headers, runtime, welcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP_FILE = Path(__file__).resolve().with_name("app.py")
@@ -64,7 +64,17 @@ def user_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def run_server(host: str, port: int, headless: bool, root: Path,
+def harden(settings: Settings, host: str, port: int) -> None:
+    """Security headers, own-origin CORS, login back-off, feedback ownership (see
+    :mod:`assistant.ui.headers` and :mod:`assistant.ui.access`)."""
+    from assistant.ui import access, headers
+
+    headers.install(host, port, settings.allowed_origins)
+    access.install(access.LoginThrottle(settings.login_max_failures, settings.login_backoff_s),
+                   settings.feedback_db)
+
+
+def run_server(settings: Settings, host: str, port: int, headless: bool, root: Path,
                say: Callable[[str], None]) -> None:
     """Start Chainlit in this process (the prepared Assistant is reused by ``app.py``);
     ``root`` is this server's private app folder, removed when it stops."""
@@ -74,6 +84,7 @@ def run_server(host: str, port: int, headless: bool, root: Path,
     from chainlit.cli import run_chainlit
     from chainlit.config import config
 
+    harden(settings, host, port)
     url = user_url(host, port)
 
     @cl.on_app_startup
@@ -94,17 +105,42 @@ class ServeError(RuntimeError):
     """The server cannot start; the message says why and what to do."""
 
 
+class UnsafeServeError(ServeError):
+    """Starting would open the assistant beyond this machine without login."""
+
+
+def check_exposure(host: str, users: dict[str, str], allow_no_login: bool,
+                   say: Callable[[str], None]) -> None:
+    if users:
+        plain = sum(1 for stored in users.values() if not auth.is_hashed(stored))
+        if plain:
+            say(f"warning: {plain} user(s) have plain-text passwords (for local testing only); "
+                "store hashes with: policy-assistant users add NAME")
+        return
+    if headers.is_loopback(host):
+        return
+    if not allow_no_login:
+        raise UnsafeServeError(
+            f"refusing to listen on {host} without login: anyone who can reach this machine "
+            "could use the assistant and read every stored conversation. Add users "
+            "(policy-assistant users add NAME, then PA_AUTH_USERS_FILE), listen on 127.0.0.1, "
+            "or pass --allow-no-login if this network is trusted")
+    say(f"warning: listening on {host} without login (--allow-no-login): anyone who can reach "
+        "this machine can use the assistant")
+
+
 def serve(settings: Settings, host: str, port: int, headless: bool, ingest: bool,
-          say: Callable[[str], None]) -> None:
+          say: Callable[[str], None], allow_no_login: bool = False) -> None:
     """Prepare the assistant (building or updating the index) and run the chat window until
     stopped. ``say`` prints progress lines for the operator."""
-    if not port_free(host, port):
-        raise ServeError(f"port {port} on {host} is in use; stop the other server or pass --port N")
-    project = project_root()
     try:
         users = auth.configured_users(settings)
     except auth.AuthConfigError as exc:
         raise ServeError(str(exc)) from exc
+    check_exposure(host, users, allow_no_login, say)
+    if not port_free(host, port):
+        raise ServeError(f"port {port} on {host} is in use; stop the other server or pass --port N")
+    project = project_root()
     if users:
         auth.ensure_secret(project / ".chainlit")
         say(f"Password login is on ({len(users)} user(s)).")
@@ -122,6 +158,6 @@ def serve(settings: Settings, host: str, port: int, headless: bool, ingest: bool
     runtime.prepare(settings, ingest=ingest, background=True, on_ready=ready, say=say)
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            run_server(host, port, headless or not has_display(), root, say)
+            run_server(settings, host, port, headless or not has_display(), root, say)
     finally:  # when the server failed to start; a normal stop cleans up in _cleanup
         shutil.rmtree(root, ignore_errors=True)
