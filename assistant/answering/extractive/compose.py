@@ -6,7 +6,7 @@ every quotation is verbatim source text, cited with a marker.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answering.extractive.frame import quote, source_label, statement_kind
 from assistant.answering.extractive.scoring import ScoredSentence
@@ -31,11 +31,26 @@ class Shape:
 
 
 def by_institution(excerpts: list[ScoredSentence], retriever: Retriever) -> Shape:
-    """The best excerpt first; the others grouped by institution, the lead's institution first."""
+    """The best excerpt first; the others grouped by institution, the lead's institution first.
+    Each excerpt is cited from the document that said it first."""
     blocks: dict[str, list[ScoredSentence]] = {}
-    for s in excerpts:
+    for s in (to_original(x, retriever) for x in excerpts):
         blocks.setdefault(retriever.institutions.of_doc(s.result.chunk.doc_id), []).append(s)
     return Shape(blocks=list(blocks.items()))
+
+
+def to_original(s: ScoredSentence, retriever: Retriever) -> ScoredSentence:
+    """The same excerpt in the document that said it first (issue 13, item 8): a later or
+    undated document repeating a sentence does not take the citation away from its source."""
+    last = s.k if s.k_end is None else s.k_end
+    row, k = retriever.origins.original(s.result.index, s.k)
+    row_end, k_end = retriever.origins.original(s.result.index, last)
+    if row == s.result.index or row != row_end or k_end - k != last - s.k:
+        return s
+    chunk = retriever.store.chunks[row]
+    result = s.result.model_copy(update={"chunk": chunk, "index": row})
+    return replace(s, result=result, start=chunk.sentences[k][0], end=chunk.sentences[k_end][1],
+                   k=k, k_end=k_end)
 
 
 def _lead_in(s: ScoredSentence) -> str:

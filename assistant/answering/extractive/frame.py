@@ -40,9 +40,15 @@ def source_label(meta: DocumentMeta) -> str:
     return label[:1].upper() + label[1:] + when
 
 
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
 def quote(excerpt: str) -> str:
-    """The excerpt in quotation marks; quotation marks inside it become single ones, so a
-    quotation that ends with its own quote does not end with a doubled mark."""
+    """The excerpt in quotation marks. Quotation marks inside it become single ones, so a
+    quotation that ends with its own quote does not end with a doubled mark; and a document's
+    own citation markers ('[2]') become '(2)', so only the engine's markers look like markers
+    (a document cannot imitate the answer's citations)."""
     inner = excerpt.replace("“", "‘").replace("”", "’")
     inner = re.sub(r'"([^"]*)"', r"‘\1’", inner).replace('"', "’")
+    inner = _MARKER.sub(r"(\1)", inner)
     return f"“{inner}”"
