@@ -151,3 +151,13 @@ def test_a_list_item_is_quoted_with_the_sentence_that_announces_its_list(
     quoted = [c.excerpt for c in ans.citations if "Age-verification for persons" in c.excerpt]
     assert quoted
     assert all(q.startswith("a. Strong prevention measures including:") for q in quoted)
+
+
+def test_a_two_part_question_is_split_into_its_parts() -> None:
+    from assistant.answering.extractive.parts import parts_of
+
+    assert parts_of("are sites required to scan what users upload, and what does the OSCE "
+                    "want instead?") == ["are sites required to scan what users upload",
+                                         "what does the OSCE want instead"]
+    one = "what does the OSCE recommend on platform liability?"
+    assert parts_of(one) == [one]

@@ -23,6 +23,7 @@ from assistant.answering.extractive.institutional import (
     only_from,
     prefer_named,
 )
+from assistant.answering.extractive.parts import cover_parts, parts_of
 from assistant.answering.extractive.premises import corrections, wrong_attribution
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
@@ -72,7 +73,7 @@ class ExtractiveAnswerer:
         if reason is None and asked.comparison:
             shape, reason = self._compared(asked, qvec, topic_vec, filters)
         elif reason is None:
-            shape, reason = self._single(question, history, asked, topic_vec, results)
+            shape, reason = self._single(question, history, asked, topic_vec, results, filters)
         if shape is None:
             ans = refuse(question, standalone, results, self.retriever,
                          reason or "the best evidence is too weak")
@@ -86,7 +87,8 @@ class ExtractiveAnswerer:
         return ans
 
     def _single(self, question: str, history: list[Turn], asked: Asked, topic_vec: np.ndarray,
-                results: list[SearchResult]) -> tuple[Shape | None, str | None]:
+                results: list[SearchResult], filters: SearchFilters | None
+                ) -> tuple[Shape | None, str | None]:
         cfg = self.config
         scored = self.scorer.score(asked.topic, topic_vec, results)
         misattributed = wrong_attribution(asked, scored, self.retriever, cfg.refusal_threshold)
@@ -109,6 +111,8 @@ class ExtractiveAnswerer:
             reason = "the best evidence is too weak"
         if reason is not None:
             return None, reason
+        picked = cover_parts(picked, parts_of(asked.topic), self.retriever, self.scorer,
+                             cfg.refusal_threshold, cfg.max_sentences, filters)
         shape = by_institution(trim(assemble(picked), expected_type(asked.topic)),
                                self.retriever)
         shape.preface = ([misattributed[0]] if misattributed else []) + \
