@@ -47,14 +47,20 @@ class Asked:
         return bool(self.institutions)
 
 
+# Words that only tied a name into the sentence: 'according to the [OSCE]', '[OSCE] vs [GRETA]'.
+_BEFORE_NAME = re.compile(r"(?:\s*(?:\b(?:the|according to|in the view of|vs\.?|versus|and|or)\b|"
+                          r"[,/&]))+\s*$", re.I)
+
+
 def _strip(text: str, spans: list[tuple[int, int]]) -> str:
     out, last = [], 0
     for a, b in spans:
-        out.append(text[last:a])
+        out.append(_BEFORE_NAME.sub(" ", text[last:a]))
         last = b
     out.append(text[last:])
     topic = re.sub(r"\s+", " ", " ".join(p for p in out if not _GLUE.match(p))).strip()
     topic = re.sub(r"\s+([,?.!;:])", r"\1", topic)
+    topic = re.sub(r"[,;:]+(?=[?.!]|$)", "", topic)
     return re.sub(r"^(?:[,;:/&-]\s*)+", "", topic)
 
 
