@@ -27,7 +27,8 @@ EFFECT = re.compile(r"\b(result(?:ed|s|ing)? in|led to|lead(?:s|ing)? to|caus(?:
                     r"thereby|as a result)\b", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10}
-_ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+)?(recommendation|point|question|"
+_ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+|of\s+(?:the\s+)?"
+                        r"(?:[\w’'-]+\s+){0,3})?(recommendation|point|question|"
                         r"step|measure|item|principle|priority|issue|area|pillar|obligation|example|"
                         r"challenge|finding|topic|wave)s?\b", re.I)
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
@@ -62,6 +63,13 @@ def wanted_ordinal(question: str) -> int | None:
     """'the OSCE's third recommendation' -> 3 (the item a numbered list gives as '3.' or 'c)')."""
     m = _ORDINAL_Q.search(question)
     return _ORDINALS[m.group(1).lower()] if m else None
+
+
+def wanted_list(question: str) -> str | None:
+    """The kind of list an ordinal question points into: 'recommendation' for 'the first of
+    the brief's recommendations'."""
+    m = _ORDINAL_Q.search(question)
+    return m.group(2).lower() if m else None
 
 
 def is_item(sentence: str, n: int) -> bool:

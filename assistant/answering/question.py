@@ -21,7 +21,7 @@ _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 # A word after an institution's name that names its document or people, not the topic:
 # 'the OSCE paper', 'the CoE experts', "Equality Now's reply".
 _ITS = re.compile(r"^(?:[’']s)?\s+(?:own\s+)?(?:paper|brief|report|study|experts?|release|response|"
-                  r"reply|document|view|position|recs|recommendations)\b", re.I)
+                  r"reply|document|view|position|recs|recommendations)\b(?:[’']s)?", re.I)
 # An institution's name before these is what is asked about, not who is asked:
 # 'which Council of Europe treaties…', 'OSCE participating States'.
 _AS_TOPIC = re.compile(r"^(?:[’']s)?\s+(?:treat(?:y|ies)|conventions?|laws?|standards|member|"

@@ -161,3 +161,10 @@ def test_a_two_part_question_is_split_into_its_parts() -> None:
                                          "what does the OSCE want instead"]
     one = "what does the OSCE recommend on platform liability?"
     assert parts_of(one) == [one]
+
+
+def test_the_first_of_a_documents_recommendations_is_item_one_of_that_list(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what's the first of the OSCE brief's recommendations to governments?")
+    assert not ans.refused
+    assert "1. Ensure that technology-facilitated THB is covered" in ans.citations[0].excerpt

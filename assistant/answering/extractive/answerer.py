@@ -23,7 +23,12 @@ from assistant.answering.extractive.institutional import (
     only_from,
     prefer_named,
 )
-from assistant.answering.extractive.parts import cover_parts, parts_of
+from assistant.answering.extractive.parts import (
+    cover_parts,
+    lift_numbered,
+    numbered_items,
+    parts_of,
+)
 from assistant.answering.extractive.premises import corrections, wrong_attribution
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
@@ -90,7 +95,8 @@ class ExtractiveAnswerer:
                 results: list[SearchResult], filters: SearchFilters | None
                 ) -> tuple[Shape | None, str | None]:
         cfg = self.config
-        scored = self.scorer.score(asked.topic, topic_vec, results)
+        results = numbered_items(asked.topic, self.retriever, results, filters)
+        scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
         misattributed = wrong_attribution(asked, scored, self.retriever, cfg.refusal_threshold)
         if misattributed is not None:
             scored = only_from(scored, self.retriever.institutions.all[
