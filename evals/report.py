@@ -294,13 +294,17 @@ GLOSSARY = """## How to read this report
 SIDE_BY_SIDE = ("passed", "key_fact_accuracy", "false_refusal_rate", "out_of_scope_refusal_rate",
                 "synthesis_comparison_pass_rate", "follow_up_pass_rate",
                 "false_premise_corrected_rate", "context_recall_at_5", "hit_rate_at_1",
-                "citation_validity", "lexical_overlap_median", "latency_p50_ms")
+                "citation_validity", "lexical_overlap_p25", "lexical_overlap_median",
+                "lexical_overlap_p75", "lexical_overlap_max", "latency_p50_ms")
 LABELS.update({
     "synthesis_comparison_pass_rate": ("Synthesis and comparison cases passed", "Kinds"),
     "follow_up_pass_rate": ("Follow-up cases passed", "Kinds"),
     "false_premise_corrected_rate": ("False premises corrected first", "Kinds"),
     "lexical_overlap_median": ("Lexical overlap of questions with their gold passages (median)",
                                "Suite"),
+    "lexical_overlap_p25": ("Lexical overlap, 25th percentile", "Suite"),
+    "lexical_overlap_p75": ("Lexical overlap, 75th percentile", "Suite"),
+    "lexical_overlap_max": ("Lexical overlap, highest case", "Suite"),
 })
 
 

@@ -454,7 +454,8 @@ def aggregate(results: list[CaseResult], k: int) -> dict[str, float | int | None
     out["faithfulness"] = _r(M.mean(faith)) if faith else None
     out.update(kind_rates(results))
     overlaps = sorted(r.lexical_overlap for r in results if r.lexical_overlap is not None)
-    out["lexical_overlap_median"] = _r(M.percentile(overlaps, 50)) if overlaps else None
+    for name, q in (("p25", 25), ("median", 50), ("p75", 75), ("max", 100)):
+        out[f"lexical_overlap_{name}"] = _r(M.percentile(overlaps, q)) if overlaps else None
     out["latency_p50_ms"] = _r(M.percentile(lat, 50), 1)
     out["latency_p95_ms"] = _r(M.percentile(lat, 95), 1)
     return out
