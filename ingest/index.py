@@ -8,6 +8,7 @@ Layout of ``index_dir``::
         faiss.index      written with faiss.write_index
         vectors.npy      passage vectors (for incremental re-ingest and diversity)
         sentences.npy    sentence vectors (for extractive answers)
+        words.npz        the vocabulary with a vector per word (query expansion; optional)
         chunks.json      passages and their sentence spans
         documents.json   document metadata, cleaned text, map back to the raw file
         bm25.npz, bm25_vocab.json
@@ -35,6 +36,7 @@ from ingest.documents import Chunk
 from ingest.lock import IndexNotWritableError, not_writable
 from ingest.report import CorpusState, summarize_error
 from ingest.store import StoredIndex, inconsistency
+from ingest.words import save_words
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"
@@ -119,7 +121,8 @@ def check_room(index_dir: Path, state: CorpusState, dim: int) -> None:
 
 def _write_version(tmp: Path, manifest: dict[str, Any], chunks: list[Chunk],
                    vectors: np.ndarray, sentence_vectors: np.ndarray,
-                   documents: dict[str, dict[str, Any]], bm25: BM25Index) -> None:
+                   documents: dict[str, dict[str, Any]], bm25: BM25Index,
+                   words: tuple[list[str], np.ndarray] | None = None) -> None:
     kind = choose_index_type(len(chunks))
     try:
         faiss.write_index(build_faiss(vectors, kind), str(tmp / "faiss.index"))
@@ -131,6 +134,8 @@ def _write_version(tmp: Path, manifest: dict[str, Any], chunks: list[Chunk],
             fh.flush()
             os.fsync(fh.fileno())
     bm25.save(tmp)
+    if words is not None:
+        save_words(tmp, *words)
     _write_json(tmp / "chunks.json", [c.model_dump() for c in chunks])
     _write_json(tmp / "documents.json", documents)
     _write_json(tmp / "manifest.json", {**manifest, "format_version": FORMAT_VERSION,
@@ -146,6 +151,7 @@ def write_index(
     sentence_vectors: np.ndarray,
     documents: dict[str, dict[str, Any]],
     bm25: BM25Index,
+    words: tuple[list[str], np.ndarray] | None = None,
 ) -> Path:
     """Write a complete new version and make it live atomically. Returns its folder. A failed
     write (the disk filled up meanwhile) removes the partial version, leaves the previous one
@@ -155,7 +161,7 @@ def write_index(
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         tmp.mkdir()
-        _write_version(tmp, manifest, chunks, vectors, sentence_vectors, documents, bm25)
+        _write_version(tmp, manifest, chunks, vectors, sentence_vectors, documents, bm25, words)
         final = index_dir / name
         os.replace(tmp, final)
         pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"

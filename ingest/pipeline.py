@@ -27,6 +27,7 @@ from ingest.vectors import (
     embed_corpus,
     embed_text_for,
 )
+from ingest.words import WORDS_VERSION, vocabulary, word_vectors
 
 CLEANER_VERSION = 6  # 6: a republication keeps its own sentences
 
@@ -37,7 +38,8 @@ def fingerprint(config: IngestConfig) -> dict[str, Any]:
     """Everything besides the files that decides what an index holds."""
     return {"chunk_target_words": config.chunk_target_words,
             "chunk_max_words": config.chunk_max_words, "cleaner_version": CLEANER_VERSION,
-            "analyzer_version": ANALYZER_VERSION, "embed_text_version": EMBED_TEXT_VERSION}
+            "analyzer_version": ANALYZER_VERSION, "embed_text_version": EMBED_TEXT_VERSION,
+            "words_version": WORDS_VERSION}
 
 
 def _previous(config: IngestConfig, report: IngestReport, rebuild: bool) -> StoredIndex | None:
@@ -60,17 +62,19 @@ def _unchanged(previous: StoredIndex | None, state: CorpusState, config: IngestC
             and previous.manifest.get("kept", []) == [list(s) for s in report.kept])
 
 
-def _write(config: IngestConfig, state: CorpusState, vectors: Vectors, dim: int,
-           report: IngestReport) -> str:
+def _write(config: IngestConfig, state: CorpusState, vectors: Vectors, model: BaseEmbedder,
+           previous: StoredIndex | None, report: IngestReport) -> str:
     acronyms = document_acronyms(state)
     bm25 = BM25Index.build([embed_text_for(c, acronyms.get(c.doc_id)) for c in state.chunks])
-    manifest = {"embedding_model": config.embedding.model_id, "dim": dim,
+    words = vocabulary(c.text for c in state.chunks)
+    word_vecs = word_vectors(words, previous.folder if previous else None, model)
+    manifest = {"embedding_model": config.embedding.model_id, "dim": model.dim,
                 "settings": fingerprint(config), "files": state.files,
                 "skipped": [list(s) for s in report.skipped],
                 "kept": [list(s) for s in report.kept],
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
     folder = write_index(config.index_dir, manifest, state.chunks, vectors.passages,
-                         vectors.sentences, state.documents, bm25)
+                         vectors.sentences, state.documents, bm25, (words, word_vecs))
     return str(folder)
 
 
@@ -119,5 +123,5 @@ def _ingest_locked(config: IngestConfig, rebuild: bool, embedder: BaseEmbedder |
     vectors = embed_corpus(state, previous, model, progress)
     if progress:
         progress("index", 1, 1)
-    report.index_folder = _write(config, state, vectors, model.dim, report)
+    report.index_folder = _write(config, state, vectors, model, previous, report)
     report.embedded, report.reused = vectors.embedded, len(state.chunks) - vectors.embedded

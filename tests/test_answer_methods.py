@@ -171,3 +171,11 @@ def test_a_self_contained_sentence_is_quoted_alone(assistant: Assistant) -> None
                                         "business model and 75% of sex trafficking victims are "
                                         "advertised online.")
     assert not responds_to_previous("However, legislation addressing trafficking has not kept pace.")
+
+
+def test_a_word_the_collection_never_uses_is_expanded_to_its_nearest_words(assistant) -> None:
+    """'quickest' is not in the documents; 'fastest' is (issue 17: query expansion from the
+    collection's own vocabulary, with the real embedding model)."""
+    exp = assistant.retriever.expander
+    assert "fastest" in exp.expand("which illegal industry is expanding quickest?")
+    assert exp.expand("what does the OSCE recommend on liability?") == []

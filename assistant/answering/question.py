@@ -92,6 +92,10 @@ def analyze(question: str, retriever: Retriever) -> Asked:
     comparison = len(names) >= 2 or (len(names) == 1 and bool(_COMPARE.search(corrected))
                                       and "other" in corrected.lower())
     years = [int(y) for y in _YEAR.findall(corrected)]
+    extra = retriever.expander.expand(corrected)
+    if extra:
+        search = f"{search} ({' '.join(extra)})"
+        topic = f"{topic} ({' '.join(extra)})"
     return Asked(text=question, corrected=corrected, search=search, topic=topic or corrected,
                  institutions=names, comparison=comparison, years=years)
 

@@ -16,6 +16,7 @@ from langchain_core.documents import Document
 from assistant.core.enums import RetrievalMode
 from assistant.core.models import SearchFilters, SearchResult
 from assistant.retrieval.config import RetrievalConfig
+from assistant.retrieval.expansion import Expander
 from assistant.retrieval.filters import FilterMask
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.origins import Origins
@@ -42,6 +43,7 @@ class Retriever:
         self.vocab = Vocabulary(store)
         self.institutions = Institutions(store)
         self.origins = Origins(store)
+        self.expander = Expander(self.vocab, embedder)
         self.mask = FilterMask(store)
         docstore = InMemoryDocstore({c.chunk_id: Document(page_content=c.text, id=c.chunk_id,
                                                           metadata={"chunk_id": c.chunk_id})

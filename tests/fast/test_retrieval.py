@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from assistant.core.enums import RetrievalMode
 from assistant.core.models import SearchFilters
 from assistant.engine import Assistant
 from assistant.retrieval.config import RetrievalConfig
+from ingest.embedding.fake import HashEmbeddings
+from ingest.index import load_index
+from ingest.words import load_words, word_vectors
 
 
 def test_exact_words_find_their_passage(fast_assistant: Assistant) -> None:
@@ -69,3 +76,25 @@ def test_the_collection_knows_its_acronyms(fast_assistant: Assistant) -> None:
     assert forms["THB"].lower() == "trafficking in human beings"
     assert fast_assistant.retriever.vocab.unknown("What does Brazil do?") == ["Brazil"]
     assert fast_assistant.retriever.vocab.unknown("What does the OSCE recommend?") == []
+
+
+
+def test_each_version_stores_its_vocabulary_and_reuses_it(fast_index: Path) -> None:
+    store = load_index(fast_index)
+    found = load_words(store.folder)
+    assert found is not None
+    words, vectors = found
+    assert "trafficking" in words and vectors.shape == (len(words), store.vectors.shape[1])
+
+    class Recording(HashEmbeddings):  # the real embedder, noting what it is asked to embed
+        asked: list[str] = []
+
+        def encode(self, texts: Sequence[str],
+                   progress: Callable[[int], None] | None = None) -> np.ndarray:
+            self.asked += list(texts)
+            return super().encode(texts, progress)
+
+    model = Recording(dim=vectors.shape[1])
+    again = word_vectors([*words, "newword"], store.folder, model)
+    assert model.asked == ["newword"]
+    assert np.array_equal(again[: len(words)], vectors)
