@@ -25,26 +25,29 @@ class Expander:
     def __init__(self, vocab: Vocabulary, embedder: BaseEmbedder) -> None:
         self.vocab = vocab
         self.embedder = embedder
+        self._seen: dict[str, list[str]] = {}  # user word -> its collection neighbours
 
     @cached_property
     def _words(self) -> tuple[list[str], np.ndarray] | None:
         found = load_words(self.vocab.store.folder)
         return found if found and found[0] else None
 
-    def neighbours(self, word: str) -> list[str]:
+    def expand(self, text: str) -> list[str]:
+        """Collection words to add for the words of ``text`` the collection never uses. The
+        unknown words are embedded in one batch, and remembered across questions."""
         if self._words is None:
             return []
-        words, vectors = self._words
-        sims = vectors @ self.embedder.embed_query_vector(word)
-        order = np.argsort(-sims)[:PER_WORD]
-        return [words[i] for i in order if sims[i] >= NEAR]
-
-    def expand(self, text: str) -> list[str]:
-        """Collection words to add for the words of ``text`` the collection never uses."""
         known = self.vocab.known_terms
+        unknown = [w for w in dict.fromkeys(re.findall(r"[a-z][a-z-]{3,}", text.lower()))
+                   if w not in STOPWORDS and w not in known and stem(w) not in known]
+        todo = [w for w in unknown if w not in self._seen]
+        if todo:
+            words, vectors = self._words
+            sims = vectors @ np.asarray(self.embedder.encode(todo), dtype=np.float32).T
+            for j, w in enumerate(todo):
+                order = np.argsort(-sims[:, j])[:PER_WORD]
+                self._seen[w] = [words[i] for i in order if sims[i, j] >= NEAR]
         out: list[str] = []
-        for w in re.findall(r"[a-z][a-z-]{3,}", text.lower()):
-            if w in STOPWORDS or stem(w) in known or w in known:
-                continue
-            out += [n for n in self.neighbours(w) if n not in out]
+        for w in unknown:
+            out += [n for n in self._seen[w] if n not in out]
         return out
