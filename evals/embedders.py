@@ -14,7 +14,8 @@ a shared machine (the suites' own ``ask`` p50 ran at different moments).
 The evidence thresholds (``refusal_threshold`` and the rest) were calibrated on MiniLM's score
 scale. ``--calibrate`` adds a row per suite for each non-default backend with the refusal
 threshold recalibrated the project's way (:mod:`evals.calibrate` on ``documents`` and
-``users-dev``; ``users-test`` stays held out).
+``users-dev``; ``users-test`` stays held out). Other settings come from the ``PA_`` environment
+variables as usual and apply to every backend (e.g. ``PA_RRF_DENSE_WEIGHT=1.0``).
 """
 
 from __future__ import annotations
@@ -179,7 +180,7 @@ def render(result: dict[str, Any]) -> str:
                 f"{_pct(r['dense_hit_at_5'])} / {_pct(r['dense_recall_at_5'])} | "
                 f"{r['passed']}/{r['cases']} | {_pct(r['out_of_scope_refusal_rate'])} | "
                 f"{_pct(r['false_refusal_rate'])} | {r['ask_p50_ms']:.1f} ms |")
-    lines += ["", "| Backend | Model load | Full ingest (texts embedded) | Texts/s | "
+    lines += ["", "| Backend | Model load | Full ingest (texts embedded) | Texts/s of the ingest | "
               "Query embedding p50 / p95 (warm) | Its CPU time p50 | Warm ask p50 / p95 |",
               "|---|---:|---:|---:|---:|---:|---:|"]
     for name, b in result["backends"].items():
