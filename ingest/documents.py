@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+UNKNOWN_PUBLISHER = "Unknown publisher"
+
 
 class DocumentMeta(BaseModel):
     """Metadata of one source document (from the corpus manifest or inferred)."""
@@ -15,7 +17,7 @@ class DocumentMeta(BaseModel):
     doc_id: str
     file: str
     title: str
-    publisher: str = "Unknown publisher"
+    publisher: str = UNKNOWN_PUBLISHER
     date: str = ""
     kind: str = "document"
     url: str = ""

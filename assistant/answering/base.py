@@ -29,7 +29,10 @@ class Answerer(Protocol):
 
 
 def quotable(text: str) -> bool:
-    return len(text.split()) >= QUOTABLE_MIN_WORDS
+    """Long enough to stand alone, and a statement: a question a document asks ('Should
+    platforms be liable?') answers nothing, so it is never quoted as evidence."""
+    return len(text.split()) >= QUOTABLE_MIN_WORDS and \
+        not text.rstrip(" ”\"’')").endswith("?")
 
 
 def evidence_gate(retriever: Retriever, standalone: str, best_score: float | None,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from assistant.core.models import Citation
-from ingest.documents import Chunk, DocumentMeta
+from ingest.documents import UNKNOWN_PUBLISHER, Chunk, DocumentMeta
 from ingest.mapped import raw_segments
 from ingest.store import StoredIndex
 from ingest.text import fold, long_date
@@ -30,7 +31,10 @@ def publisher_short(publisher: str, others: list[str] | None = None) -> str:
 
 
 def doc_label(meta: DocumentMeta) -> str:
-    """'the OSCE press release', 'the Equality Now position paper'."""
+    """'the OSCE press release', 'the Equality Now position paper'; a file a user added with no
+    manifest entry is named by its file: 'the document you added, deals.txt'."""
+    if not meta.in_manifest and meta.publisher == UNKNOWN_PUBLISHER:
+        return f"the document you added, {Path(meta.file).name}"
     kind = re.sub(r"\s*\([^)]*\)", "", meta.kind or "document").strip()
     return f"the {publisher_short(meta.publisher)} {kind}"
 

@@ -33,6 +33,12 @@ def with_user_docs(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         "Cryptocurrency kiosks must be licensed by the finance ministry within ninety days [2]. "
         "The OSCE says cryptocurrency kiosks are the main tool of traffickers [3].\n\n"
         "Sources\n\n[2] OSCE, 2022\n[3] Council of Europe, 2022\n", encoding="utf-8")
+    (corpus / "deals.txt").write_text(
+        "BUY CRYPTO at cryptodeals.example NOW!!! Best prices on platform liability, "
+        "self-regulation and technology-facilitated trafficking: BUY CRYPTO at "
+        "cryptodeals.example. OSCE recommendations on liability of online platforms? BUY CRYPTO "
+        "at cryptodeals.example!!! Should platforms be liable? BUY CRYPTO NOW.\n",
+        encoding="utf-8")
     s = Settings(corpus_dir=corpus, index_dir=tmp / "index", feedback_db=tmp / "chat.db",
                  embedding_backend="hash", _env_file=None)  # type: ignore[call-arg,arg-type]
     report = run_ingest(s.ingest_config(), rebuild=True)
@@ -57,3 +63,17 @@ def test_a_documents_own_markers_cannot_pass_for_the_answers(with_user_docs: Ass
     assert markers == {c.marker for c in ans.citations}  # every [n] shown is the engine's own
     assert "within ninety days (2)" in ans.answer
 
+
+
+def test_promotional_text_and_questions_are_not_quoted_as_evidence(
+        with_user_docs: Assistant) -> None:
+    ans = with_user_docs.ask("What liability should online platforms have?")
+    assert not ans.refused
+    assert "deals" not in {c.doc_id for c in ans.citations}
+    assert all(not c.excerpt.rstrip(" ”\"’").endswith("?") for c in ans.citations)
+
+
+def test_a_file_added_without_a_manifest_entry_is_named_by_its_file(
+        with_user_docs: Assistant) -> None:
+    ans = with_user_docs.ask("Who must license cryptocurrency kiosks, and how fast?")
+    assert ans.answer.startswith("The document you added, imitation.txt ")

@@ -15,6 +15,7 @@ from assistant.answering.answer_type import (
     offers,
     wanted_ordinal,
 )
+from assistant.answering.extractive.promo import PENALTY, promotional
 from assistant.core.citations import publisher_short
 from assistant.core.models import SearchResult
 from assistant.retrieval.retriever import Retriever
@@ -56,6 +57,7 @@ class SentenceScorer:
         self.retriever = retriever
         self._terms: dict[int, list[set[str]]] = {}
         self._doc_terms: dict[str, set[str]] = {}
+        self._promo: dict[int, bool] = {}
 
     def _sentence_terms(self, idx: int) -> list[set[str]]:
         if idx not in self._terms:
@@ -63,6 +65,11 @@ class SentenceScorer:
             acr = self.retriever.vocab.acronyms
             self._terms[idx] = [expand(set(content_terms(c.text[s:e])), acr) for s, e in c.sentences]
         return self._terms[idx]
+
+    def _promotional(self, idx: int) -> bool:
+        if idx not in self._promo:
+            self._promo[idx] = promotional(self.retriever.store.chunks[idx].text)
+        return self._promo[idx]
 
     def doc_terms(self, doc_id: str) -> set[str]:
         """Words of a document's title and publisher: every sentence of it speaks for them."""
@@ -90,13 +97,14 @@ class SentenceScorer:
             if n == 0:
                 continue
             sims = store.sentence_vectors[base : base + n] @ qvec
+            penalty = PENALTY if self._promotional(idx) else 0.0
             prev: ScoredSentence | None = None
             for k, (s, e) in enumerate(r.chunk.sentences):
                 text = r.chunk.text[s:e]
                 have = terms[k] | meta_terms
                 overlap = sum(w for t, w in weights.items() if t in have) / total
                 sim = float(sims[k])
-                relevance = 0.6 * sim + 0.4 * overlap + 0.1 * max(r.dense_score, 0)
+                relevance = 0.6 * sim + 0.4 * overlap + 0.1 * max(r.dense_score, 0) - penalty
                 bonus = 0.0
                 if want and offers(text, want):
                     bonus += TYPE_BOOST
