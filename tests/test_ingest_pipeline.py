@@ -121,7 +121,7 @@ def test_index_has_no_pickle_and_loads_from_json_npy_faiss(corpus_index: Path) -
     folder = load_index(corpus_index).folder
     names = sorted(p.name for p in folder.iterdir())
     assert names == ["bm25.npz", "bm25_vocab.json", "chunks.json", "documents.json", "faiss.index",
-                     "manifest.json", "sentences.npy", "vectors.npy"]
+                     "manifest.json", "sentences.npy", "vectors.npy", "words.npz"]
     for p in folder.iterdir():
         assert not p.read_bytes().startswith(b"\x80"), f"{p.name} looks like a pickle"
 
