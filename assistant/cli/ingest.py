@@ -84,6 +84,8 @@ def do_ingest(corpus: Path | None, index: Path | None, rebuild: bool, quiet: boo
     for name, reason in report.kept:
         _say(("kept", "yellow"), f" the previous version of {name} (the new file cannot be "
              f"used: {reason})")
+    if report.query_export:
+        _say("wrote the embedding model's ONNX export for questions to ", report.query_export)
     console.print(_summary(report), highlight=False)
     return ExitCode.FILES_FAILED if report.failed else ExitCode.OK
 
