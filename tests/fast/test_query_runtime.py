@@ -31,3 +31,22 @@ def test_other_backends_neither_export_nor_use_onnx(tmp_path: Path) -> None:
     assert ensure_export(config) is None
     assert isinstance(make_query_embedder(config), HashEmbeddings)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_key_follows_the_weights_not_the_install_place(tmp_path: Path) -> None:
+    import shutil
+
+    from ingest.config import bundled_model_path
+    from ingest.embedding.onnx_model import export_dir, model_fingerprint
+
+    original = Path(bundled_model_path())
+    copy = tmp_path / original.name
+    shutil.copytree(original, copy)
+    assert model_fingerprint(copy) == model_fingerprint(original)
+    assert export_dir(tmp_path, copy) == export_dir(tmp_path, original)
+    weights = copy / "model.safetensors"
+    size = weights.stat().st_size
+    with weights.open("r+b") as fh:  # a changed third of the weights, as a fine-tune would
+        fh.seek(size // 3)
+        fh.write(bytes(size // 3))
+    assert model_fingerprint(copy) != model_fingerprint(original)
