@@ -42,7 +42,7 @@ def make_query_embedder(config: EmbeddingConfig) -> BaseEmbedder:
            if Path(path).exists() and not exportable(path) else
            f"has no ONNX export in {config.resolved_cache_dir()} yet (policy-assistant ingest "
            "writes it)")
-    log.warning("query embedding with torch: the model %s %s", Path(path).name, why)
+    log.warning("query embedding with torch: the embedding model (%s) %s", path, why)
     return make_embedder(config)
 
 
