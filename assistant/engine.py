@@ -11,17 +11,13 @@ import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-from langchain_core.language_models.chat_models import BaseChatModel
+from typing import TYPE_CHECKING, Any
 
 from assistant.answering.base import Answerer
 from assistant.answering.config import AnswerConfig, LLMConfig
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
-from assistant.answering.llm.answerer import LLMAnswerer
-from assistant.answering.llm.models import build_chat_model
 from assistant.answering.scope import clean_question, out_of_scope_in_conversation
-from assistant.core.enums import AnswerMode, EmbeddingBackend, RetrievalMode, StreamKind
+from assistant.core.enums import AnswerMode, RetrievalMode, StreamKind
 from assistant.core.errors import NotReadyError, QuestionError
 from assistant.core.models import (
     REFUSAL_PREFIX,
@@ -34,9 +30,17 @@ from assistant.core.models import (
 from assistant.core.settings import Settings, get_settings
 from assistant.retrieval.config import RetrievalConfig
 from assistant.retrieval.retriever import Retriever
-from ingest.embedding import BaseEmbedder, EmbeddingModelError, make_embedder
+from ingest.embedding import (
+    BaseEmbedder,
+    EmbeddingModelError,
+    LocalEmbeddings,
+    make_query_embedder,
+)
 from ingest.index import IndexError_, current_version, load_index
 from ingest.store import StoredIndex
+
+if TYPE_CHECKING:  # LangChain's chat-model stack takes ~0.4 s to import; only the LLM path needs it
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +50,11 @@ class Assistant:
                  index_dir: Path | None = None, chat_model: BaseChatModel | None = None) -> None:
         self.settings = settings or get_settings()
         self.index_dir = index_dir or self.settings.index_dir
-        if (self.settings.query_threads
-                and self.settings.embedding_backend is EmbeddingBackend.SENTENCE_TRANSFORMERS):
-            import torch
+        self.embedder = embedder or make_query_embedder(self.settings.embedding)
+        if self.settings.query_threads and isinstance(self.embedder, LocalEmbeddings):
+            import torch  # loaded with the model already
 
             torch.set_num_threads(self.settings.query_threads)
-        self.embedder = embedder or make_embedder(self.settings.embedding)
         self.retrieval_config = RetrievalConfig.from_settings(self.settings)
         self.answer_config = AnswerConfig.from_settings(self.settings)
         self.llm_config = LLMConfig.from_settings(self.settings)
@@ -120,6 +123,9 @@ class Assistant:
     def answerer(self, mode: AnswerMode | None = None) -> Answerer:
         extractive = ExtractiveAnswerer(self._retriever, self.answer_config)
         if AnswerMode(mode or self.settings.answerer) is AnswerMode.LLM:
+            from assistant.answering.llm.answerer import LLMAnswerer
+            from assistant.answering.llm.models import build_chat_model
+
             if self._llm is None:
                 self._llm = build_chat_model(self.llm_config)
             return LLMAnswerer(extractive, self.llm_config, self._llm)

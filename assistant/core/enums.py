@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ingest.config import EmbeddingBackend
+from ingest.config import EmbeddingBackend, QueryRuntime
 
 
 class AnswerMode(StrEnum):
@@ -33,4 +33,5 @@ class StreamKind(StrEnum):
     ANSWER = "answer"  # the final, checked Answer
 
 
-__all__ = ["AnswerMode", "EmbeddingBackend", "LLMProvider", "RetrievalMode", "StreamKind"]
+__all__ = ["AnswerMode", "EmbeddingBackend", "LLMProvider", "QueryRuntime", "RetrievalMode",
+           "StreamKind"]

@@ -9,7 +9,13 @@ from typing import Any
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from assistant.core.enums import AnswerMode, EmbeddingBackend, LLMProvider, RetrievalMode
+from assistant.core.enums import (
+    AnswerMode,
+    EmbeddingBackend,
+    LLMProvider,
+    QueryRuntime,
+    RetrievalMode,
+)
 from ingest.config import EmbeddingConfig, IngestConfig
 
 
@@ -31,8 +37,18 @@ class Settings(BaseSettings):
     )
     embedding_batch_size: int = Field(32, ge=1, description="Sentences per embedding batch")
     query_threads: int = Field(
-        1, ge=0, description="Torch threads in a serving process (0 = torch default); one thread "
-        "embeds a short query as fast and does not collapse when other work shares the cores"
+        1, ge=0, description="Threads embedding a question, torch or ONNX, in a serving process "
+        "(0 = the runtime's default); one thread embeds a short query as fast and does not collapse when other work shares the cores"
+    )
+    query_runtime: QueryRuntime = Field(
+        QueryRuntime.ONNX, description="What embeds questions with the sentence-transformers "
+        "backend: onnx (the model's ONNX export, written by ingest into cache_dir; no torch at "
+        "question time, falls back to torch with a log line while the export is missing) or "
+        "torch (the model itself)"
+    )
+    cache_dir: Path | None = Field(
+        None, description="Folder for derived files such as the model's ONNX export; empty = "
+        "$XDG_CACHE_HOME/policy-assistant or ~/.cache/policy-assistant"
     )
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped")
     chunk_target_words: int = Field(90, ge=20, description="Preferred chunk size in words")
@@ -94,7 +110,7 @@ class Settings(BaseSettings):
         "it doubles with each further failure, up to 64 times this"
     )
 
-    @field_validator("auth_users_file", mode="before")
+    @field_validator("auth_users_file", "cache_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -102,7 +118,8 @@ class Settings(BaseSettings):
     @property
     def embedding(self) -> EmbeddingConfig:
         return EmbeddingConfig(self.embedding_backend, self.embedding_model,
-                               self.embedding_batch_size)
+                               self.embedding_batch_size, self.query_runtime,
+                               str(self.cache_dir or ""), self.query_threads)
 
     @property
     def embedding_model_id(self) -> str:
