@@ -90,8 +90,9 @@ def test_words_credited_to_the_wrong_institution_are_not_shown_as_fact(
     raw = (f"Equality Now sees a clear role for governments to work with international bodies, "
            f"tech companies and civil society [{n}]. The OSCE asks internet companies to work "
            f"with international bodies, tech companies and civil society [{n}].")
-    ans = build_answer(Q, Q, raw, results, fast_assistant.retriever,
-                       fast_assistant.answer_config.support_threshold)
+    # a threshold the shared words clear (0.54 with the word-hashing embedder): the speaker
+    # check alone must catch it
+    ans = build_answer(Q, Q, raw, results, fast_assistant.retriever, 0.5)
     assert ans is not None
     first, second = ans.sentences
     assert first.supported and first.flags == []
@@ -105,8 +106,7 @@ def test_a_figure_or_name_no_cited_passage_states_is_flagged(fast_assistant: Ass
     results, n = _results(fast_assistant, Q, "Equality Now sees a clear role")
     raw = (f"Equality Now sees a clear role for governments to work with tech companies [{n}]. "
            f"Equality Now sees a role for Europol in 27 countries [{n}].")
-    ans = build_answer(Q, Q, raw, results, fast_assistant.retriever,
-                       fast_assistant.answer_config.support_threshold)
+    ans = build_answer(Q, Q, raw, results, fast_assistant.retriever, 0.3)
     assert ans is not None
     assert ans.sentences[1].flags == ["figure not in the cited passage: 27",
                                       "name not in the cited passage: Europol"]

@@ -100,8 +100,14 @@ def build_answer(question: str, standalone: str, raw: str, results: list[SearchR
             pair_ok[m] = pair_ok.get(m, False) or ok(c, support_threshold)
             renumber.setdefault(m, len(renumber) + 1)
         good = [c for c in checks.values() if ok(c, support_threshold)]
-        if not good:
+        if not ps.markers:
+            flags = ["cites no passage"]
+        elif not good:
             flags = sorted({f for c in checks.values() for f in c.flags})
+            top = max(c.score for c in checks.values())
+            if top < support_threshold:
+                flags.insert(0, f"the cited passage does not state it (support {top:.2f} < "
+                                f"{support_threshold:.2f})")
         best = max((c.score for c in checks.values()), default=0.0)
         sentences.append(AnswerSentence(text=ps.text, markers=[renumber[m] for m in ps.markers],
                                         supported=bool(good), support_score=round(best, 4),

@@ -34,9 +34,11 @@ _VERBS = (r"says?|said|states?|stated|recommends?|recommended|asks?|asked|calls?
           r"warns?|warned|suggests?|suggested|emphasi[sz]es|stress(?:es)?|proposes?|encourages?|"
           r"advises?|observes?|explains?|describes?|points out|identifies|concludes?|"
           r"believes?|considers?|notes that|underlines?|acknowledges?|insists?")
+# The verb is matched in lower case only: "the United States' …" names no speaker.
 _SPEAKER = re.compile(
-    rf"^(?:according to\s+(?P<a>[^,]+?)\s*,|(?:in its [^,]+,\s*)?(?P<b>.+?)\s+(?:also\s+|further\s+|"
-    rf"strongly\s+)?(?:{_VERBS})\b)", re.I)
+    rf"^(?:(?i:according to)\s+(?P<a>[^,]+?)\s*,|(?:(?i:in) its [^,]+,\s*)?"
+    rf"(?P<b>(?:\S+\s+){{0,7}}?\S+?)\s+(?:also\s+|further\s+|strongly\s+)?(?:{_VERBS})\b)")
+_NOT_A_SUBJECT = re.compile(r"\b(?:is|are|was|were|be|has|have|had|example)\b", re.I)
 
 
 def _words(text: str) -> set[str]:
@@ -80,6 +82,8 @@ def speaker(sentence: str) -> str | None:
     if not m:
         return None
     subject = (m.group("a") or m.group("b") or "").strip()
+    if m.group("b") and _NOT_A_SUBJECT.search(subject):
+        return None
     if len(subject.split()) > 12 or not any(ch.isupper() for ch in subject[1:] + subject[:1]):
         return None
     if not names_in(subject) and not (subject[:1].isupper() and fold(subject.split()[0])
