@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from assistant.answering.llm.checked import UNVERIFIED
-from assistant.answering.llm.prompting import build_messages, format_passages, pick_evidence
+from assistant.answering.llm.prompting import build_messages, evidence_of, format_passages
 from assistant.core.citations import excerpt_in_source
 from assistant.core.enums import StreamKind
 from assistant.core.settings import get_settings
@@ -44,11 +44,8 @@ def _count_tokens(base_url: str, text: str) -> int | None:
 
 
 def _prompt(a: Assistant, question: str) -> str:
-    r = a.retriever
-    qvec = r.embed_query(question)
-    results = r.search(question, a.answer_config.top_k, qvec=qvec)
-    scored = a.answerer("extractive").scorer.score(question, qvec, results)  # type: ignore[attr-defined]
-    ev = pick_evidence(scored, results)
+    quoted = a.answerer("extractive").answer(question)
+    results, ev = evidence_of(quoted, a.store)
     msgs = build_messages(question, format_passages(results, ev.sentences, a.publishers()),
                           a.answer_config.max_sentences)
     return "\n".join(str(m.content) for m in msgs)

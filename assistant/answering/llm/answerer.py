@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from assistant.answering.base import best_quotable, evidence_gate
 from assistant.answering.condense import condense, is_follow_up
 from assistant.answering.config import AnswerConfig, LLMConfig
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
@@ -20,10 +19,9 @@ from assistant.answering.llm.models import LLMError
 from assistant.answering.llm.prompting import (
     Evidence,
     build_messages,
+    evidence_of,
     format_passages,
-    pick_evidence,
 )
-from assistant.answering.refusal import refuse
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.models import Answer, SearchFilters, SearchResult, StreamEvent, Turn
 from assistant.core.prompts import load_prompt
@@ -119,27 +117,25 @@ class LLMAnswerer:
         t0 = time.perf_counter()
         history = history or []
         standalone = self.condense(question, history)
-        qvec = self.retriever.embed_query(standalone)
-        results = self.retriever.search(standalone, k or self.config.top_k, filters, qvec=qvec)
-        scored = self.extractive.scorer.score(standalone, qvec, results)
-        reason = evidence_gate(self.retriever, standalone,
-                               best_quotable([(s.text, s.score) for s in scored]),
-                               self.config.refusal_threshold)
-        if reason is not None:
-            ans = refuse(question, standalone, results, self.retriever, reason, self.mode)
-            yield StreamEvent(kind=StreamKind.TOKEN, text=ans.answer)
-            yield StreamEvent(kind=StreamKind.ANSWER, answer=ans)
+        # the extractive engine reads the question (aliases, comparisons, premises), gates it
+        # and picks the evidence; the model writes prose from those sentences only
+        quoted = self.extractive.answer(standalone, [], filters, k)
+        if quoted.refused:
+            quoted.question, quoted.mode = question, self.mode
+            yield StreamEvent(kind=StreamKind.TOKEN, text=quoted.answer)
+            yield StreamEvent(kind=StreamKind.ANSWER, answer=quoted)
             return
+        results, evidence = evidence_of(quoted, self.retriever.store)
         t1 = time.perf_counter()
         parts: list[str] = []
         marks: dict[str, float] = {}
-        evidence = pick_evidence(scored, results)
         yield from self._generate(standalone, results, evidence, parts, marks)
         t2 = time.perf_counter()
         checked = build_answer(question, standalone, "".join(parts), results, self.retriever,
                                self.config.support_threshold, shown=evidence.numbers)
         if checked is None:  # nothing verifiable: say so, and quote the evidence instead
-            checked = self.extractive.answer(question, history, filters, k)
+            checked = quoted
+            checked.question = question
             checked.notice = ("The language model's answer could not be verified against the "
                               "sources, so the quoted evidence is shown instead.")
         checked.timings_ms = {"retrieve": round((t1 - t0) * 1e3, 2), **marks,

@@ -12,8 +12,9 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from assistant.answering.base import quotable
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.core.citations import publisher_short
-from assistant.core.models import SearchResult
+from assistant.core.models import Answer, SearchResult
 from assistant.core.prompts import defuse_fences, load_prompt
+from ingest.store import StoredIndex
 from ingest.text import fold
 
 EVIDENCE_MAX = 8  # sentences shown to the model
@@ -55,6 +56,27 @@ def pick_evidence(scored: list[ScoredSentence], results: list[SearchResult],
         seen.add(fold(s.text))
         chosen.setdefault(rank[id(s.result)], []).append((s.k, s.text.strip()))
     return Evidence({n: [t for _, t in sorted(chosen[n])] for n in sorted(chosen)})
+
+
+def evidence_of(ans: Answer, store: StoredIndex) -> tuple[list[SearchResult], Evidence]:
+    """The evidence the extractive engine chose for ``ans`` (its excerpts, with the passages
+    they sit in), numbered as its citations are: the model writes prose from exactly the
+    sentences a reader would have been quoted, across institutions for a comparison."""
+    results: list[SearchResult] = []
+    numbers: dict[str, int] = {}
+    sentences: dict[int, list[str]] = {}
+    for c in sorted(ans.citations, key=lambda c: c.marker):
+        idx = store.by_id.get(c.chunk_id)
+        if idx is None:
+            continue
+        if c.chunk_id not in numbers:
+            results.append(SearchResult(chunk=store.chunks[idx], score=0.0, index=idx))
+            numbers[c.chunk_id] = len(results)
+        texts = sentences.setdefault(numbers[c.chunk_id], [])
+        excerpt = " ".join(c.excerpt.split())
+        if excerpt not in texts:
+            texts.append(excerpt)
+    return results, Evidence(sentences)
 
 
 def format_passages(results: list[SearchResult],
