@@ -20,7 +20,7 @@ from assistant.answering.llm.answerer import LLMAnswerer
 from assistant.answering.llm.checked import UNVERIFIED, build_answer
 from assistant.answering.llm.checks import missing_names, speaker, wrong_speaker
 from assistant.answering.llm.models import LLMError
-from assistant.answering.llm.prompting import build_messages, format_passages, pick_evidence
+from assistant.answering.llm.prompting import build_messages, evidence_of, format_passages
 from assistant.core.models import SearchResult
 from assistant.engine import Assistant
 
@@ -127,27 +127,22 @@ def test_a_wrong_marker_is_repaired_to_the_passage_that_states_the_sentence(
 
 
 # ---- the prompt: evidence sentences, not whole passages ------------------------------------
-def test_the_prompt_holds_the_evidence_sentences_with_their_markers(
+def test_the_prompt_holds_the_extractive_evidence_with_its_markers(
         fast_assistant: Assistant) -> None:
-    r = fast_assistant.retriever
-    qvec = r.embed_query(Q)
-    results = r.search(Q, fast_assistant.answer_config.top_k, qvec=qvec)
-    scored = ExtractiveAnswerer(r, fast_assistant.answer_config).scorer.score(Q, qvec, results)
-    evidence = pick_evidence(scored, results)
-    shown = [t for ts in evidence.sentences.values() for t in ts]
-    assert 0 < len(shown) <= 8
+    quoted = fast_assistant.answerer("extractive").answer(Q)
+    assert quoted.citations and not quoted.refused
+    results, evidence = evidence_of(quoted, fast_assistant.store)
+    assert [r.chunk.chunk_id for r in results] == list(dict.fromkeys(
+        c.chunk_id for c in sorted(quoted.citations, key=lambda c: c.marker)))
     passages = format_passages(results, evidence.sentences, fast_assistant.publishers())
     _, user = (str(m.content) for m in build_messages(Q, passages, 5))
     assert user.count("<<<PASSAGES") == 1 and user.count("PASSAGES>>>") == 1
     assert "UNTRUSTED DATA" in user
-    for n, texts in evidence.sentences.items():
-        assert f'<passage id="{n}" source="' in user
-        for t in texts:
-            assert f"- {t}" in user
-    whole = format_passages(results)
-    assert len(passages) < len(whole)
-    assert all(f'<passage id="{n}"' not in user for n in range(1, len(results) + 1)
-               if n not in evidence.sentences)
+    for c in quoted.citations:  # each excerpt, under its passage's number
+        n = next(i for i, r in enumerate(results, start=1) if r.chunk.chunk_id == c.chunk_id)
+        block = user[user.index(f'<passage id="{n}" source="'):]
+        assert f"- {' '.join(c.excerpt.split())}" in block[:block.index("</passage>")]
+    assert len(passages) < len(format_passages(results))  # sentences, not whole passages
 
 
 def test_a_marker_to_a_passage_the_model_was_not_shown_is_removed(

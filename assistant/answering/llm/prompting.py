@@ -1,7 +1,8 @@
 """The messages a chat model gets: the prompt files, with the evidence fenced as untrusted data.
 
-A small model on a small machine pays about 20 ms a prompt token, so it is shown the selected
-evidence sentences of each passage (with the passage's number and source), not whole passages."""
+A small model on a small machine pays about 20 ms a prompt token, so it is shown the evidence
+sentences the extractive engine selected (under their passage's number and a short source
+line), not whole passages."""
 
 from __future__ import annotations
 
@@ -9,16 +10,10 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.answering.base import quotable
-from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.core.citations import publisher_short
 from assistant.core.models import Answer, SearchResult
 from assistant.core.prompts import defuse_fences, load_prompt
 from ingest.store import StoredIndex
-from ingest.text import fold
-
-EVIDENCE_MAX = 8  # sentences shown to the model
-EVIDENCE_SHARE = 0.6  # a sentence is shown when it scores at least this share of the best one
 
 
 def _attribute(value: object) -> str:
@@ -36,26 +31,6 @@ class Evidence:
     @property
     def numbers(self) -> set[int]:
         return set(self.sentences)
-
-
-def pick_evidence(scored: list[ScoredSentence], results: list[SearchResult],
-                  max_n: int = EVIDENCE_MAX, share: float = EVIDENCE_SHARE) -> Evidence:
-    """The best quotable sentences (best first in ``scored``), grouped by passage."""
-    rank = {id(r): i for i, r in enumerate(results, start=1)}
-    chosen: dict[int, list[tuple[int, str]]] = {}
-    seen: set[str] = set()
-    best: float | None = None
-    for s in scored:
-        if len(seen) >= max_n:
-            break
-        if not quotable(s.text) or id(s.result) not in rank or fold(s.text) in seen:
-            continue
-        best = s.score if best is None else best
-        if s.score < share * best:
-            break
-        seen.add(fold(s.text))
-        chosen.setdefault(rank[id(s.result)], []).append((s.k, s.text.strip()))
-    return Evidence({n: [t for _, t in sorted(chosen[n])] for n in sorted(chosen)})
 
 
 def evidence_of(ans: Answer, store: StoredIndex) -> tuple[list[SearchResult], Evidence]:
