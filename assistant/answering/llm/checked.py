@@ -8,7 +8,12 @@ import numpy as np
 
 from assistant.answering.llm.checks import missing_names, wrong_speaker
 from assistant.answering.refusal import refuse
-from assistant.answering.verify import missing_specifics, parse_markers, support_score
+from assistant.answering.verify import (
+    ParsedSentence,
+    missing_specifics,
+    parse_markers,
+    support_score,
+)
 from assistant.core.citations import make_citation
 from assistant.core.enums import AnswerMode
 from assistant.core.models import Answer, AnswerSentence, Citation, SearchResult
@@ -64,6 +69,38 @@ def _check(text: str, r: SearchResult, retriever: Retriever, others: list[str]) 
     return SentenceCheck(score, idx, flags)
 
 
+def _checks(ps: ParsedSentence, results: list[SearchResult], retriever: Retriever,
+            others: list[str], threshold: float, valid: set[int]
+            ) -> tuple[dict[int, SentenceCheck], str | None]:
+    """The sentence against each passage it cites. When none supports it, a wrong marker: the
+    first other passage the model was shown that does replaces the markers (with a note)."""
+    checks = {m: _check(ps.text, results[m - 1], retriever, others) for m in ps.markers}
+    if not ps.markers or any(ok(c, threshold) for c in checks.values()):
+        return checks, None
+    for m in sorted(valid - set(checks)):
+        c = _check(ps.text, results[m - 1], retriever, others)
+        if ok(c, threshold):
+            note = f"{ps.markers} → [{m}]"
+            ps.markers = [m]
+            return {m: c}, note
+    return checks, None
+
+
+def _reasons(ps: ParsedSentence, checks: dict[int, SentenceCheck], threshold: float
+             ) -> list[str]:
+    """Why the sentence is not shown as fact; empty when a cited passage supports it."""
+    if not ps.markers:
+        return ["cites no passage"]
+    if any(ok(c, threshold) for c in checks.values()):
+        return []
+    flags = sorted({f for c in checks.values() for f in c.flags})
+    top = max(c.score for c in checks.values())
+    if top < threshold:
+        flags.insert(0, f"the cited passage does not state it (support {top:.2f} < "
+                        f"{threshold:.2f})")
+    return flags
+
+
 def build_answer(question: str, standalone: str, raw: str, results: list[SearchResult],
                  retriever: Retriever, support_threshold: float, shown: set[int] | None = None
                  ) -> Answer | None:
@@ -82,35 +119,18 @@ def build_answer(question: str, standalone: str, raw: str, results: list[SearchR
     sentences: list[AnswerSentence] = []
     repaired: list[str] = []
     for ps in parsed:
-        checks = {m: _check(ps.text, results[m - 1], retriever, others) for m in ps.markers}
-        if ps.markers and not any(ok(c, support_threshold) for c in checks.values()):
-            # a wrong marker: another passage the model was shown may state the sentence
-            for m in sorted(valid):
-                if m in checks:
-                    continue
-                c = _check(ps.text, results[m - 1], retriever, others)
-                if ok(c, support_threshold):
-                    repaired.append(f"{ps.markers} → [{m}]")
-                    ps.markers, checks = [m], {m: c}
-                    break
-        flags: list[str] = []
+        checks, note = _checks(ps, results, retriever, others, support_threshold, valid)
+        if note:
+            repaired.append(note)
         for m, c in checks.items():
             if m not in best_sentence or c.score > best_sentence[m][0]:
                 best_sentence[m] = (c.score, c.index)
             pair_ok[m] = pair_ok.get(m, False) or ok(c, support_threshold)
             renumber.setdefault(m, len(renumber) + 1)
-        good = [c for c in checks.values() if ok(c, support_threshold)]
-        if not ps.markers:
-            flags = ["cites no passage"]
-        elif not good:
-            flags = sorted({f for c in checks.values() for f in c.flags})
-            top = max(c.score for c in checks.values())
-            if top < support_threshold:
-                flags.insert(0, f"the cited passage does not state it (support {top:.2f} < "
-                                f"{support_threshold:.2f})")
+        flags = _reasons(ps, checks, support_threshold)
         best = max((c.score for c in checks.values()), default=0.0)
         sentences.append(AnswerSentence(text=ps.text, markers=[renumber[m] for m in ps.markers],
-                                        supported=bool(good), support_score=round(best, 4),
+                                        supported=not flags, support_score=round(best, 4),
                                         flags=flags))
     if not any(s.supported for s in sentences):
         return None
