@@ -5,14 +5,24 @@ killed-server test in every test run."""
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from assistant.answering.llm.checked import UNVERIFIED
-from assistant.answering.llm.local import MODEL, LocalServer, installed_model, server_ready
+from assistant.answering.llm.local import (
+    MODEL,
+    LocalServer,
+    installed_model,
+    port_free,
+    server_ready,
+)
 from assistant.answering.llm.models import LLMError, bundled_gguf
 from assistant.core.citations import excerpt_in_source
 from assistant.core.enums import StreamKind
@@ -124,3 +134,24 @@ def test_a_server_that_is_down_gives_the_extractive_answer(
     ans = a.ask(Q, mode="llm")
     assert ans.mode == "extractive" and ans.citations
     assert ans.notice is not None and ans.notice.startswith(UNAVAILABLE)
+
+
+def test_model_serve_stops_its_server_on_sigterm(smol: Path, tmp_path: Path) -> None:
+    """`policy-assistant model serve` is the parent of the server process (its own session):
+    stopping the command the way a service manager does stops the server too."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "assistant", "model", "serve", "--model", str(smol),
+           "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=tmp_path)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        while not server_ready(url):
+            assert proc.poll() is None, "model serve exited before its server answered"
+            time.sleep(0.25)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 130
+        assert port_free(port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -11,7 +11,6 @@ Provenance of the model (recorded here and in the README):
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -240,8 +239,19 @@ class LocalServer:
             self.kill()
 
     def wait(self) -> int:
+        """Wait for the server; Ctrl-C or SIGTERM stops it (it runs in its own session, so
+        it would outlive this process otherwise). Returns its exit status, or 130 when stopped."""
         assert self.proc is not None
-        with contextlib.suppress(KeyboardInterrupt):
+
+        def interrupt(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        old = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
             return self.proc.wait()
-        self.stop()
-        return 130
+        except KeyboardInterrupt:
+            self.stop()
+            return 130
+        finally:
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
