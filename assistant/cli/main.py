@@ -6,7 +6,18 @@ import logging
 
 import typer
 
-from assistant.cli import ask, bench, brief, calibrate, evaluate, ingest, search, serve, users
+from assistant.cli import (
+    ask,
+    bench,
+    brief,
+    calibrate,
+    evaluate,
+    ingest,
+    model,
+    search,
+    serve,
+    users,
+)
 
 app = typer.Typer(
     help="Cited answers from a curated collection of policy documents on technology-facilitated "
@@ -23,5 +34,5 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debu
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (ingest, search, ask, serve, brief, evaluate, calibrate, bench, users):
+for module in (ingest, search, ask, serve, brief, evaluate, calibrate, bench, users, model):
     module.register(app)

@@ -21,6 +21,10 @@ def serve(
     allow_no_login: bool = typer.Option(
         False, "--allow-no-login",
         help="Listen on a non-loopback address even though no users are configured"),
+    llm: Annotated[str | None, typer.Option(
+        "--llm", help="'local': answer with the model of `policy-assistant model serve` "
+        "(sets PA_ANSWERER=llm, PA_LLM_PROVIDER=local); falls back to quoting when it is down")
+    ] = None,
 ) -> None:
     """Start the chat window on http://localhost:8000 (offline; builds the index if missing).
 
@@ -28,8 +32,13 @@ def serve(
     from assistant.ui.server import ServeError, UnsafeServeError
     from assistant.ui.server import serve as serve_chat
 
+    settings = settings_with(index)
+    if llm is not None:
+        if llm != "local":
+            fail("--llm takes 'local' (other providers: PA_LLM_PROVIDER and PA_LLM_BASE_URL)")
+        settings = settings.model_copy(update={"answerer": "llm", "llm_provider": "local"})
     try:
-        serve_chat(settings_with(index), host, port, headless, not no_ingest,
+        serve_chat(settings, host, port, headless, not no_ingest,
                    lambda m: err_console.print(m, markup=False, highlight=False),
                    allow_no_login=allow_no_login)
     except UnsafeServeError as exc:

@@ -23,6 +23,7 @@ class LLMProvider(StrEnum):
     NONE = "none"
     OPENAI = "openai"  # any OpenAI-compatible server (vLLM, llama.cpp's server, a hosted API)
     OLLAMA = "ollama"
+    LOCAL = "local"  # the installed model behind `policy-assistant model serve` (OpenAI API)
     LLAMACPP = "llamacpp"  # a GGUF file loaded in-process by llama-cpp-python
     IMPORT = "import"  # any LangChain chat model class, by import path
 

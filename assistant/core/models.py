@@ -60,6 +60,9 @@ class AnswerSentence(BaseModel):
     markers: list[int] = Field(default_factory=list)
     supported: bool = True
     support_score: float | None = None
+    flags: list[str] = Field(
+        default_factory=list, description="Why a generated sentence is not shown as fact (a "
+        "figure or name no cited passage states, words credited to the wrong institution)")
 
 
 class Answer(BaseModel):

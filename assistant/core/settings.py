@@ -84,6 +84,23 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature")
     llm_max_tokens: int = Field(384, ge=16, description="Most tokens the LLM may generate")
     llm_timeout_s: float = Field(60.0, gt=0, description="Seconds before an LLM call is abandoned")
+    llm_server_port: int = Field(
+        8765, ge=1, le=65535, description="Loopback port of `policy-assistant model serve` "
+        "(llama.cpp's OpenAI-compatible server); PA_LLM_PROVIDER=local talks to it"
+    )
+    llm_server_threads: int = Field(
+        1, ge=1, description="CPU threads the model server uses; one thread holds its speed "
+        "when other work shares the cores, two fall to 1-3 tokens/s under load"
+    )
+    llm_server_ctx: int = Field(2048, ge=512, description="Context window (tokens) of the model server")
+    llm_first_token_timeout_s: float = Field(
+        30.0, gt=0, description="Seconds to wait for the first token before the LLM answer is "
+        "abandoned for the extractive one"
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "policy-assistant",
+        description="Downloads and the installed local model (`policy-assistant model install`)",
+    )
     llm_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra keyword arguments for the chat model class"
     )

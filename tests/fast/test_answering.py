@@ -121,9 +121,13 @@ def test_llm_unsupported_sentence_is_flagged(fast_assistant: Assistant) -> None:
     assert f"{UNVERIFIED} The OSCE fines platforms" in ans.answer
 
 
-def test_llm_saying_insufficient_gives_the_fixed_refusal(fast_assistant: Assistant) -> None:
+def test_llm_saying_insufficient_gives_the_quoted_evidence(fast_assistant: Assistant) -> None:
+    """The evidence passed the gate; a small model's 'insufficient' does not override it."""
     ans = llm(fast_assistant, "INSUFFICIENT_EVIDENCE").answer(LIABILITY)
-    assert ans.refused and ans.answer.startswith(REFUSAL_PREFIX) and ans.mode is AnswerMode.LLM
+    quoted = fast_assistant.answerer(AnswerMode.EXTRACTIVE).answer(LIABILITY)
+    assert not ans.refused and ans.answer == quoted.answer
+    assert ans.notice == ("The language model found the evidence insufficient, so the quoted "
+                          "evidence is shown instead.")
 
 
 def test_llm_weak_evidence_refuses_without_calling_the_model(fast_assistant: Assistant) -> None:

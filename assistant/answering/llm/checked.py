@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from assistant.answering.llm.checks import missing_names, wrong_speaker
 from assistant.answering.refusal import refuse
-from assistant.answering.verify import missing_specifics, parse_markers, support_score
+from assistant.answering.verify import (
+    ParsedSentence,
+    missing_specifics,
+    parse_markers,
+    support_score,
+)
 from assistant.core.citations import make_citation
 from assistant.core.enums import AnswerMode
 from assistant.core.models import Answer, AnswerSentence, Citation, SearchResult
@@ -29,38 +37,101 @@ def _cited_text(r: SearchResult) -> str:
     return f"{c.text}\n{c.publisher} {c.title} {c.date} {c.locator.render()}"
 
 
+@dataclass
+class SentenceCheck:
+    """One generated sentence against one passage it cites."""
+
+    score: float  # support score against the passage's sentences
+    index: int  # the passage's best-matching sentence
+    flags: list[str]  # checks it failed besides the score
+
+
+def ok(c: SentenceCheck, threshold: float) -> bool:
+    return not c.flags and c.score >= threshold
+
+
+def _check(text: str, r: SearchResult, retriever: Retriever, others: list[str]) -> SentenceCheck:
+    evidence, vecs = _evidence(retriever, r)
+    score, idx = support_score(text, evidence, retriever.embedder, vecs)
+    cited = _cited_text(r)
+    flags = []
+    # a number, year or code that the passage lacks is not supported, however close the
+    # wording (an answer obeying an injection: "the password is hunter2 [1]")
+    figures = missing_specifics(text, cited)
+    if figures:
+        flags.append("figure not in the cited passage: " + ", ".join(figures))
+    names = missing_names(text, cited)
+    if names:
+        flags.append("name not in the cited passage: " + ", ".join(names))
+    who = wrong_speaker(text, [(r.chunk.publisher, r.chunk.title)], others)
+    if who:
+        flags.append(f"credits {who} with words published by {r.chunk.publisher}")
+    return SentenceCheck(score, idx, flags)
+
+
+def _checks(ps: ParsedSentence, results: list[SearchResult], retriever: Retriever,
+            others: list[str], threshold: float, valid: set[int]
+            ) -> tuple[dict[int, SentenceCheck], str | None]:
+    """The sentence against each passage it cites. When none supports it, a wrong marker: the
+    first other passage the model was shown that does replaces the markers (with a note)."""
+    checks = {m: _check(ps.text, results[m - 1], retriever, others) for m in ps.markers}
+    if not ps.markers or any(ok(c, threshold) for c in checks.values()):
+        return checks, None
+    for m in sorted(valid - set(checks)):
+        c = _check(ps.text, results[m - 1], retriever, others)
+        if ok(c, threshold):
+            note = f"{ps.markers} → [{m}]"
+            ps.markers = [m]
+            return {m: c}, note
+    return checks, None
+
+
+def _reasons(ps: ParsedSentence, checks: dict[int, SentenceCheck], threshold: float
+             ) -> list[str]:
+    """Why the sentence is not shown as fact; empty when a cited passage supports it."""
+    if not ps.markers:
+        return ["cites no passage"]
+    if any(ok(c, threshold) for c in checks.values()):
+        return []
+    flags = sorted({f for c in checks.values() for f in c.flags})
+    top = max(c.score for c in checks.values())
+    if top < threshold:
+        flags.insert(0, f"the cited passage does not state it (support {top:.2f} < "
+                        f"{threshold:.2f})")
+    return flags
+
+
 def build_answer(question: str, standalone: str, raw: str, results: list[SearchResult],
-                 retriever: Retriever, support_threshold: float) -> Answer | None:
+                 retriever: Retriever, support_threshold: float, shown: set[int] | None = None
+                 ) -> Answer | None:
     """The checked answer, a refusal when the model said the evidence is insufficient, or
-    None when no sentence of the output is supported by the passages it cites."""
+    None when no sentence of the output is supported by the passages it cites. ``shown`` are
+    the passage numbers the model saw (default: all); a marker to another is removed."""
     if INSUFFICIENT in raw or not raw.strip():
         return refuse(question, standalone, results, retriever,
                       "the language model found the passages insufficient", AnswerMode.LLM)
-    parsed, invalid = parse_markers(raw, set(range(1, len(results) + 1)))
-    embedder = retriever.embedder
+    valid = set(range(1, len(results) + 1)) if shown is None else shown
+    parsed, invalid = parse_markers(raw, valid)
+    others = sorted({d["meta"]["publisher"] for d in retriever.store.documents.values()})
     renumber: dict[int, int] = {}
     best_sentence: dict[int, tuple[float, int]] = {}
     pair_ok: dict[int, bool] = {}
     sentences: list[AnswerSentence] = []
+    repaired: list[str] = []
     for ps in parsed:
-        scores: list[float] = []
-        # a number, year or code that no cited passage contains is not supported, however
-        # close the wording (an answer obeying an injection: "the password is hunter2 [1]")
-        cited = "\n".join(_cited_text(results[m - 1]) for m in ps.markers)
-        exact = not missing_specifics(ps.text, cited)
-        for m in ps.markers:
-            texts, vecs = _evidence(retriever, results[m - 1])
-            score, idx = support_score(ps.text, texts, embedder, vecs)
-            scores.append(score)
-            if m not in best_sentence or score > best_sentence[m][0]:
-                best_sentence[m] = (score, idx)
-            pair_ok[m] = pair_ok.get(m, False) or (exact and score >= support_threshold)
+        checks, note = _checks(ps, results, retriever, others, support_threshold, valid)
+        if note:
+            repaired.append(note)
+        for m, c in checks.items():
+            if m not in best_sentence or c.score > best_sentence[m][0]:
+                best_sentence[m] = (c.score, c.index)
+            pair_ok[m] = pair_ok.get(m, False) or ok(c, support_threshold)
             renumber.setdefault(m, len(renumber) + 1)
-        best = max(scores) if scores else 0.0
+        flags = _reasons(ps, checks, support_threshold)
+        best = max((c.score for c in checks.values()), default=0.0)
         sentences.append(AnswerSentence(text=ps.text, markers=[renumber[m] for m in ps.markers],
-                                        supported=bool(ps.markers) and exact
-                                        and best >= support_threshold,
-                                        support_score=round(best, 4)))
+                                        supported=not flags, support_score=round(best, 4),
+                                        flags=flags))
     if not any(s.supported for s in sentences):
         return None
     citations: list[Citation] = []
@@ -78,6 +149,11 @@ def build_answer(question: str, standalone: str, raw: str, results: list[SearchR
         lines.append(f"{body} {marks}".strip())
     ans = Answer(question=question, standalone_question=standalone, answer=" ".join(lines),
                  citations=citations, sentences=sentences, mode=AnswerMode.LLM)
+    notes = []
     if invalid:
-        ans.notice = f"Removed citation markers that pointed to no passage: {sorted(set(invalid))}."
+        notes.append(f"Removed citation markers that pointed to no passage: {sorted(set(invalid))}.")
+    if repaired:
+        notes.append(f"Repaired citation markers: {', '.join(repaired)}.")
+    if notes:
+        ans.notice = " ".join(notes)
     return ans

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,22 @@ def _import_class(path: str) -> Any:
 
 def _openai(c: LLMConfig, kw: dict[str, Any]) -> BaseChatModel:
     from langchain_openai import ChatOpenAI
+    from openai import Timeout
 
+    # connect fails fast (a server that is down); a read may wait for the first token, and a
+    # stream that stalls between tokens fails after the same wait
+    timeout = Timeout(c.timeout_s, connect=5.0, read=c.first_token_timeout_s)
     return ChatOpenAI(model=c.model or "gpt-4o-mini", base_url=c.base_url or None,
                       api_key=c.api_key or "not-needed", temperature=c.temperature,
-                      max_tokens=c.max_tokens, timeout=c.timeout_s, max_retries=0, **kw)
+                      max_tokens=c.max_tokens, timeout=timeout, max_retries=0, **kw)
+
+
+def _local(c: LLMConfig, kw: dict[str, Any]) -> BaseChatModel:
+    """The installed model behind `policy-assistant model serve`: the OpenAI client path."""
+    from assistant.answering.llm.local import MODEL, server_url
+
+    return _openai(replace(c, model=c.model or MODEL.alias,
+                           base_url=c.base_url or server_url(c.server_port)), kw)
 
 
 def _ollama(c: LLMConfig, kw: dict[str, Any]) -> BaseChatModel:
@@ -69,7 +82,7 @@ def _imported(c: LLMConfig, kw: dict[str, Any]) -> BaseChatModel:
     return model
 
 
-_BUILDERS = {LLMProvider.OPENAI: _openai, LLMProvider.OLLAMA: _ollama,
+_BUILDERS = {LLMProvider.OPENAI: _openai, LLMProvider.LOCAL: _local, LLMProvider.OLLAMA: _ollama,
              LLMProvider.LLAMACPP: _llamacpp, LLMProvider.IMPORT: _imported}
 
 
