@@ -85,8 +85,9 @@ def test_source_element_shows_metadata_and_inert_document_text() -> None:
              passage="Lure <script>x()</script> victims. More.", excerpt_start=0,
              url="https://www.osce.org/cthb/512281")
     md = source_markdown(c, question="How do <i>they</i> lure?")
-    for part in ("OSCE", "15 Feb 2022", "¶ 1–2", "osce-press-release-2022"):
+    for part in ("OSCE", "15 Feb 2022", "¶ 1–2"):
         assert md_escape(part) in md
+    assert "osce" not in md.replace("osce.org", "")  # no internal document id (issue 12)
     assert "### Note \\<b\\>on\\</b\\> sites" in md
     assert "**Lure \\<script\\>x\\(\\)\\</script\\> victims.**" in md
     assert "<script>" not in md and "<i>" not in md

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         None, description="File of 'user:password' lines; enables password login when set"
     )
     auth_users: str = Field("", description="Comma-separated 'user:password' pairs; enables login")
+    local_user: str = Field(
+        "local", description="Single-user mode: with no password users and a loopback host, this "
+        "user is signed in without a password, so conversations are kept and listed in the "
+        "sidebar; empty turns it off"
+    )
 
     @property
     def embedding(self) -> EmbeddingConfig:

@@ -14,9 +14,10 @@ import chainlit as cl
 
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.errors import QuestionError
-from assistant.core.models import Answer, Turn
+from assistant.core.models import Answer, Citation, Turn
 from assistant.engine import Assistant
 from assistant.ui import brief as ui_brief
+from assistant.ui import routes
 from assistant.ui.pdf import pdf_target
 from assistant.ui.render import (
     answer_markdown,
@@ -38,10 +39,6 @@ from ingest.text import human_date
 log = logging.getLogger(__name__)
 
 _PENDING: set[asyncio.Task[None]] = set()
-PANEL_TITLE = "Sources in this conversation"
-PANEL_NOTE = ("*Above: the sources of every answer in this conversation, newest last. Click a "
-              "marker such as [1] in an answer, or a source listed under it, to see only that "
-              "source.*")
 MAX_ANSWERS = ui_brief.MAX_ANSWERS  # answers kept per chat session; the oldest go first
 TROUBLE = ("Sorry, something went wrong while answering. Please try again; if it keeps "
            "happening, the server log has the details.")
@@ -186,6 +183,8 @@ async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[s
                                                                     "k", "mode")})
     answers: dict[str, Answer] = cl.user_session.get("answers") or {}
     cl.user_session.set("answers", remember(answers, msg.id, ans))
+    user = cl.context.session.user
+    routes.remember(msg.id, user.identifier if user else "", msg.metadata)
     await send_elements(msg.id, elements)
     await msg.send()  # ends the stream, persists the message and sends its actions
 
@@ -202,23 +201,60 @@ def remember(answers: dict[str, Answer], message_id: str, ans: Answer,
 
 
 async def send_elements(message_id: str, elements: list[Any]) -> None:
-    """In order (the side panel lists them as they arrive), and not stored: sources are
-    rebuilt from the index, and the SQLite data layer has no file storage.
-
-    After each answer Chainlit opens the side panel on every source of the conversation and
-    titles it with the name of the last element sent; a closing note, moved to the end each
-    time, gives that panel a meaningful title instead of the last marker.
+    """In order, and not stored: sources are rebuilt from the index (also when a conversation
+    is resumed), and the SQLite data layer has no file storage. Chainlit opens its side panel
+    on every new side element; ``public/panel.js`` closes it unless the user clicked a marker.
     """
     for el in elements:
         await el.send(for_id=message_id, persist=False)
-    if not elements:
+
+
+def answer_from_json(data: dict[str, Any], store: Any) -> Answer | None:
+    """An answer as kept with its message (the one JSON shape), its passages taken from the
+    loaded index again; None when the JSON is not an answer's."""
+    try:
+        def cite(c: dict[str, Any]) -> Citation:
+            row = store.by_id.get(str(c.get("chunk_id")))
+            passage = store.chunks[row].text if row is not None else ""
+            return Citation(**{**c, "passage": passage, "excerpt_start": -1})
+
+        return Answer(question=str(data.get("question") or ""),
+                      standalone_question=str(data.get("standalone_question") or ""),
+                      answer=str(data["answer"]), refused=bool(data.get("refused")),
+                      citations=[cite(c) for c in data.get("citations") or []],
+                      closest=[cite(c) for c in data.get("closest") or []],
+                      mode=AnswerMode(str(data.get("mode") or "extractive")),
+                      notice=data.get("notice"))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+async def resume(steps: list[Any]) -> None:
+    """A conversation opened again: its history for follow-ups, and each answer's sources and
+    brief actions, rebuilt from the JSON kept with the message."""
+    await start()
+    cl.user_session.set("history", restore_history(steps))
+    a, _error = await cl.make_async(assistant_or_error)()
+    if a is None:
         return
-    old = cl.user_session.get("panel_note")
-    if old is not None:
-        await old.remove()
-    note = cl.Text(name=PANEL_TITLE, display="side", content=PANEL_NOTE)
-    await note.send(for_id=message_id, persist=False)
-    cl.user_session.set("panel_note", note)
+    answers: dict[str, Answer] = cl.user_session.get("answers") or {}
+    for step in steps:
+        meta = step.get("metadata") or {}
+        if isinstance(meta, str):
+            try:
+                meta = json.loads(meta)
+            except ValueError:
+                continue
+        if step.get("type") != "assistant_message" or not isinstance(meta, dict) \
+                or meta.get("answer") is None:
+            continue
+        ans = answer_from_json(meta, a.store)
+        if ans is None:
+            continue
+        remember(answers, str(step["id"]), ans)
+        elements, _pdfs = source_elements(a, ans)
+        await send_elements(str(step["id"]), elements)
+    cl.user_session.set("answers", answers)
 
 
 def documents() -> list[dict[str, Any]]:

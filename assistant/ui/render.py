@@ -93,8 +93,7 @@ def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None 
     head = f"{label} {md_escape(marker(c.marker))}"
     if question:
         head += f" · for “{md_escape(question)}”"
-    facts = [("Publisher", c.publisher), ("Date", c.date), ("Where", c.locator),
-             ("Document", c.doc_id)]
+    facts = [("Publisher", c.publisher), ("Date", c.date), ("Where", c.locator)]
     lines = [f"*{head}*", "", f"### {md_escape(c.title)}", ""]
     lines.append("\n".join(f"{k}: {md_escape(v)}" for k, v in facts if v))
     lines.append("")
