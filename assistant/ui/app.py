@@ -64,7 +64,7 @@ async def _start() -> None:
 
 @cl.on_chat_resume
 async def _resume(thread: ThreadDict) -> None:
-    await ui_chat.resume(list(thread.get("steps") or []))
+    await ui_chat.resume(thread)
 
 
 @cl.on_message

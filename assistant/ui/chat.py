@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.types import ThreadDict
 
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.errors import QuestionError
@@ -229,15 +230,21 @@ def answer_from_json(data: dict[str, Any], store: Any) -> Answer | None:
         return None
 
 
-async def resume(steps: list[Any]) -> None:
+async def resume(thread: ThreadDict) -> None:
     """A conversation opened again: its history for follow-ups, and each answer's sources and
-    brief actions, rebuilt from the JSON kept with the message."""
+    brief actions, rebuilt from the JSON kept with the message.
+
+    Chainlit sends the thread to the browser after this callback, replacing the elements the
+    browser holds with the thread's: the rebuilt sources are added to the thread's elements.
+    """
+    steps = list(thread.get("steps") or [])
     await start()
     cl.user_session.set("history", restore_history(steps))
     a, _error = await cl.make_async(assistant_or_error)()
     if a is None:
         return
     answers: dict[str, Answer] = cl.user_session.get("answers") or {}
+    rebuilt: list[Any] = []
     for step in steps:
         meta = step.get("metadata") or {}
         if isinstance(meta, str):
@@ -254,7 +261,17 @@ async def resume(steps: list[Any]) -> None:
         remember(answers, str(step["id"]), ans)
         elements, _pdfs = source_elements(a, ans)
         await send_elements(str(step["id"]), elements)
+        rebuilt += [resumed_element(el.to_dict(), cl.context.session.id) for el in elements]
     cl.user_session.set("answers", answers)
+    thread["elements"] = [*(thread.get("elements") or []), *rebuilt]
+
+
+def resumed_element(d: Any, session_id: str) -> Any:
+    """An element sent during a resume, as the thread carries it: the browser fills in the URL
+    of a session file only for elements that arrive one by one, so fill it in here."""
+    if not d.get("url") and d.get("chainlitKey"):
+        d["url"] = f"/project/file/{d['chainlitKey']}?session_id={session_id}"
+    return d
 
 
 def documents() -> list[dict[str, Any]]:

@@ -234,8 +234,14 @@ def test_with_login_each_user_sees_only_their_own_conversations(
     assert bob.locator(SIDEBAR_ENTRY, has_text=FIRST_QUESTION[:30]).count() == 0
     status = bob.evaluate("u => fetch(u).then(r => r.status)", f"/pa/answer/{mid}")
     assert status == 404
+    thread_id = thread_url.rsplit("/", 1)[1]
+    assert alice.evaluate("u => fetch(u).then(r => r.status)", f"/project/thread/{thread_id}") \
+        == 200
+    # Chainlit answers 401 to a signed-in user who is not the thread's author
+    assert bob.evaluate("u => fetch(u).then(r => r.status)", f"/project/thread/{thread_id}") \
+        == 401
     bob.goto(thread_url)
-    bob.get_by_text("Thread not found").first.wait_for()
+    bob.wait_for_selector("#chat-submit")
     assert bob.locator(ANSWER).count() == 0
 
 
