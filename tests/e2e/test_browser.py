@@ -112,7 +112,7 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     assert "75%" in text and "Sources" in text
     assert first.locator("a.element-link", has_text="[1]").count() >= 2  # inline + source list
     side = open_marker(page, first, "[1]")
-    assert "OSCE" in side and "15 Feb 2022" in side and OSCE_RELEASE in side
+    assert "OSCE" in side and "15 February 2022" in side and OSCE_RELEASE in side
     cited = page.locator("#side-view-content .side-text span.font-bold").first.inner_text()
     assert cited == FIRST_EXCERPT
     assert re.sub(r"\s+", " ", cited) in corpus_text()  # verbatim from the document
