@@ -19,10 +19,12 @@ from assistant.core.models import Answer, Citation, Turn
 from assistant.engine import Assistant
 from assistant.ui import brief as ui_brief
 from assistant.ui import routes
+from assistant.ui.docview import doc_href
 from assistant.ui.pdf import pdf_target
 from assistant.ui.render import (
     answer_markdown,
     answer_metadata,
+    excerpt_span,
     marker,
     md_escape,
     pdf_element_name,
@@ -123,7 +125,9 @@ def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
         elements.append(cl.Text(name=marker(c.marker), display="side",
                                 content=source_markdown(c, closest=not ans.citations,
                                                         pdf_page=pdf[1] if pdf else None,
-                                                        question=ans.question)))
+                                                        question=ans.question,
+                                                        doc_link=doc_href(c.doc_id, c.chunk_id,
+                                                                          excerpt_span(c)))))
         if pdf:
             elements.append(cl.Pdf(name=pdf_element_name(c.marker), display="side",
                                    path=str(pdf[0]), page=pdf[1], mime="application/pdf"))

@@ -86,7 +86,7 @@ def source_heading(c: Citation) -> str:
 
 
 def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None = None,
-                    question: str = "") -> str:
+                    question: str = "", doc_link: str = "") -> str:
     """Content of the side-panel element of one source. The cited sentence is the only bold
     text in it (the stylesheet highlights it); every document string is escaped."""
     label = "Closest material" if closest else "Source"
@@ -104,6 +104,8 @@ def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None 
     what = "closest" if closest else "cited"
     lines += [f"*The passage, with the {what} sentence highlighted:*", "",
               highlighted_passage(c), ""]
+    if doc_link:
+        lines += [f"[Open the document at this passage]({doc_link})", ""]
     if pdf_page is not None:
         lines += [f"*The PDF opens at page {pdf_page}: click {md_escape(pdf_element_name(c.marker))}"
                   " under the answer.*", ""]

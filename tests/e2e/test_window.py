@@ -9,6 +9,7 @@ Screenshots at desktop (1400 x 900) and phone (390 x 844) size go to artifacts/s
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -280,3 +281,74 @@ def test_small_things_one_toast_brief_by_the_button_named_buttons_scope_line(
     assert "Every document of the collection was searched (4 documents):" in md
     assert "Only these documents were searched" not in md
     shot(page, "issue12-05-brief-by-the-button-desktop")
+
+
+TEN_TURNS = [
+    FIRST_QUESTION,
+    "Who published that figure?",
+    "How do traffickers use technology to recruit victims?",
+    "Which international conventions apply to online trafficking?",
+    "What challenges do law enforcement and NGOs face with online trafficking?",
+    "What liability standard does the OSCE recommend for online platforms?",
+    "What does GRETA recommend on data collection?",
+    "What does Equality Now say about gender?",
+    "What should technology companies do?",
+    FIRST_QUESTION,
+]
+
+def test_ten_turn_conversation_answer_times(local_server: Server, chromium: Browser) -> None:
+    """Item 8: the time of each answer in one 10-turn conversation, from pressing Enter to the
+    final answer with its sources, printed (not asserted: the machine is shared), with the
+    page's DOM size after each turn."""
+    page = chromium.new_page()
+    open_app(page, local_server)
+    rows = []
+    for n, question in enumerate(TEN_TURNS, start=1):
+        box = page.locator("textarea#chat-input")
+        box.fill(question)
+        page.wait_for_selector("#chat-submit:not([disabled])")
+        t0 = time.perf_counter()
+        box.press("Enter")
+        wait_final(page, n)
+        rows.append((time.perf_counter() - t0, page.evaluate("document.getElementsByTagName('*').length")))
+    print("\nturn  answer (s)  DOM elements")
+    for n, (secs, nodes) in enumerate(rows, start=1):
+        print(f"{n:>4}  {secs:>10.2f}  {nodes:>12}")
+    print(f"first answer {rows[0][0]:.2f} s, 10th answer {rows[-1][0]:.2f} s")
+    assert page.locator(ANSWER).count() == 10
+    assert all("Sources" in t for t in page.locator(ANSWER).all_inner_texts())
+
+
+CITED_IN_VIEW = """() => { const m = document.querySelector('mark#cited');
+  if (!m) return null; const r = m.getBoundingClientRect();
+  return {top: Math.round(r.top), bottom: Math.round(r.bottom), height: innerHeight,
+          scrolled: Math.round(scrollY), text: m.innerText}; }"""
+
+
+def test_document_view_opens_at_the_cited_passage(
+        local_server: Server, chromium: Browser) -> None:
+    page = chromium.new_page()
+    open_app(page, local_server)
+    first = ask(page, FIRST_QUESTION, 1)
+    first.locator("a.element-link", has_text="[3]").first.click()
+    link = page.locator("#side-view-content a", has_text="Open the document at this passage")
+    href = str(link.get_attribute("href"))
+    assert href.startswith("/pa/doc/equality-now-icat-response-2019?chunk=") \
+        and href.endswith("#cited")
+    for width, height, name in ((1400, 900, "desktop"), (390, 844, "phone")):
+        view = chromium.new_page(width, height)
+        view.context.add_cookies(page.context.cookies())
+        view.goto(local_server.url + href)
+        view.wait_for_function("() => document.querySelector('mark#cited') && scrollY > 0")
+        cited = view.evaluate(CITED_IN_VIEW)
+        print(f"\ndocument view ({name}): {cited}")
+        assert cited["text"].startswith("For example, in the United States 78% of child victims")
+        assert 0 <= cited["top"] < cited["height"]  # scrolled into view, not below the fold
+        assert view.locator("mark.passage").count() >= 1  # the rest of the passage, marked
+        head = view.inner_text("header")
+        assert "Technology and Trafficking" in head and "Equality Now" in head
+        assert view.locator("h2").count() >= 1  # section headings
+        shot(view, f"issue12-06-document-view-{name}")
+    original = view.locator("header a", has_text="The original file")
+    status = view.evaluate("u => fetch(u).then(r => r.status)", original.get_attribute("href"))
+    assert status == 200
