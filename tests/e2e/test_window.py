@@ -290,7 +290,7 @@ TEN_TURNS = [
     "Which international conventions apply to online trafficking?",
     "What challenges do law enforcement and NGOs face with online trafficking?",
     "What liability standard does the OSCE recommend for online platforms?",
-    "What does GRETA recommend on data collection?",
+    "What evidence is the GRETA study on online trafficking based on?",
     "What does Equality Now say about gender?",
     "What should technology companies do?",
     FIRST_QUESTION,
