@@ -6,6 +6,7 @@
 // 3. "Copy" copies clean text (quotes, markers, the source list) and simple HTML from
 //    /pa/answer/<message id>, not the escaped Markdown.
 // 4. Icon-only buttons get accessible names.
+// 5. The landing page shows the collection in brief (/pa/collection) above the starters.
 (function () {
   "use strict";
   var MARKER = /^\[\d+\]$/;
@@ -206,10 +207,60 @@
     }
   }
 
+  // ---- 5. the collection on the landing page -------------------------------------------
+  var collection = null;
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function collectionCard(data) {
+    var card = el("section", "pa-collection");
+    card.id = "pa-collection";
+    card.setAttribute("aria-label", "The collection");
+    card.appendChild(el("h2", "pa-collection-title", "What the collection holds"));
+    card.appendChild(el("p", "pa-collection-line", data.line + "."));
+    var list = el("ul", "pa-collection-list");
+    (data.institutions || []).forEach(function (inst) {
+      var item = el("li");
+      var details = el("details");
+      var n = inst.documents.length;
+      details.appendChild(el("summary", null, inst.name + ": " + n + (n === 1 ? " document" : " documents")));
+      var docs = el("ul");
+      inst.documents.forEach(function (d) { docs.appendChild(el("li", null, d.title + " (" + d.date + ")")); });
+      details.appendChild(docs);
+      if (inst.publishers.length > 1) {
+        details.appendChild(el("p", "pa-collection-offices", "Published by: " + inst.publishers.join("; ")));
+      }
+      item.appendChild(details);
+      list.appendChild(item);
+    });
+    card.appendChild(list);
+    return card;
+  }
+
+  function showCollection() {
+    var starter = document.querySelector('[id^="starter-"]');
+    if (!starter || document.getElementById("pa-collection")) return;
+    if (!collection) {
+      collection = fetch("/pa/collection", { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); });
+      collection.catch(function () { collection = null; });
+    }
+    collection.then(function (data) {
+      var first = document.querySelector('[id^="starter-"]');
+      if (!first || document.getElementById("pa-collection")) return;
+      var row = first.parentElement;
+      row.parentElement.insertBefore(collectionCard(data), row);
+    }).catch(function () { /* the About page still lists the documents */ });
+  }
+
   var pending = false;
   new MutationObserver(function () {
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () { pending = false; checkPanel(); nameButtons(); });
+    window.requestAnimationFrame(function () { pending = false; checkPanel(); nameButtons(); showCollection(); });
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

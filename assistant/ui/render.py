@@ -146,8 +146,8 @@ def answer_markdown(ans: Answer, pdf_markers: Iterable[int] = ()) -> str:
     parts.append(body)
     if ans.refused:
         parts.append("*I answer only from the documents in this collection. Try rephrasing "
-                     "the question with terms the documents use, or see the welcome page for "
-                     "what the collection holds.*")
+                     "the question with terms the documents use. What the collection holds is "
+                     "shown when you start a new chat, and under About & documents.*")
     if cites:
         parts.append(sources_block(ans, pdf_markers))
     return "\n\n".join(parts)

@@ -1,7 +1,8 @@
 """The app's own HTTP routes beside Chainlit's, under ``/pa/``: an answer as clean text for
 the copy button and the marker previews (``/pa/answer/<message id>``), a document opened at a
 cited passage (``/pa/doc/<doc id>?chunk=<chunk id>``) and its original file
-(``/pa/file/<doc id>``).
+(``/pa/file/<doc id>``), and the collection in brief for the landing page
+(``/pa/collection``).
 
 Answers are looked up among the recent answers of this process, then in the chat database
 (the JSON kept with each message). With a login on (passwords or the local single-user mode),
@@ -17,6 +18,7 @@ from typing import Any
 
 from assistant import feedback
 from assistant.ui import docview, plain
+from assistant.ui.collection import collection_summary
 from assistant.ui.runtime import runtime
 
 RECENT_LIMIT = 2000  # answers of this process kept in memory (the database has the rest)
@@ -114,6 +116,13 @@ def mount(db: Path) -> None:
         # document HTML must never run on the app's origin: other types are downloads
         return FileResponse(path, media_type="application/octet-stream", filename=path.name,
                             headers=NO_SNIFF)
+
+    @router.get("/collection")
+    async def collection(user: Any = Depends(get_current_user)) -> dict[str, Any]:  # noqa: B008
+        a = runtime().assistant
+        if a is None:
+            raise HTTPException(status_code=503, detail="the index is still loading")
+        return collection_summary(a.corpus())
 
     @router.get("/answer/{message_id}")
     async def answer(message_id: str,

@@ -92,7 +92,6 @@ def test_sources_open_only_on_click_scrolled_to_the_cited_sentence(
         local_server: Server, chromium: Browser) -> None:
     page = chromium.new_page()
     open_app(page, local_server)
-    shot(page, "issue12-01-landing-desktop")
     first = ask(page, FIRST_QUESTION, 1)
     side_panel_closed_by_script(page, 0)
 
@@ -154,7 +153,6 @@ def test_phone_source_sheet_opens_on_tap_at_the_cited_sentence(
         local_server: Server, chromium: Browser) -> None:
     page = chromium.new_page(*PHONE)
     open_app(page, local_server)
-    shot(page, "issue12-01-landing-phone")
     first = ask(page, FIRST_QUESTION, 1)
     side_panel_closed_by_script(page, 0)  # the answer stays readable
     shot(page, "issue12-02-answer-phone")
@@ -352,3 +350,25 @@ def test_document_view_opens_at_the_cited_passage(
     original = view.locator("header a", has_text="The original file")
     status = view.evaluate("u => fetch(u).then(r => r.status)", original.get_attribute("href"))
     assert status == 200
+
+
+def test_landing_page_shows_the_collection(local_server: Server, chromium: Browser) -> None:
+    """Item 6: documents, institutions (offices under theirs) and dates above the starters."""
+    for width, height, name in ((1400, 900, "desktop"), (390, 844, "phone")):
+        page = chromium.new_page(width, height)
+        open_app(page, local_server)
+        card = page.locator("section#pa-collection")
+        card.wait_for()
+        assert [x for x in card.inner_text().splitlines() if x.strip()][:2] == [
+            "What the collection holds",
+            "4 documents from 3 institutions, dated Aug 2019 to Mar 2022 (and 1 republication "
+            "of them)."]
+        assert card.locator("summary").all_inner_texts() == [
+            "Equality Now: 1 document", "GRETA: 1 document", "OSCE: 2 documents"]
+        above = page.evaluate("""() => document.querySelector('#pa-collection')
+            .compareDocumentPosition(document.querySelector('[id^=starter-]'))""")
+        assert above & 4  # DOCUMENT_POSITION_FOLLOWING: the starters come after it
+        shot(page, f"issue12-01-landing-{name}")
+    card.locator("summary", has_text="OSCE").click()
+    offices = card.locator(".pa-collection-offices").inner_text()
+    assert offices.startswith("Published by: OSCE; OSCE Office of the Special Representative")

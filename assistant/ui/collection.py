@@ -1,0 +1,38 @@
+"""A compact view of the collection for the landing page: how many documents, from which
+institutions (each with its offices), and the dates they span. Made from ``Assistant.corpus()``;
+republications merged with their original are counted apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.core.citations import publisher_short
+from ingest.text import human_date
+
+
+def collection_summary(documents: list[dict[str, Any]]) -> dict[str, Any]:
+    main = [d for d in documents if not d.get("duplicate_of") and d.get("chunks")]
+    pubs = sorted({str(d.get("publisher") or "") for d in main})
+    institutions: dict[str, dict[str, Any]] = {}
+    for d in sorted(main, key=lambda x: str(x.get("date") or ""), reverse=True):
+        pub = str(d.get("publisher") or "")
+        inst = institutions.setdefault(publisher_short(pub, pubs),
+                                       {"name": publisher_short(pub, pubs), "publishers": [],
+                                        "documents": []})
+        if pub not in inst["publishers"]:
+            inst["publishers"].append(pub)
+        inst["documents"].append({"title": str(d.get("title") or d["doc_id"]),
+                                  "date": human_date(str(d.get("date") or "")) or "undated"})
+    dates = sorted(str(d.get("date")) for d in main if d.get("date"))
+    span = ""
+    if dates:
+        first, last = human_date(dates[0]), human_date(dates[-1])
+        span = first if first == last else f"{first} to {last}"
+    n, k = len(main), len(institutions)
+    line = (f"{n} document{'s' if n != 1 else ''} from {k} institution{'s' if k != 1 else ''}"
+            + (f", dated {span}" if span else ""))
+    republished = sum(1 for d in documents if d.get("duplicate_of"))
+    if republished:
+        line += f" (and {republished} republication{'s' if republished != 1 else ''} of them)"
+    return {"line": line, "documents": n, "span": span,
+            "institutions": sorted(institutions.values(), key=lambda i: str(i["name"]))}
