@@ -19,6 +19,7 @@ from assistant.core.models import Answer, Citation, Turn
 from assistant.engine import Assistant
 from assistant.ui import brief as ui_brief
 from assistant.ui import routes
+from assistant.ui.collection import collection_summary, scope_line
 from assistant.ui.docview import doc_href
 from assistant.ui.pdf import pdf_target
 from assistant.ui.render import (
@@ -63,11 +64,14 @@ def settings_widgets(a: Assistant) -> list[Any]:
         mode_help = "No language model is configured (PA_LLM_PROVIDER), so answers quote the "\
                     "documents directly."
         initial = AnswerMode.EXTRACTIVE
+    institutions = collection_summary(a.corpus())["institutions"]
     docs = {f"{d['title']} ({d.get('publisher', '')}, {human_date(str(d.get('date') or ''))})":
             d["doc_id"] for d in a.corpus() if d.get("chunks")}
     return [
-        MultiSelect(id="publishers", label="Only these publishers", values=a.publishers(),
-                    initial=[], description="Leave empty to search every publisher."),
+        MultiSelect(id="publishers", label="Only these institutions",
+                    values=[str(i["name"]) for i in institutions], initial=[],
+                    description="One entry per institution, its offices included. Leave empty "
+                                "to search every institution."),
         MultiSelect(id="documents", label="Only these documents", items=docs, initial=[],
                     description="Leave empty to search every document."),
         Slider(id="k", label="Number of sources to read", initial=s.top_k, min=1, max=10,
@@ -182,7 +186,9 @@ async def answer(message: cl.Message) -> None:
 
 async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any]) -> None:
     elements, pdf_markers = source_elements(a, ans)
-    msg.content = answer_markdown(ans, pdf_markers)
+    scope = scope_line(a.corpus(), [str(p) for p in values.get("publishers") or []],
+                       [str(d) for d in values.get("documents") or []])
+    msg.content = (f"*{md_escape(scope)}*\n\n" if scope else "") + answer_markdown(ans, pdf_markers)
     msg.actions = ui_brief.actions(msg.id, can_add=bool(ans.citations))
     msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
                                                                     "k", "mode")})

@@ -36,3 +36,38 @@ def collection_summary(documents: list[dict[str, Any]]) -> dict[str, Any]:
         line += f" (and {republished} republication{'s' if republished != 1 else ''} of them)"
     return {"line": line, "documents": n, "span": span,
             "institutions": sorted(institutions.values(), key=lambda i: str(i["name"]))}
+
+
+def searched_documents(documents: list[dict[str, Any]], publishers: list[str],
+                       doc_ids: list[str]) -> list[dict[str, Any]]:
+    """The documents a filter lets through, as the search applies it (a publisher entry
+    matches every publisher whose name contains it, so an institution covers its offices)."""
+    wanted = [p.lower() for p in publishers]
+    out = []
+    for d in documents:
+        if d.get("duplicate_of") or not d.get("chunks"):
+            continue
+        if doc_ids and d["doc_id"] not in doc_ids:
+            continue
+        if wanted and not any(w in str(d.get("publisher") or "").lower() for w in wanted):
+            continue
+        out.append(d)
+    return out
+
+
+def scope_line(documents: list[dict[str, Any]], publishers: list[str],
+               doc_ids: list[str]) -> str:
+    """What an answer searched when a filter is on ('' when none is): the institutions and
+    the documents by title, out of how many."""
+    if not publishers and not doc_ids:
+        return ""
+    total = sum(1 for d in documents if not d.get("duplicate_of") and d.get("chunks"))
+    hits = searched_documents(documents, publishers, doc_ids)
+    which = []
+    if publishers:
+        which.append(", ".join(publishers))
+    if doc_ids:
+        which.append(f"{len(doc_ids)} chosen document{'s' if len(doc_ids) != 1 else ''}")
+    titles = "; ".join(sorted(str(d.get("title") or d["doc_id"]) for d in hits)) or "no document"
+    return (f"Filter on: only {' and '.join(which)}. Searched {len(hits)} of {total} documents: "
+            f"{titles}.")

@@ -372,3 +372,32 @@ def test_landing_page_shows_the_collection(local_server: Server, chromium: Brows
     card.locator("summary", has_text="OSCE").click()
     offices = card.locator(".pa-collection-offices").inner_text()
     assert offices.startswith("Published by: OSCE; OSCE Office of the Special Representative")
+
+
+OSCE_SCOPE = ("Filter on: only OSCE. Searched 2 of 4 documents: New policies needed to combat "
+              "trafficking in the internet era, according to OSCE study; Policy Responses to "
+              "Technology-Facilitated Trafficking in Human Beings (policy brief).")
+
+
+def test_filter_by_institution_is_shown_on_answers_and_refusals(
+        local_server: Server, chromium: Browser) -> None:
+    """Item 5: one filter entry per institution; the active filter and what was really
+    searched appear on each answer, refusals included."""
+    page = chromium.new_page()
+    open_app(page, local_server)
+    page.click("#chat-settings-open-modal")
+    dialog = page.locator("[role=dialog]")
+    dialog.locator("input[placeholder='Select...']").first.click()
+    options = page.locator("[cmdk-item]")
+    options.first.wait_for()
+    assert options.all_inner_texts() == ["Equality Now", "GRETA", "OSCE"]
+    options.filter(has_text="OSCE").click()
+    shot(page, "issue12-07-filter-by-institution-desktop")
+    dialog.locator("#confirm").click()
+    answer = ask(page, FIRST_QUESTION, 1)
+    assert answer.inner_text().splitlines()[0] == OSCE_SCOPE
+    assert "Equality Now" not in answer.inner_text()
+    refusal = ask(page, "What is the population of Brazil?", 2)
+    assert refusal.inner_text().splitlines()[0] == OSCE_SCOPE
+    assert "The documents in this collection don't cover this" in refusal.inner_text()
+    shot(page, "issue12-08-refusal-under-filter-desktop")
