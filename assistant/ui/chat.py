@@ -38,7 +38,7 @@ from assistant.ui.runtime import (
     runtime,
     stream_events,
 )
-from ingest.text import human_date
+from ingest.text import long_date
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def settings_widgets(a: Assistant) -> list[Any]:
                     "documents directly."
         initial = AnswerMode.EXTRACTIVE
     institutions = collection_summary(a.corpus())["institutions"]
-    docs = {f"{d['title']} ({d.get('publisher', '')}, {human_date(str(d.get('date') or ''))})":
+    docs = {f"{d['title']} ({d.get('publisher', '')}, {long_date(str(d.get('date') or ''))})":
             d["doc_id"] for d in a.corpus() if d.get("chunks")}
     return [
         MultiSelect(id="publishers", label="Only these institutions",

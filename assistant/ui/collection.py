@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.core.citations import publisher_short
-from ingest.text import human_date
+from ingest.text import long_date
 
 
 def collection_summary(documents: list[dict[str, Any]]) -> dict[str, Any]:
@@ -22,11 +22,11 @@ def collection_summary(documents: list[dict[str, Any]]) -> dict[str, Any]:
         if pub not in inst["publishers"]:
             inst["publishers"].append(pub)
         inst["documents"].append({"title": str(d.get("title") or d["doc_id"]),
-                                  "date": human_date(str(d.get("date") or "")) or "undated"})
+                                  "date": long_date(str(d.get("date") or "")) or "undated"})
     dates = sorted(str(d.get("date")) for d in main if d.get("date"))
     span = ""
     if dates:
-        first, last = human_date(dates[0]), human_date(dates[-1])
+        first, last = long_date(dates[0]), long_date(dates[-1])
         span = first if first == last else f"{first} to {last}"
     n, k = len(main), len(institutions)
     line = (f"{n} document{'s' if n != 1 else ''} from {k} institution{'s' if k != 1 else ''}"

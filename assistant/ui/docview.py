@@ -12,7 +12,7 @@ import html
 from typing import Any
 from urllib.parse import quote
 
-from ingest.text import human_date
+from ingest.text import long_date
 
 STYLE = """
 body { font: 17px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
@@ -87,7 +87,7 @@ def document_html(doc: dict[str, Any], doc_id: str, chunk: Any | None,
     esc = html.escape
     title = str(meta.get("title") or doc_id)
     facts = " · ".join(x for x in (str(meta.get("publisher") or ""),
-                                    human_date(str(meta.get("date") or ""))) if x)
+                                    long_date(str(meta.get("date") or ""))) if x)
     links = [f'<a href="/pa/file/{quote(doc_id, safe="")}">The original file '
              f'({esc(str(meta.get("file") or ""))})</a>']
     url = str(meta.get("url") or "")

@@ -361,7 +361,7 @@ def test_landing_page_shows_the_collection(local_server: Server, chromium: Brows
         card.wait_for()
         assert [x for x in card.inner_text().splitlines() if x.strip()][:2] == [
             "What the collection holds",
-            "4 documents from 3 institutions, dated Aug 2019 to Mar 2022 (and 1 republication "
+            "4 documents from 3 institutions, dated August 2019 to March 2022 (and 1 republication "
             "of them)."]
         assert card.locator("summary").all_inner_texts() == [
             "Equality Now: 1 document", "GRETA: 1 document", "OSCE: 2 documents"]
