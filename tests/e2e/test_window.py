@@ -8,6 +8,7 @@ Screenshots at desktop (1400 x 900) and phone (390 x 844) size go to artifacts/s
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Iterator
@@ -36,7 +37,8 @@ NAMELESS_BUTTONS = """() => [...document.querySelectorAll('button, [role=button]
   .filter(b => b.offsetParent !== null)
   .filter(b => !((b.getAttribute('aria-label') || '').trim() || (b.getAttribute('title') || '').trim()
                  || b.getAttribute('aria-labelledby') || (b.innerText || '').trim()))
-  .map(b => b.outerHTML.slice(0, 120))"""
+  .map(b => [b.id, (b.querySelector('svg') || {getAttribute: () => ''}).getAttribute('class'),
+              b.outerHTML.slice(0, 300)])"""
 
 
 @pytest.fixture(scope="module")
@@ -250,8 +252,11 @@ def test_small_things_one_toast_brief_by_the_button_named_buttons_scope_line(
     open_app(page, local_server)
     first = ask(page, FIRST_QUESTION, 1)
     second = ask(page, "How do traffickers use technology to recruit victims?", 2)
-    nameless = page.evaluate(NAMELESS_BUTTONS)
-    assert nameless == []
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):  # panel.js names them a frame after they appear
+        page.wait_for_function(f"() => ({NAMELESS_BUTTONS})().length === 0", timeout=5_000)
+    assert page.evaluate(NAMELESS_BUTTONS) == []
 
     # One toast for one feedback.
     first.locator(".positive-feedback-off").click()
