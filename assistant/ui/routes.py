@@ -39,7 +39,7 @@ def find_answer(db: Path, message_id: str) -> tuple[str, dict[str, Any]] | None:
 
 def answer_payload(data: dict[str, Any]) -> dict[str, Any]:
     return {"text": plain.answer_text(data), "html": plain.answer_html(data),
-            "sources": plain.previews(data)}
+            "sources": plain.previews(data), "timings_ms": data.get("timings_ms") or {}}
 
 
 NO_SNIFF = {"X-Content-Type-Options": "nosniff"}
