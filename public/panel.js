@@ -7,6 +7,9 @@
 //    /pa/answer/<message id>, not the escaped Markdown.
 // 4. Icon-only buttons get accessible names.
 // 5. The landing page shows the collection in brief (/pa/collection) above the starters.
+// 6. A few fixes to Chainlit's markup that accessibility checkers (axe-core) flag: the
+//    conversation-options control gets its role, the sidebar's lists hold only list items, and
+//    the page has a level-one heading for screen readers.
 (function () {
   "use strict";
   var MARKER = /^\[\d+\]$/;
@@ -207,6 +210,21 @@
     }
   }
 
+  // ---- 6. markup fixes ----------------------------------------------------------------
+  function fixMarkup() {
+    var opts = document.querySelectorAll('[aria-haspopup]:not(button):not([role])');
+    for (var i = 0; i < opts.length; i++) {
+      opts[i].setAttribute("role", "button");
+      if (!hasName(opts[i])) opts[i].setAttribute("aria-label", "Conversation options");
+    }
+    var items = document.querySelectorAll('ul[data-sidebar="menu"] > :not(li):not([role])');
+    for (var j = 0; j < items.length; j++) items[j].setAttribute("role", "listitem");
+    var landmark = document.querySelector("main, [role=main], header");
+    if (landmark && !document.querySelector("h1")) {
+      landmark.insertBefore(el("h1", "pa-sr-only", "Policy Assistant"), landmark.firstChild);
+    }
+  }
+
   // ---- 5. the collection on the landing page -------------------------------------------
   var collection = null;
   function el(tag, cls, text) {
@@ -261,6 +279,7 @@
   new MutationObserver(function () {
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () { pending = false; checkPanel(); nameButtons(); showCollection(); });
+    window.requestAnimationFrame(function () { pending = false; checkPanel(); nameButtons(); showCollection(); fixMarkup();
+    });
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -7,7 +7,11 @@ Screenshots at desktop (1400 x 900) and phone (390 x 844) size go to artifacts/s
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tarfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +145,42 @@ def test_filter_by_institution_is_shown_on_answers_and_refusals(
     assert refusal.inner_text().splitlines()[0] == OSCE_SCOPE
     assert "The documents in this collection don't cover this" in refusal.inner_text()
     shot(page, "issue12-08-refusal-under-filter-desktop")
+
+
+AXE_VERSION = "4.14.1"
+AXE_DIR = Path.home() / ".cache" / "policy-assistant" / f"axe-core-{AXE_VERSION}"
+ANIMATIONS_DONE = "() => document.getAnimations().every(a => a.playState !== 'running')"
+AXE_RUN = """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
+  .filter(v => ['serious', 'critical'].includes(v.impact))
+  .map(v => ({id: v.id, impact: v.impact, where: v.nodes.map(n => n.target.join(' '))})))"""
+
+
+@pytest.fixture(scope="module")
+def axe_js() -> Path:
+    """axe-core from npm (``npm pack``, once, into ~/.cache), injected into the page from
+    this machine: the page itself never loads it."""
+    js = AXE_DIR / "package" / "axe.min.js"
+    if not js.exists():
+        if shutil.which("npm") is None:
+            pytest.skip("npm is missing: it fetches axe-core for the accessibility check")
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "pack", f"axe-core@{AXE_VERSION}", "--pack-destination",
+                        str(AXE_DIR)], check=True, capture_output=True, timeout=300)
+        with tarfile.open(AXE_DIR / f"axe-core-{AXE_VERSION}.tgz") as tar:
+            tar.extractall(AXE_DIR, filter="data")
+    return js
+
+
+def test_no_serious_accessibility_violations(local_server: Server, chromium: Browser,
+                                             axe_js: Path) -> None:
+    """axe-core on the start page and on an answer: no serious or critical violation."""
+    page = chromium.new_page()
+    open_app(page, local_server)
+    page.locator("#pa-collection").wait_for()
+    page.add_script_tag(path=str(axe_js))
+    page.wait_for_function(ANIMATIONS_DONE)  # colours are only final once fade-ins end
+    assert page.evaluate(AXE_RUN) == []
+    ask(page, FIRST_QUESTION, 1)
+    page.locator(f"{ANSWER} button", has_text="Add to brief").first.wait_for()
+    page.wait_for_function(ANIMATIONS_DONE)
+    assert page.evaluate(AXE_RUN) == []
