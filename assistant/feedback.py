@@ -192,3 +192,23 @@ def write_records(records: Iterable[dict[str, Any]], fmt: str, out: TextIO) -> i
         writer.writerow({**rec, "cited_doc_ids": ";".join(rec.get("cited_doc_ids") or [])})
         n += 1
     return n
+
+
+def answer_of_message(db: Path, message_id: str) -> tuple[str, dict[str, Any]] | None:
+    """(owner's user identifier or '', the answer JSON kept with the message), or None."""
+    if not db.exists():
+        return None
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        row = con.execute(
+            'SELECT t."userIdentifier", s.metadata FROM steps s '
+            'LEFT JOIN threads t ON t.id = s."threadId" WHERE s.id = ?', (message_id,)
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        con.close()
+    if row is None:
+        return None
+    meta = _json(row[1])
+    return (str(row[0] or ""), meta) if meta.get("answer") is not None else None

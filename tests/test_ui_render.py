@@ -85,8 +85,9 @@ def test_source_element_shows_metadata_and_inert_document_text() -> None:
              passage="Lure <script>x()</script> victims. More.", excerpt_start=0,
              url="https://www.osce.org/cthb/512281")
     md = source_markdown(c, question="How do <i>they</i> lure?")
-    for part in ("OSCE", "15 Feb 2022", "¶ 1–2", "osce-press-release-2022"):
+    for part in ("OSCE", "15 Feb 2022", "¶ 1–2"):
         assert md_escape(part) in md
+    assert "osce" not in md.replace("osce.org", "")  # no internal document id (issue 12)
     assert "### Note \\<b\\>on\\</b\\> sites" in md
     assert "**Lure \\<script\\>x\\(\\)\\</script\\> victims.**" in md
     assert "<script>" not in md and "<i>" not in md
@@ -131,8 +132,8 @@ def test_welcome_lists_documents_from_the_index_and_merged_duplicates() -> None:
     ]
     md = welcome_markdown(docs)
     assert "## The collection (2 documents)" in md
-    assert "| Beta | GRETA | Mar 2022 |" in md
-    assert "| Alpha \\| report | OSCE | 15 Feb 2022 |" in md
+    assert "| Beta | GRETA | March 2022 |" in md  # written as answers write dates
+    assert "| Alpha \\| report | OSCE | 15 February 2022 |" in md
     assert md.index("Beta") < md.index("Alpha \\| report")  # newest first
     assert "*Alpha again* — HSToday, 2023 (same text as *Alpha \\| report*)" in md
     assert "only from these documents" in md

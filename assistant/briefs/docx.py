@@ -31,6 +31,7 @@ from assistant.briefs.model import (
     SourceDoc,
     human_stamp,
 )
+from assistant.briefs.sources import scope_sentence
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LINK = RGBColor(0x05, 0x63, 0xC1)
@@ -129,8 +130,7 @@ class _Writer:
     def scope(self, docs: list[SourceDoc], as_of: str, method: str) -> None:
         self.doc.add_heading("Scope", level=1)
         searched = [d for d in docs if d.searched]
-        self.para(f"Evidence from {as_of}. Only these documents were searched "
-                  f"({len(searched)} of {len(docs)} in the collection):")
+        self.para(scope_sentence(docs, as_of))
         for d in searched:
             p = self.para(style="List Bullet")
             self.run(p, d.title, italic=True)

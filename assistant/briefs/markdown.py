@@ -16,6 +16,7 @@ from assistant.briefs.model import (
     SourceDoc,
     human_stamp,
 )
+from assistant.briefs.sources import scope_sentence
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -45,8 +46,7 @@ def _quote(e: Excerpt) -> list[str]:
 def _scope(docs: list[SourceDoc], as_of: str) -> list[str]:
     searched = [d for d in docs if d.searched]
     out = ["## Scope", "",
-           f"Evidence from {esc(as_of)}. Only these documents were searched "
-           f"({len(searched)} of {len(docs)} in the collection):", ""]
+           esc(scope_sentence(docs, as_of)), ""]
     for d in searched:
         when = f", {d.date}" if d.date else ""
         out.append(f"- *{esc(d.title)}* — {esc(d.publisher)}{when} ({esc(kind_text(d.kind))})")

@@ -10,6 +10,19 @@ from assistant.core.models import Citation
 from ingest.documents import DocumentMeta
 from ingest.text import fold, human_date
 
+OUTSIDE_FILTER = "outside the publishers selected"
+
+
+def scope_sentence(docs: list[SourceDoc], as_of: str) -> str:
+    """The scope line: 'only these' only when a filter left documents out; a republication
+    searched through its original, or a document without text, is no restriction."""
+    searched = [d for d in docs if d.searched]
+    if any(d.note == OUTSIDE_FILTER for d in docs):
+        return (f"Evidence from {as_of}. Only these documents were searched "
+                f"({len(searched)} of {len(docs)} in the collection):")
+    return (f"Evidence from {as_of}. Every document of the collection was searched "
+            f"({len(searched)} {'document' if len(searched) == 1 else 'documents'}):")
+
 
 def source_docs(documents: list[dict[str, Any]], searched: set[str] | None = None) -> list[SourceDoc]:
     """The scope: every document of the collection, marked searched or not (and why not)."""
@@ -27,7 +40,7 @@ def source_docs(documents: list[dict[str, Any]], searched: set[str] | None = Non
         elif not d.get("chunks", 1):
             is_searched, note = False, "no searchable text"
         elif searched is not None and d["doc_id"] not in searched:
-            is_searched, note = False, "outside the publishers selected"
+            is_searched, note = False, OUTSIDE_FILTER
         out.append(SourceDoc(doc_id=d["doc_id"], title=d.get("title", d["doc_id"]),
                              publisher=d.get("publisher", ""), date=human_date(str(d.get("date", ""))),
                              kind=d.get("kind", ""), url=d.get("url", ""), searched=is_searched,

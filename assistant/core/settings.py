@@ -122,6 +122,11 @@ class Settings(BaseSettings):
         5, ge=1, description="Wrong passwords allowed per user and per client address before "
         "login attempts are refused for a back-off period"
     )
+    local_user: str = Field(
+        "local", description="Single-user mode: with no password users and a loopback host, this "
+        "user is signed in without a password, so conversations are kept and listed in the "
+        "sidebar; empty turns it off"
+    )
     login_backoff_s: float = Field(
         30.0, gt=0, description="First back-off after too many wrong passwords, in seconds; "
         "it doubles with each further failure, up to 64 times this"

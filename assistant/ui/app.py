@@ -8,6 +8,7 @@ to :mod:`assistant.feedback`. The Assistant loads once per process (``ui_runtime
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,18 @@ from assistant import feedback
 from assistant.ui import auth as ui_auth
 from assistant.ui import brief as ui_brief
 from assistant.ui import chat as ui_chat
+from assistant.ui import local_user as ui_local
 from assistant.ui import offline as ui_offline
+from assistant.ui import routes as ui_routes
 from assistant.ui.runtime import runtime
 from assistant.ui.welcome import STARTERS, write_welcome
 
 ui_offline.install()
 RUNTIME = runtime()
 USERS = ui_auth.configured_users(RUNTIME.settings)
+LOCAL_USER = ui_local.local_user(RUNTIME.settings, USERS,
+                                 os.environ.get("CHAINLIT_HOST", "127.0.0.1"))
+ui_routes.mount(RUNTIME.settings.feedback_db)
 if RUNTIME.ready.is_set() and RUNTIME.assistant is not None:  # else `serve` writes it
     write_welcome(Path(cl_config.root), RUNTIME.documents())
 
@@ -58,8 +64,7 @@ async def _start() -> None:
 
 @cl.on_chat_resume
 async def _resume(thread: ThreadDict) -> None:
-    await ui_chat.start()
-    cl.user_session.set("history", ui_chat.restore_history(list(thread.get("steps") or [])))
+    await ui_chat.resume(thread)
 
 
 @cl.on_message
@@ -74,12 +79,7 @@ async def _add_to_brief(action: cl.Action) -> None:
 
 @cl.action_callback(ui_brief.EXPORT)
 async def _export_brief(action: cl.Action) -> None:
-    await ui_brief.export(ui_chat.documents())
-
-
-@cl.on_feedback
-async def _feedback(_feedback: Any) -> None:
-    await cl.context.emitter.send_toast("Thank you: your feedback was saved.", "success")
+    await ui_brief.export(action, ui_chat.documents())
 
 
 if USERS:
@@ -89,3 +89,11 @@ if USERS:
         if ui_auth.check_password(USERS, username, password):
             return cl.User(identifier=username, metadata={"role": "user", "provider": "password"})
         return None
+
+elif LOCAL_USER:
+
+    @cl.header_auth_callback
+    async def _local(headers: Any) -> cl.User | None:
+        if not ui_local.request_is_local(headers.get("host")):
+            return None
+        return cl.User(identifier=str(LOCAL_USER), metadata={"role": "user", "provider": "local"})

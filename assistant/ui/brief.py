@@ -78,34 +78,39 @@ def build_files(answers: list[Answer], documents: list[dict[str, Any]], folder: 
     return md, Path(docx)
 
 
-async def export(documents: list[dict[str, Any]]) -> None:
+async def export(action: cl.Action, documents: list[dict[str, Any]]) -> None:
+    """Write the brief and attach its two files to the answer whose button was clicked, so
+    the download links appear by the button (a toast says so); earlier exports are removed."""
+    toast = cl.context.emitter.send_toast
     items = _brief_answers()
     if not items:
-        await cl.Message(content="The brief is empty. Click **Add to brief** under an answer "
-                                 "to collect its cited excerpts, then export again.").send()
+        await toast("The brief is empty. Click \"Add to brief\" under an answer to collect its "
+                    "cited excerpts, then export again.", "warning")
         return
     answers = [a for _, a in items]
     with tempfile.TemporaryDirectory(prefix="pa-brief-") as tmp:
         try:
             md, docx = await cl.make_async(build_files)(answers, documents, Path(tmp))
         except ImportError:
-            await cl.Message(content="Exporting briefs isn't available in this installation "
-                                     "(the brief module is missing).").send()
+            await toast("Exporting briefs isn't available in this installation (the brief "
+                        "module is missing).", "error")
             return
         except Exception:  # logged; the user gets a plain message
             log.exception("brief export failed")
-            await cl.Message(content="Sorry, the brief could not be written. Please try again; "
-                                     "if it keeps failing, check the server log.").send()
+            await toast("Sorry, the brief could not be written. Please try again; if it keeps "
+                        "failing, check the server log.", "error")
             return
-        n_ex = sum(len(a.citations) for a in answers)
         files = [
             cl.File(name=md.name, path=str(md), display="inline", mime="text/markdown"),
             cl.File(name=docx.name, path=str(docx), display="inline",
                     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         ]
-        msg = cl.Message(content=f"Your brief is ready: {plural(len(answers), 'answer')}, "
-                                 f"{plural(n_ex, 'cited excerpt')}. Download it as Markdown "
-                                 "or Word:")
+        for old in cl.user_session.get("brief_files") or []:
+            await old.remove()
         for f in files:  # read into the session's files now: the folder goes away after this
-            await f.send(for_id=msg.id, persist=False)
-        await msg.send()
+            await f.send(for_id=str(action.forId or ""), persist=False)
+        cl.user_session.set("brief_files", files)
+    n_ex = sum(len(a.citations) for a in answers)
+    await toast(f"Your brief is ready: {plural(len(answers), 'answer')}, "
+                f"{plural(n_ex, 'cited excerpt')}. Download it as Markdown or Word under this "
+                "answer.", "success")

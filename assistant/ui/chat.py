@@ -11,16 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.types import ThreadDict
 
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.errors import QuestionError
-from assistant.core.models import Answer, Turn
+from assistant.core.models import Answer, Citation, Turn
 from assistant.engine import Assistant
 from assistant.ui import brief as ui_brief
+from assistant.ui import routes
+from assistant.ui.collection import collection_summary, scope_line
+from assistant.ui.docview import doc_href
 from assistant.ui.pdf import pdf_target
 from assistant.ui.render import (
     answer_markdown,
     answer_metadata,
+    excerpt_span,
     marker,
     md_escape,
     pdf_element_name,
@@ -33,15 +38,11 @@ from assistant.ui.runtime import (
     runtime,
     stream_events,
 )
-from ingest.text import human_date
+from ingest.text import long_date
 
 log = logging.getLogger(__name__)
 
 _PENDING: set[asyncio.Task[None]] = set()
-PANEL_TITLE = "Sources in this conversation"
-PANEL_NOTE = ("*Above: the sources of every answer in this conversation, newest last. Click a "
-              "marker such as [1] in an answer, or a source listed under it, to see only that "
-              "source.*")
 MAX_ANSWERS = ui_brief.MAX_ANSWERS  # answers kept per chat session; the oldest go first
 TROUBLE = ("Sorry, something went wrong while answering. Please try again; if it keeps "
            "happening, the server log has the details.")
@@ -63,11 +64,14 @@ def settings_widgets(a: Assistant) -> list[Any]:
         mode_help = "No language model is configured (PA_LLM_PROVIDER), so answers quote the "\
                     "documents directly."
         initial = AnswerMode.EXTRACTIVE
-    docs = {f"{d['title']} ({d.get('publisher', '')}, {human_date(str(d.get('date') or ''))})":
+    institutions = collection_summary(a.corpus())["institutions"]
+    docs = {f"{d['title']} ({d.get('publisher', '')}, {long_date(str(d.get('date') or ''))})":
             d["doc_id"] for d in a.corpus() if d.get("chunks")}
     return [
-        MultiSelect(id="publishers", label="Only these publishers", values=a.publishers(),
-                    initial=[], description="Leave empty to search every publisher."),
+        MultiSelect(id="publishers", label="Only these institutions",
+                    values=[str(i["name"]) for i in institutions], initial=[],
+                    description="One entry per institution, its offices included. Leave empty "
+                                "to search every institution."),
         MultiSelect(id="documents", label="Only these documents", items=docs, initial=[],
                     description="Leave empty to search every document."),
         Slider(id="k", label="Number of sources to read", initial=s.top_k, min=1, max=10,
@@ -125,7 +129,9 @@ def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
         elements.append(cl.Text(name=marker(c.marker), display="side",
                                 content=source_markdown(c, closest=not ans.citations,
                                                         pdf_page=pdf[1] if pdf else None,
-                                                        question=ans.question)))
+                                                        question=ans.question,
+                                                        doc_link=doc_href(c.doc_id, c.chunk_id,
+                                                                          excerpt_span(c)))))
         if pdf:
             elements.append(cl.Pdf(name=pdf_element_name(c.marker), display="side",
                                    path=str(pdf[0]), page=pdf[1], mime="application/pdf"))
@@ -180,12 +186,16 @@ async def answer(message: cl.Message) -> None:
 
 async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any]) -> None:
     elements, pdf_markers = source_elements(a, ans)
-    msg.content = answer_markdown(ans, pdf_markers)
+    scope = scope_line(a.corpus(), [str(p) for p in values.get("publishers") or []],
+                       [str(d) for d in values.get("documents") or []])
+    msg.content = (f"*{md_escape(scope)}*\n\n" if scope else "") + answer_markdown(ans, pdf_markers)
     msg.actions = ui_brief.actions(msg.id, can_add=bool(ans.citations))
     msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
                                                                     "k", "mode")})
     answers: dict[str, Answer] = cl.user_session.get("answers") or {}
     cl.user_session.set("answers", remember(answers, msg.id, ans))
+    user = cl.context.session.user
+    routes.remember(msg.id, user.identifier if user else "", msg.metadata)
     await send_elements(msg.id, elements)
     await msg.send()  # ends the stream, persists the message and sends its actions
 
@@ -202,23 +212,76 @@ def remember(answers: dict[str, Answer], message_id: str, ans: Answer,
 
 
 async def send_elements(message_id: str, elements: list[Any]) -> None:
-    """In order (the side panel lists them as they arrive), and not stored: sources are
-    rebuilt from the index, and the SQLite data layer has no file storage.
-
-    After each answer Chainlit opens the side panel on every source of the conversation and
-    titles it with the name of the last element sent; a closing note, moved to the end each
-    time, gives that panel a meaningful title instead of the last marker.
+    """In order, and not stored: sources are rebuilt from the index (also when a conversation
+    is resumed), and the SQLite data layer has no file storage. Chainlit opens its side panel
+    on every new side element; ``public/panel.js`` closes it unless the user clicked a marker.
     """
     for el in elements:
         await el.send(for_id=message_id, persist=False)
-    if not elements:
+
+
+def answer_from_json(data: dict[str, Any], store: Any) -> Answer | None:
+    """An answer as kept with its message (the one JSON shape), its passages taken from the
+    loaded index again; None when the JSON is not an answer's."""
+    try:
+        def cite(c: dict[str, Any]) -> Citation:
+            row = store.by_id.get(str(c.get("chunk_id")))
+            passage = store.chunks[row].text if row is not None else ""
+            return Citation(**{**c, "passage": passage, "excerpt_start": -1})
+
+        return Answer(question=str(data.get("question") or ""),
+                      standalone_question=str(data.get("standalone_question") or ""),
+                      answer=str(data["answer"]), refused=bool(data.get("refused")),
+                      citations=[cite(c) for c in data.get("citations") or []],
+                      closest=[cite(c) for c in data.get("closest") or []],
+                      mode=AnswerMode(str(data.get("mode") or "extractive")),
+                      notice=data.get("notice"))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+async def resume(thread: ThreadDict) -> None:
+    """A conversation opened again: its history for follow-ups, and each answer's sources and
+    brief actions, rebuilt from the JSON kept with the message.
+
+    Chainlit sends the thread to the browser after this callback, replacing the elements the
+    browser holds with the thread's: the rebuilt sources are added to the thread's elements.
+    """
+    steps = list(thread.get("steps") or [])
+    await start()
+    cl.user_session.set("history", restore_history(steps))
+    a, _error = await cl.make_async(assistant_or_error)()
+    if a is None:
         return
-    old = cl.user_session.get("panel_note")
-    if old is not None:
-        await old.remove()
-    note = cl.Text(name=PANEL_TITLE, display="side", content=PANEL_NOTE)
-    await note.send(for_id=message_id, persist=False)
-    cl.user_session.set("panel_note", note)
+    answers: dict[str, Answer] = cl.user_session.get("answers") or {}
+    rebuilt: list[Any] = []
+    for step in steps:
+        meta = step.get("metadata") or {}
+        if isinstance(meta, str):
+            try:
+                meta = json.loads(meta)
+            except ValueError:
+                continue
+        if step.get("type") != "assistant_message" or not isinstance(meta, dict) \
+                or meta.get("answer") is None:
+            continue
+        ans = answer_from_json(meta, a.store)
+        if ans is None:
+            continue
+        remember(answers, str(step["id"]), ans)
+        elements, _pdfs = source_elements(a, ans)
+        await send_elements(str(step["id"]), elements)
+        rebuilt += [resumed_element(el.to_dict(), cl.context.session.id) for el in elements]
+    cl.user_session.set("answers", answers)
+    thread["elements"] = [*(thread.get("elements") or []), *rebuilt]
+
+
+def resumed_element(d: Any, session_id: str) -> Any:
+    """An element sent during a resume, as the thread carries it: the browser fills in the URL
+    of a session file only for elements that arrive one by one, so fill it in here."""
+    if not d.get("url") and d.get("chainlitKey"):
+        d["url"] = f"/project/file/{d['chainlitKey']}?session_id={session_id}"
+    return d
 
 
 def documents() -> list[dict[str, Any]]:

@@ -86,15 +86,14 @@ def source_heading(c: Citation) -> str:
 
 
 def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None = None,
-                    question: str = "") -> str:
+                    question: str = "", doc_link: str = "") -> str:
     """Content of the side-panel element of one source. The cited sentence is the only bold
     text in it (the stylesheet highlights it); every document string is escaped."""
     label = "Closest material" if closest else "Source"
     head = f"{label} {md_escape(marker(c.marker))}"
     if question:
         head += f" · for “{md_escape(question)}”"
-    facts = [("Publisher", c.publisher), ("Date", c.date), ("Where", c.locator),
-             ("Document", c.doc_id)]
+    facts = [("Publisher", c.publisher), ("Date", c.date), ("Where", c.locator)]
     lines = [f"*{head}*", "", f"### {md_escape(c.title)}", ""]
     lines.append("\n".join(f"{k}: {md_escape(v)}" for k, v in facts if v))
     lines.append("")
@@ -105,6 +104,8 @@ def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None 
     what = "closest" if closest else "cited"
     lines += [f"*The passage, with the {what} sentence highlighted:*", "",
               highlighted_passage(c), ""]
+    if doc_link:
+        lines += [f"[Open the document at this passage]({doc_link})", ""]
     if pdf_page is not None:
         lines += [f"*The PDF opens at page {pdf_page}: click {md_escape(pdf_element_name(c.marker))}"
                   " under the answer.*", ""]
@@ -145,8 +146,8 @@ def answer_markdown(ans: Answer, pdf_markers: Iterable[int] = ()) -> str:
     parts.append(body)
     if ans.refused:
         parts.append("*I answer only from the documents in this collection. Try rephrasing "
-                     "the question with terms the documents use, or see the welcome page for "
-                     "what the collection holds.*")
+                     "the question with terms the documents use. What the collection holds is "
+                     "shown when you start a new chat, and under About & documents.*")
     if cites:
         parts.append(sources_block(ans, pdf_markers))
     return "\n\n".join(parts)

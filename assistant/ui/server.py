@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assistant.core.settings import Settings
-from assistant.ui import auth, headers, runtime, welcome
+from assistant.ui import auth, headers, local_user, runtime, welcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP_FILE = Path(__file__).resolve().with_name("app.py")
@@ -141,9 +141,14 @@ def serve(settings: Settings, host: str, port: int, headless: bool, ingest: bool
     if not port_free(host, port):
         raise ServeError(f"port {port} on {host} is in use; stop the other server or pass --port N")
     project = project_root()
-    if users:
+    single = local_user.local_user(settings, users, host)
+    if users or single:
         auth.ensure_secret(project / ".chainlit")
+    if users:
         say(f"Password login is on ({len(users)} user(s)).")
+    elif single:
+        say(f"Single-user mode: conversations are kept for '{single}' and listed in the "
+            "sidebar (loopback only; PA_LOCAL_USER= turns it off).")
     root = make_app_root(project)
     os.environ["CHAINLIT_APP_ROOT"] = str(root)  # read when chainlit is imported
     welcome.write_welcome(root, None)  # until the index has loaded

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.ui.render import md_escape
-from ingest.text import human_date
+from ingest.text import long_date
 
 # Four questions that show the range of the collection (statistics, recruitment, law, evidence).
 STARTERS: list[tuple[str, str]] = [
@@ -66,13 +66,13 @@ def welcome_markdown(documents: list[dict[str, Any]] | None,
     for d in main:
         lines.append(f"| {_cell(str(d.get('title', d['doc_id'])))} | "
                      f"{_cell(str(d.get('publisher', '')))} | "
-                     f"{_cell(human_date(str(d.get('date') or '')) or 'undated')} |")
+                     f"{_cell(long_date(str(d.get('date') or '')) or 'undated')} |")
     if dups:
         lines += ["", "Republications merged with their original (cited as the original):", ""]
         for d in dups:
             orig = titles.get(str(d["duplicate_of"]), str(d["duplicate_of"]))
             lines.append(f"- *{_cell(str(d.get('title', '')))}* — {_cell(str(d.get('publisher', '')))}"
-                         f", {_cell(human_date(str(d.get('date') or '')))} (same text as "
+                         f", {_cell(long_date(str(d.get('date') or '')))} (same text as "
                          f"*{_cell(orig)}*)")
     lines += [
         "",

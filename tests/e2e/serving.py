@@ -88,9 +88,13 @@ class Browser:
     browser: Any
     blocked: list[str] = field(default_factory=list)
 
-    def new_page(self) -> Any:
-        context = self.browser.new_context(viewport={"width": 1400, "height": 900},
-                                           accept_downloads=True)
+    def new_page(self, width: int = 1400, height: int = 900, clipboard: bool = False) -> Any:
+        """A page in a fresh context (its own cookies); a phone is 390 x 844."""
+        context = self.browser.new_context(viewport={"width": width, "height": height},
+                                           accept_downloads=True, is_mobile=width < 500,
+                                           has_touch=width < 500)
+        if clipboard:
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
 
         def route(r: Any) -> None:
             if urlparse(r.request.url).hostname in LOCAL_HOSTS:

@@ -45,7 +45,10 @@ def corpus_text() -> str:
 
 
 def open_app(page: Any, server: Server) -> None:
+    """The chat page once signed in (the local single-user mode signs in through /login
+    first): acting on the page before that redirect loses the question."""
     page.goto(server.url)
+    page.wait_for_selector("#user-nav-button")
     page.wait_for_selector("#chat-submit")
     page.wait_for_function("() => !!document.querySelector('textarea#chat-input')")
 
@@ -154,7 +157,8 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     page.get_by_text("to the brief; it now holds 1 answer").wait_for()
     first.get_by_role("button", name="Export brief").click()
     page.get_by_text("Your brief is ready").wait_for()
-    brief = answers(page).last
+    brief = first  # the files appear under the answer whose button was clicked
+    brief.locator("a.inline-file").first.wait_for()
     brief.scroll_into_view_if_needed()
     links = brief.locator("a.inline-file")
     names = sorted(str(links.nth(i).get_attribute("download")) for i in range(links.count()))

@@ -1,0 +1,144 @@
+"""The app's own HTTP routes beside Chainlit's, under ``/pa/``: an answer as clean text for
+the copy button and the marker previews (``/pa/answer/<message id>``), a document opened at a
+cited passage (``/pa/doc/<doc id>?chunk=<chunk id>``) and its original file
+(``/pa/file/<doc id>``), and the collection in brief for the landing page
+(``/pa/collection``).
+
+Answers are looked up among the recent answers of this process, then in the chat database
+(the JSON kept with each message). With a login on (passwords or the local single-user mode),
+only the user who owns the conversation gets its answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from assistant import feedback
+from assistant.ui import docview, plain
+from assistant.ui.collection import collection_summary
+from assistant.ui.runtime import runtime
+
+RECENT_LIMIT = 2000  # answers of this process kept in memory (the database has the rest)
+_RECENT: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
+
+
+def remember(message_id: str, owner: str, data: dict[str, Any]) -> None:
+    """Keep an answer's JSON for its message (before the database has it)."""
+    _RECENT[message_id] = (owner, data)
+    _RECENT.move_to_end(message_id)
+    while len(_RECENT) > RECENT_LIMIT:
+        _RECENT.popitem(last=False)
+
+
+def find_answer(db: Path, message_id: str) -> tuple[str, dict[str, Any]] | None:
+    return _RECENT.get(message_id) or feedback.answer_of_message(db, message_id)
+
+
+def answer_payload(data: dict[str, Any]) -> dict[str, Any]:
+    return {"text": plain.answer_text(data), "html": plain.answer_html(data),
+            "sources": plain.previews(data), "timings_ms": data.get("timings_ms") or {}}
+
+
+NO_SNIFF = {"X-Content-Type-Options": "nosniff"}
+
+
+def _store() -> Any | None:
+    a = runtime().assistant
+    return a.store if a is not None else None
+
+
+def document_page(doc_id: str, chunk_id: str, cited: tuple[int, int] | None) -> str | None:
+    """The document view's HTML, or None for an unknown document."""
+    store = _store()
+    doc = store.documents.get(doc_id) if store is not None else None
+    if store is None or doc is None:
+        return None
+    row = store.by_id.get(chunk_id)
+    chunk = store.chunks[row] if row is not None and store.chunks[row].doc_id == doc_id else None
+    headings = {str(c.locator.section) for c in store.chunks
+                if c.doc_id == doc_id and c.locator.section}
+    return docview.document_html(doc, doc_id, chunk, cited, headings)
+
+
+def original_file(doc_id: str) -> Path | None:
+    """The corpus file of a document, only if it lies inside the corpus folder."""
+    store = _store()
+    doc = store.documents.get(doc_id) if store is not None else None
+    if doc is None:
+        return None
+    corpus = Path(runtime().settings.corpus_dir).resolve()
+    rel = str((doc.get("meta") or {}).get("file") or "")
+    path = (corpus / rel).resolve()
+    if not rel or not path.is_file() or not path.is_relative_to(corpus):
+        return None
+    return path
+
+
+def allowed(owner: str, user: Any) -> bool:
+    """Without any login every answer is readable (there are no users); with one, only the
+    owner's."""
+    if user is None:
+        return True
+    return bool(owner) and owner == getattr(user, "identifier", None)
+
+
+def mount(db: Path) -> None:
+    """Add the routes to Chainlit's FastAPI app, ahead of its catch-all page route."""
+    from chainlit.auth import get_current_user
+    from chainlit.server import app
+    from fastapi import APIRouter, Depends, HTTPException
+
+    router = APIRouter(prefix="/pa")
+
+    @router.get("/doc/{doc_id}")
+    async def document(doc_id: str, chunk: str = "", s: int = -1, e: int = -1,
+                       user: Any = Depends(get_current_user)) -> Any:  # noqa: B008
+        from fastapi.responses import HTMLResponse
+
+        cited = (s, e) if 0 <= s < e else None
+        page = await asyncio.to_thread(document_page, doc_id, chunk, cited)
+        if page is None:
+            raise HTTPException(status_code=404, detail="no such document")
+        return HTMLResponse(page, headers=NO_SNIFF)
+
+    @router.get("/file/{doc_id}")
+    async def original(doc_id: str, user: Any = Depends(get_current_user)) -> Any:  # noqa: B008
+        from fastapi.responses import FileResponse
+
+        path = original_file(doc_id)
+        if path is None:
+            raise HTTPException(status_code=404, detail="no such file")
+        if path.suffix.lower() == ".pdf":  # opens in the browser, at #page=N
+            return FileResponse(path, media_type="application/pdf", headers=NO_SNIFF)
+        # document HTML must never run on the app's origin: other types are downloads
+        return FileResponse(path, media_type="application/octet-stream", filename=path.name,
+                            headers=NO_SNIFF)
+
+    @router.get("/collection")
+    async def collection(user: Any = Depends(get_current_user)) -> dict[str, Any]:  # noqa: B008
+        a = runtime().assistant
+        if a is None:
+            raise HTTPException(status_code=503, detail="the index is still loading")
+        return collection_summary(a.corpus())
+
+    @router.get("/answer/{message_id}")
+    async def answer(message_id: str,
+                     user: Any = Depends(get_current_user)) -> dict[str, Any]:  # noqa: B008
+        found = find_answer(db, message_id)
+        if found is None or not allowed(found[0], user):
+            raise HTTPException(status_code=404, detail="no such answer")
+        return answer_payload(found[1])
+
+    if getattr(app.state, "pa_routes", False):
+        return  # mounted already (the app module was imported again)
+    app.state.pa_routes = True
+    routes = app.router.routes
+    before = len(routes)
+    app.include_router(router)
+    # Chainlit serves its page for every unknown path ("/{full_path:path}"): put ours first.
+    added = routes[before:]
+    del routes[before:]
+    routes[0:0] = added
