@@ -35,7 +35,7 @@ def install(
         record_path,
     )
 
-    cache = cache_dir or settings_with().cache_dir
+    cache = cache_dir or settings_with().cache_path
     done = installed_model(cache)
     if done is not None:
         err_console.print(f"The model is already installed: {done}", markup=False)
@@ -73,7 +73,7 @@ def path_cmd(cache_dir: CacheDir = None) -> None:
     """Print the installed model file (exit status 1 when it is not installed)."""
     from assistant.answering.llm.local import installed_model
 
-    found = installed_model(cache_dir or settings_with().cache_dir)
+    found = installed_model(cache_dir or settings_with().cache_path)
     if found is None:
         fail("the local model is not installed; run: policy-assistant model install")
     typer.echo(str(found))
@@ -98,7 +98,7 @@ def serve(
             importlib.util.find_spec("sse_starlette") is None:
         fail("llama.cpp's server is not installed; run: make setup (it installs "
              "llama-cpp-python[server])")
-    gguf = model or installed_model(cache_dir or s.cache_dir)
+    gguf = model or installed_model(cache_dir or s.cache_path)
     if gguf is None:
         fail("the local model is not installed; run: policy-assistant model install")
     server = LocalServer(gguf, port or s.llm_server_port, threads or s.llm_server_threads,

@@ -47,7 +47,8 @@ class Settings(BaseSettings):
         "torch (the model itself)"
     )
     cache_dir: Path | None = Field(
-        None, description="Folder for derived files such as the model's ONNX export; empty = "
+        None, description="Folder for derived and downloaded files: the model's ONNX export, "
+        "the installed local LLM (`policy-assistant model install`); empty = "
         "$XDG_CACHE_HOME/policy-assistant or ~/.cache/policy-assistant"
     )
     max_file_mb: float = Field(50.0, gt=0, description="Files larger than this are skipped")
@@ -97,10 +98,6 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Seconds to wait for the first token before the LLM answer is "
         "abandoned for the extractive one"
     )
-    cache_dir: Path = Field(
-        default_factory=lambda: Path.home() / ".cache" / "policy-assistant",
-        description="Downloads and the installed local model (`policy-assistant model install`)",
-    )
     llm_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra keyword arguments for the chat model class"
     )
@@ -142,6 +139,11 @@ class Settings(BaseSettings):
         return EmbeddingConfig(self.embedding_backend, self.embedding_model,
                                self.embedding_batch_size, self.query_runtime,
                                str(self.cache_dir or ""), self.query_threads)
+
+    @property
+    def cache_path(self) -> Path:
+        """``cache_dir``, or its default when unset."""
+        return self.embedding.resolved_cache_dir()
 
     @property
     def embedding_model_id(self) -> str:

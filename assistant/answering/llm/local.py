@@ -65,10 +65,6 @@ class ModelInstallError(RuntimeError):
     """The model could not be downloaded, joined or verified; the message is for the user."""
 
 
-def default_cache_dir() -> Path:
-    return Path.home() / ".cache" / "policy-assistant"
-
-
 def model_dir(cache_dir: Path) -> Path:
     return cache_dir / "models"
 
