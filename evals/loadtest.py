@@ -90,6 +90,9 @@ def running_server(index_dir: Path | None = None, port: int = 0, ready_timeout_s
     env["PA_FEEDBACK_DB"] = str(tmp / "chat.db")
     env.pop("PA_AUTH_USERS", None)
     env.pop("PA_AUTH_USERS_FILE", None)
+    # Its clients open anonymous socket sessions; single-user mode would have them sign in
+    # through /login first, as a browser does, so it is off for the load test.
+    env["PA_LOCAL_USER"] = ""
     cmd = [*_cli(), "serve", "--headless", "--port", str(port), "--host", LOOPBACK]
     if index_dir is not None:
         cmd += ["--index", str(index_dir), "--no-ingest"]

