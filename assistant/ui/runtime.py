@@ -70,9 +70,10 @@ def prepare(settings: Settings | None = None, ingest: bool = True,
 
     def work() -> None:
         try:
-            embedder = _ingest(rt, tell) if ingest else None
+            if ingest:
+                _ingest(rt, tell)
             rt.status = "Loading the search index"
-            _load(rt, embedder)
+            _load(rt)  # questions get the query embedder (ONNX once ingest has exported it)
         except Exception as exc:  # reported to every chat; details in the log
             log.exception("loading failed")
             rt.error = f"loading failed ({type(exc).__name__}: {exc})"
