@@ -21,7 +21,7 @@ from assistant.core.errors import NotReadyError
 from assistant.core.models import SearchFilters, StreamEvent, Turn
 from assistant.core.settings import Settings, get_settings
 from assistant.engine import Assistant, open_assistant
-from ingest.embedding import BaseEmbedder, EmbeddingModelError, make_embedder
+from ingest.embedding import EmbeddingModelError
 from ingest.index import IndexError_
 from ingest.pipeline import run_ingest
 
@@ -45,9 +45,9 @@ class Runtime:
 _RUNTIME: Runtime | None = None
 
 
-def _load(rt: Runtime, embedder: BaseEmbedder | None = None) -> None:
+def _load(rt: Runtime) -> None:
     try:
-        rt.assistant = open_assistant(rt.settings, embedder=embedder)
+        rt.assistant = open_assistant(rt.settings)
         rt.error = None
     except NotReadyError as exc:
         rt.assistant = None
@@ -92,24 +92,24 @@ def prepare(settings: Settings | None = None, ingest: bool = True,
     return rt
 
 
-def _ingest(rt: Runtime, say: Callable[[str], None]) -> BaseEmbedder | None:
+def _ingest(rt: Runtime, say: Callable[[str], None]) -> None:
+    """Bring the index up to date. The embedding model is loaded by ingest only when passages
+    must be embedded; questions use the query embedder the Assistant makes."""
     s = rt.settings
     if not Path(s.corpus_dir).is_dir():
         rt.ingest_note = f"corpus folder {s.corpus_dir} not found; using the existing index"
         say(rt.ingest_note)
-        return None
+        return
     try:
-        rt.status = "Loading the embedding model"
-        embedder = make_embedder(s.embedding)
         say(f"Checking the index in {s.index_dir} against the corpus in {s.corpus_dir} ...")
         rt.status = "Checking the index against the documents (building it on a first start)"
-        report = run_ingest(s.ingest_config(), embedder=embedder, on_wait=lambda holder: say(
+        report = run_ingest(s.ingest_config(), on_wait=lambda holder: say(
             "another ingest is running on this index "
             f"({holder.describe() if holder else 'holder unknown'}); waiting for it"))
     except (IndexError_, EmbeddingModelError, OSError, ValueError) as exc:
         rt.ingest_note = f"could not update the index: {exc}"
         say(rt.ingest_note)
-        return None
+        return
     if report.unchanged:
         rt.ingest_note = "index up to date"
     else:
@@ -120,7 +120,6 @@ def _ingest(rt: Runtime, say: Callable[[str], None]) -> BaseEmbedder | None:
         for name, why in report.kept:
             say(f"kept the previous version of {name} (the new file cannot be used: {why})")
     say(rt.ingest_note)
-    return embedder
 
 
 def runtime() -> Runtime:
