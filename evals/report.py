@@ -63,6 +63,9 @@ def cell(text: Any) -> str:
 
 def to_json(result: SuiteResult) -> dict[str, Any]:
     data = result.model_dump()
+    if result.held_out:
+        data["cases"] = []
+        return data
     for case, res in zip(data["cases"], result.cases, strict=True):
         case["cited_doc_ids"] = res.cited_doc_ids
     return data
@@ -84,6 +87,10 @@ def _check_cell(name: str, checks: dict[str, list[dict[str, Any]]]) -> str:
         bound = fmt(name, row["bound"])
         parts.append(f"{sign} {bound} {'✅' if row['ok'] else '❌'}")
     return ", ".join(parts)
+
+
+HELD_OUT_NOTE = ("This suite is held out: its cases are not listed, so that nobody tunes the "
+                 "engine on them (`eval --show-held-out` lists them).")
 
 
 def render_markdown(result: SuiteResult) -> str:
@@ -131,6 +138,11 @@ def render_markdown(result: SuiteResult) -> str:
 
     if result.baseline:
         _baseline_section(result, add)
+    if result.held_out:
+        add(HELD_OUT_NOTE)
+        add("")
+        add(GLOSSARY)
+        return "\n".join(out) + "\n"
 
     add("## Cases")
     add("")

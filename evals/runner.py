@@ -149,6 +149,7 @@ class SuiteResult(BaseModel):
     checks: list[dict[str, Any]] | None = None
     notes: list[str] = Field(default_factory=list)
     elapsed_s: float = 0.0
+    held_out: bool = False  # a part never tuned on: reports show its figures, not its cases
 
 
 # ---- the runner ----------------------------------------------------------------------------

@@ -179,3 +179,22 @@ def test_cli_rejects_a_bad_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert res.exit_code == 2
     assert "case #1 ('x'): a case that expects an answer needs at least one key fact" in " ".join(
         res.output.split())
+
+
+def test_held_out_suite_shows_figures_not_cases(tmp_path: Path, corpus_index: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    ids = [c.id for c in load_cases(ROOT / "evals" / "users" / "test") if c.kind == "out-of-scope"]
+    report = tmp_path / "report.md"
+    args = ["eval", "--suite", "users-test", "--index", str(corpus_index), "--no-reingest",
+            "--no-baseline", "--only", "out-of-scope", "--report", str(report)]
+    res = _invoke(args)
+    assert res.exit_code == 0, res.output
+    shown = res.output + report.read_text(encoding="utf-8") + report.with_suffix(
+        ".json").read_text(encoding="utf-8")
+    assert f"{len(ids)} cases" in res.output
+    assert "This suite is held out" in shown
+    assert [i for i in ids if i in shown] == []
+    listed = _invoke([*args, "--show-held-out"])
+    assert listed.exit_code == 0, listed.output
+    assert all(i in report.read_text(encoding="utf-8") for i in ids)

@@ -109,7 +109,10 @@ def _print_summary(result: Any) -> None:
         console.print(f"Hit rate @{k} by retrieval mode: " + ", ".join(
             f"{m} {fmt('x', modes[m].get(f'hit_rate_at_{k}'))}" for m in ("hybrid", "dense", "sparse")))
     failed = [c for c in result.cases if not c.passed]
-    if failed:
+    if result.held_out:
+        console.print(f"{result.suite}: held out, {len(failed)} failing case(s) not listed "
+                      "(--show-held-out lists them)")
+    elif failed:
         console.print(f"\n[bold]{len(failed)} failing case(s)[/bold]")
         for c in failed:
             console.print(f"  {c.id}: {'; '.join(c.reasons)}", markup=False, highlight=False,
@@ -129,6 +132,7 @@ class _Run:
     budgets: list[int]
     bounds: Callable[[str], dict[str, dict[str, float]]] | None
     show: bool
+    show_held_out: bool = False
 
 
 def _cases(spec: str, only: list[str]) -> tuple[str, list[Any]]:
@@ -155,16 +159,21 @@ def _check_corpus(chosen: dict[str, list[Any]], known: set[str]) -> None:
 def _run_suite(name: str, cases: list[Any], run: _Run) -> Any:
     from evals.runner import SuiteRunner, check_thresholds
 
+    from evals.suites import HELD_OUT
+
     runner = SuiteRunner(run.assistant, k=run.k)
+    held_out = name in HELD_OUT and not run.show_held_out
 
     def progress(i: int, n: int, res: Any) -> None:
         if run.show:
-            err_console.print(f"\r{name} [{i}/{n}] {res.id:<48}", end="", highlight=False)
+            shown = "" if held_out else res.id
+            err_console.print(f"\r{name} [{i}/{n}] {shown:<48}", end="", highlight=False)
 
     result = runner.run(cases, run.answerer, judge=run.judge, progress=progress)
     if run.show:
         err_console.print()
     result.suite = name
+    result.held_out = held_out
     if run.baseline:
         from evals.baseline import compare
 
@@ -253,6 +262,9 @@ def eval_cmd(
         "--reingest/--no-reingest", help="Bring the index up to date with the corpus and the "
         "ingestion code first (incremental; default: on with --check). A missing index is "
         "always built")] = None,
+    show_held_out: Annotated[bool, typer.Option(
+        "--show-held-out", help="List the cases of the held-out suite (users-test) too; "
+        "by default only its figures are shown, so that nobody tunes on it")] = False,
 ) -> None:
     """Run the evaluation suites: retrieval, answer, refusal and latency metrics."""
     from evals.suites import default_suites
@@ -270,7 +282,7 @@ def eval_cmd(
                bool(baseline or (baseline is None and report is not None)),
                budget or list(DEFAULT_BUDGETS),
                _bounds(thresholds, answerer, list(chosen)) if check else None,
-               not as_json and sys.stderr.isatty())
+               not as_json and sys.stderr.isatty(), show_held_out)
     results = {n: _run_suite(n, cs, run) for n, cs in chosen.items()}
     _write(results, report, as_json)
     _enforce(results, as_json, thresholds)
