@@ -168,3 +168,27 @@ def test_the_first_of_a_documents_recommendations_is_item_one_of_that_list(
     ans = fast_assistant.ask("what's the first of the OSCE brief's recommendations to governments?")
     assert not ans.refused
     assert "1. Ensure that technology-facilitated THB is covered" in ans.citations[0].excerpt
+
+
+def test_a_list_item_and_its_lead_in_picked_apart_become_one_excerpt(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.scoring import ScoredSentence
+    from assistant.answering.extractive.trim import trim
+    from assistant.core.models import SearchResult
+
+    store = fast_assistant.retriever.store
+    idx, chunk = next((i, c) for i, c in enumerate(store.chunks)
+                      if "b. Due diligence obligations" in c.text)
+    k = next(j for j, (a, b) in enumerate(chunk.sentences)
+             if chunk.text[a:b].startswith("b. Due diligence obligations"))
+    result = SearchResult(chunk=chunk, score=1.0, index=idx)
+
+    def at(j: int, score: float) -> ScoredSentence:
+        a, b = chunk.sentences[j]
+        return ScoredSentence(result, 0, a, b, store.sentence_offsets[idx] + j, j, 0.5, 0.5,
+                              score, score)
+
+    out = trim([at(k, 0.9), at(k + 1, 0.8), at(k + 2, 0.7)], None)
+    assert len(out) == 1
+    assert chunk.text[out[0].start:out[0].end].startswith("b. Due diligence obligations")
+    assert out[0].k == k and out[0].k_end is not None and out[0].k_end >= k + 2

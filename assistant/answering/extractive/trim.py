@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from assistant.answering.answer_type import is_lead_in, offers
 from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.extractive.selection import extend_lead_in
 
 LEAD_IN_REACH = 6  # sentences back from a list item to its lead-in
 _ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")
@@ -39,10 +40,37 @@ def off_question(s: ScoredSentence, lead: ScoredSentence, want: str | None) -> b
             and offers(s.text, "number"))
 
 
+def _span(s: ScoredSentence) -> tuple[int, int]:
+    """Sentence numbers an excerpt will quote, its list items included."""
+    c = s.result.chunk
+    last = s.k if s.k_end is None else s.k_end
+    end = extend_lead_in(c, last, s.end)
+    return s.k, max(k for k, (_a, b) in enumerate(c.sentences) if b <= end)
+
+
+def merged(out: list[ScoredSentence], s: ScoredSentence) -> bool:
+    """Fold ``s`` into an excerpt of ``out`` that quotes some of the same sentences (a list
+    item quoted with its lead-in overlaps the lead-in quoted with its items): one excerpt,
+    never the same words twice."""
+    lo, hi = _span(s)
+    for i, o in enumerate(out):
+        if o.result.chunk.chunk_id != s.result.chunk.chunk_id:
+            continue
+        olo, ohi = _span(o)
+        if lo <= ohi and olo <= hi:
+            a, b = min(lo, olo), max(hi, ohi)
+            sents = o.result.chunk.sentences
+            out[i] = replace(o, k=a, k_end=b, start=sents[a][0], end=sents[b][1])
+            return True
+    return False
+
+
 def trim(excerpts: list[ScoredSentence], want: str | None) -> list[ScoredSentence]:
     out: list[ScoredSentence] = []
     for s in excerpts:
         whole = with_lead_in(s)
-        if not (out and off_question(whole, out[0], want)):
+        if out and off_question(whole, out[0], want):
+            continue
+        if not merged(out, whole):
             out.append(whole)
     return out
