@@ -14,12 +14,14 @@ class AnswerConfig:
     top_k: int = 5  # passages the answer reads
     max_sentences: int = 5  # excerpts in an extractive answer
     refusal_threshold: float = 0.37  # evidence score the best sentence must reach
+    evidence_floor: float = 0.37  # what counts as an institution addressing a topic
     support_threshold: float = 0.59  # support score an LLM sentence must reach
 
     @classmethod
     def from_settings(cls, s: Settings) -> AnswerConfig:
         return cls(top_k=s.top_k, max_sentences=s.max_answer_sentences,
-                   refusal_threshold=s.refusal_threshold, support_threshold=s.support_threshold)
+                   refusal_threshold=s.refusal_threshold, evidence_floor=s.evidence_floor,
+                   support_threshold=s.support_threshold)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.answering.focus import focus_reason
 from assistant.retrieval.retriever import Retriever
 
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ\w*|each|both|all (?:of )?"
@@ -102,7 +103,8 @@ def analyze(question: str, retriever: Retriever) -> Asked:
 
 def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
     """Why the collection cannot hold the answer, whatever its sentences score: the question
-    names something it never mentions, or asks about a year after its newest document."""
+    names something it never mentions, asks about a year after its newest document, or asks
+    for a thing (its wh-phrase's head) the collection has no word for."""
     vocab = retriever.vocab
     unknown = vocab.unknown(asked.topic)
     if unknown:
@@ -111,4 +113,4 @@ def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
     later = [y for y in asked.years if newest is not None and y > newest]
     if later:
         return f"its newest document is from {newest}, before {later[0]}"
-    return None
+    return focus_reason(asked.corrected, vocab.known_terms, retriever.expander.expand)

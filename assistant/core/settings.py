@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     refusal_threshold: float = Field(
         0.37, description="Minimum evidence score of the best sentence; below it the answer refuses"
     )
+    evidence_floor: float = Field(
+        0.37, description="Evidence score an institution's best sentence must reach to count as "
+        "addressing a topic (comparisons, silences, a named institution's preference, wrong "
+        "attributions); separate from the refusal threshold, which decides whether to answer"
+    )
     support_threshold: float = Field(
         0.59, description="Minimum support score for an LLM sentence to count as supported"
     )

@@ -192,3 +192,18 @@ def test_a_list_item_and_its_lead_in_picked_apart_become_one_excerpt(
     assert len(out) == 1
     assert chunk.text[out[0].start:out[0].end].startswith("b. Due diligence obligations")
     assert out[0].k == k and out[0].k_end is not None and out[0].k_end >= k + 2
+
+
+def test_the_thing_asked_for_must_be_something_the_collection_has_a_word_for(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.focus import asked_for
+
+    assert asked_for("how many election observers did the OSCE deploy?") == "observers"
+    assert asked_for("what penalties can websites face under FOSTA-SESTA?") == "penalties"
+    assert asked_for("what share of victims are advertised online?") is None  # the answer's kind
+    assert asked_for("what does the OSCE recommend?") is None  # no noun phrase asked for
+    r = fast_assistant.retriever
+    refused = analyze("how many election observers did the OSCE deploy?", r)
+    assert out_of_range(refused, r) == "the collection never mentions observers"
+    kept = analyze("which platforms does the OSCE name in its brief?", r)
+    assert out_of_range(kept, r) is None

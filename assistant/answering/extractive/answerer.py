@@ -97,13 +97,13 @@ class ExtractiveAnswerer:
         cfg = self.config
         results = numbered_items(asked.topic, self.retriever, results, filters)
         scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
-        misattributed = wrong_attribution(asked, scored, self.retriever, cfg.refusal_threshold)
+        misattributed = wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)
         if misattributed is not None:
             scored = only_from(scored, self.retriever.institutions.all[
                 self.retriever.institutions.of_doc(misattributed[1].result.chunk.doc_id)].doc_ids)
         elif asked.scoped:
             scored = prefer_named(scored, named_docs(asked, self.retriever),
-                                  cfg.refusal_threshold)
+                                  cfg.evidence_floor)
         seen = ([t.content for t in history if t.role == "assistant"]
                 if wants_more(question) and history else [])
         if seen:
@@ -118,7 +118,7 @@ class ExtractiveAnswerer:
         if reason is not None:
             return None, reason
         picked = cover_parts(picked, parts_of(asked.topic), self.retriever, self.scorer,
-                             cfg.refusal_threshold, cfg.max_sentences, filters)
+                             cfg.evidence_floor, cfg.max_sentences, filters)
         shape = by_institution(trim(assemble(picked), expected_type(asked.topic)),
                                self.retriever)
         shape.preface = ([misattributed[0]] if misattributed else []) + \
@@ -128,7 +128,7 @@ class ExtractiveAnswerer:
     def _compared(self, asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray,
                   filters: SearchFilters | None) -> tuple[Shape | None, str | None]:
         found = compare(asked, qvec, topic_vec, self.retriever, self.scorer,
-                        self.config.refusal_threshold, filters)
+                        self.config.evidence_floor, filters)
         if not found.blocks:
             return None, "none of " + ", ".join(asked.institutions) + " addresses it"
         return Shape(blocks=found.blocks, silent=found.silent), None

@@ -1,0 +1,55 @@
+"""What a question asks for, when it names it: 'how many election observers…', 'what penalties
+can websites face…'. When none of those words occurs anywhere in the collection, no sentence of
+it can give the answer, however well the rest of the question matches (issue 17: refusal by
+what is asked, not only by a similarity floor)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ingest.text import STOPWORDS, content_terms
+
+# 'how many X…', 'what/which X…' at the start of a clause, X a noun phrase of up to four words
+# ending where a verb or a preposition starts ('what penalties can…', 'how many observers did…').
+_AUX = ("can|could|do|does|did|is|are|was|were|has|have|had|will|would|should|must|may|might")
+_WH = re.compile(r"(?:^|[,;:?!]\s*|\band\s+|\s-\s)(?:how\s+many|how\s+much|what|which)\s+"
+                 r"((?:[a-z][a-z-]*\s+){0,3}?[a-z][a-z-]*)"
+                 rf"(?=\s+(?:{_AUX}|of|for|in|on|under|to|from|by|with|about|at|against)\b"
+                 r"|\s*[?,.]|\s*$)", re.I)
+_PRONOUNS = "i|you|he|she|it|we|they|this|that|these|those|the|a|an|there"
+_NOT_NOUN = frozenset(f"{_AUX}|{_PRONOUNS}".split("|"))
+# Words that name the kind of answer, not its subject: 'what share of…', 'which kinds of…'.
+_FRAME_WORDS = """share proportion percentage percent fraction number numbers amount amounts
+    kind kinds type types sort sorts form forms way ways role roles part parts extent degree
+    level levels step steps measure measures action actions thing things year years date dates
+    time times period month months day days example examples sign signs reason reasons point
+    points issue issues aspect aspects approach approaches option options answer answers
+    difference differences view views position stance side sides problem problems key other else
+    specific particular exact new old first second third last best worst biggest
+    main major"""
+FRAME = frozenset(_FRAME_WORDS.split())
+
+
+def asked_for(question: str) -> str | None:
+    """The head noun of the phrase a wh-question asks for ('observers' in 'how many election
+    observers did…'), or None: no such phrase, or its head names the kind of answer."""
+    m = _WH.search(question)
+    if m is None:
+        return None
+    words = m.group(1).lower().split()
+    if words[0] in _NOT_NOUN or any(w in _NOT_NOUN for w in words):
+        return None  # 'what does…', 'what I told you'
+    head = words[-1]
+    if head in FRAME or head in STOPWORDS or not content_terms(head):
+        return None
+    return head
+
+
+def focus_reason(question: str, known: set[str], near: Callable[[str], list[str]]) -> str | None:
+    """Why the collection cannot answer: the thing asked for is a word it never uses, and no
+    word of it comes close in meaning (``near``: the collection's nearest words)."""
+    head = asked_for(question)
+    if head is None or any(t in known for t in content_terms(head)) or near(head):
+        return None
+    return f"the collection never mentions {head}"
