@@ -13,7 +13,7 @@ from assistant.core.settings import Settings
 class AnswerConfig:
     top_k: int = 5  # passages the answer reads
     max_sentences: int = 5  # excerpts in an extractive answer
-    refusal_threshold: float = 0.37  # evidence score the best sentence must reach
+    refusal_threshold: float = 0.30  # evidence score the best sentence must reach
     evidence_floor: float = 0.37  # what counts as an institution addressing a topic
     support_threshold: float = 0.59  # support score an LLM sentence must reach
 

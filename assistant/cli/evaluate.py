@@ -158,7 +158,6 @@ def _check_corpus(chosen: dict[str, list[Any]], known: set[str]) -> None:
 
 def _run_suite(name: str, cases: list[Any], run: _Run) -> Any:
     from evals.runner import SuiteRunner, check_thresholds
-
     from evals.suites import HELD_OUT
 
     runner = SuiteRunner(run.assistant, k=run.k)

@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     )
     max_answer_sentences: int = Field(5, ge=1, le=8, description="Sentences in an extractive answer")
     refusal_threshold: float = Field(
-        0.37, description="Minimum evidence score of the best sentence; below it the answer refuses"
+        0.30, description="Minimum evidence score of the best sentence; below it the answer refuses"
     )
     evidence_floor: float = Field(
         0.37, description="Evidence score an institution's best sentence must reach to count as "

@@ -76,8 +76,10 @@ class ExtractiveAnswerer:
         reason = out_of_range(asked, self.retriever)
         shape: Shape | None = None
         if reason is None and asked.comparison:
-            shape, reason = self._compared(asked, qvec, topic_vec, filters)
-        elif reason is None:
+            shape = self._compared(asked, qvec, topic_vec, filters)
+        if reason is None and shape is None:
+            # Not a comparison, or one where no institution on its own reaches the floor: the
+            # question is answered (or refused) as one question over the whole collection.
             shape, reason = self._single(question, history, asked, topic_vec, results, filters)
         if shape is None:
             ans = refuse(question, standalone, results, self.retriever,
@@ -126,12 +128,12 @@ class ExtractiveAnswerer:
         return shape, None
 
     def _compared(self, asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray,
-                  filters: SearchFilters | None) -> tuple[Shape | None, str | None]:
+                  filters: SearchFilters | None) -> Shape | None:
         found = compare(asked, qvec, topic_vec, self.retriever, self.scorer,
                         self.config.evidence_floor, filters)
         if not found.blocks:
-            return None, "none of " + ", ".join(asked.institutions) + " addresses it"
-        return Shape(blocks=found.blocks, silent=found.silent), None
+            return None
+        return Shape(blocks=found.blocks, silent=found.silent)
 
     def stream(self, question: str, history: list[Turn] | None = None,
                filters: SearchFilters | None = None, k: int | None = None
