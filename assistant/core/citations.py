@@ -52,6 +52,9 @@ def make_citation(marker: int, chunk: Chunk, meta: DocumentMeta, start: int, end
     )
 
 
+FOOTNOTE_REF = re.compile(r"(?<=[a-z.)”\"’])\d{1,2}(?=\s|$)")  # as ingest.clean removes them
+
+
 def excerpt_in_source(store: StoredIndex, doc_id: str, excerpt: str,
                       raw_text: str | None = None) -> bool:
     """True when ``excerpt`` is verbatim text of the cleaned document and, given the raw file's
@@ -66,7 +69,8 @@ def excerpt_in_source(store: StoredIndex, doc_id: str, excerpt: str,
     if raw_text is None:
         return True
     segs = raw_segments(doc["origin"], at, at + len(excerpt))
-    raw = " ".join(raw_text[a:b] for a, b in segs)
-    # Compare the words only: cleaning rejoins lines, restores hyphens and drops markup.
+    raw = FOOTNOTE_REF.sub("", " ".join(raw_text[a:b] for a, b in segs))
+    # Compare the words only: cleaning rejoins lines, restores hyphens, drops markup and the
+    # footnote reference numbers glued to a word ('trafficking.”2 Given').
     squash = lambda s: re.sub(r"[\s\-\[\]()#*_<>]+", "", fold(s))  # noqa: E731
     return squash(raw) == squash(excerpt)

@@ -77,3 +77,17 @@ def test_a_file_added_without_a_manifest_entry_is_named_by_its_file(
         with_user_docs: Assistant) -> None:
     ans = with_user_docs.ask("Who must license cryptocurrency kiosks, and how fast?")
     assert ans.answer.startswith("The document you added, imitation.txt ")
+
+
+def test_an_excerpt_across_a_removed_footnote_number_maps_back_to_the_raw_file(
+        fast_assistant: Assistant) -> None:
+    from assistant.core.citations import excerpt_in_source
+
+    store = fast_assistant.store
+    doc_id = "osce-policy-brief-2022"
+    raw = (CORPUS / store.documents[doc_id]["meta"]["file"]).read_text(encoding="utf-8")
+    assert "human trafficking.”2 Given" in " ".join(raw.split())  # the raw file's footnote 2
+    excerpt = ("including human trafficking.” Given the increasing volume of exploitative "
+               "content online, however, it seems clear")
+    assert excerpt_in_source(store, doc_id, excerpt, raw)
+    assert not excerpt_in_source(store, doc_id, excerpt.replace("increasing", "rising"), raw)
