@@ -207,3 +207,22 @@ def test_the_thing_asked_for_must_be_something_the_collection_has_a_word_for(
     assert out_of_range(refused, r) == "the collection never mentions observers"
     kept = analyze("which platforms does the OSCE name in its brief?", r)
     assert out_of_range(kept, r) is None
+
+
+def test_supporting_excerpts_stop_at_the_word_budget_but_the_best_one_stays(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.scoring import ScoredSentence
+    from assistant.answering.extractive.trim import within
+    from assistant.core.models import SearchResult
+
+    store = fast_assistant.retriever.store
+    idx, chunk = max(enumerate(store.chunks), key=lambda ic: len(ic[1].sentences))
+    result = SearchResult(chunk=chunk, score=1.0, index=idx)
+    sents = [ScoredSentence(result, 0, a, b, store.sentence_offsets[idx] + j, j, 0.5, 0.5,
+                            1.0 - j / 100, 1.0 - j / 100)
+             for j, (a, b) in enumerate(chunk.sentences)]
+    words = [len(chunk.text[s.start:s.end].split()) for s in sents]
+    assert within(sents, 1) == sents[:1]  # the best excerpt, however long
+    kept = within(sents, words[0] + words[1])
+    assert kept[:2] == sents[:2]
+    assert sum(len(chunk.text[s.start:s.end].split()) for s in kept) <= words[0] + words[1]

@@ -32,7 +32,7 @@ from assistant.answering.extractive.parts import (
 from assistant.answering.extractive.premises import corrections, wrong_attribution
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
-from assistant.answering.extractive.trim import trim
+from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.followup import standalone as resolve
 from assistant.answering.question import Asked, analyze, out_of_range
 from assistant.answering.refusal import refuse
@@ -119,9 +119,12 @@ class ExtractiveAnswerer:
             reason = "the best evidence is too weak"
         if reason is not None:
             return None, reason
-        picked = cover_parts(picked, parts_of(asked.topic), self.retriever, self.scorer,
+        parts = parts_of(asked.topic)
+        picked = cover_parts(picked, parts, self.retriever, self.scorer,
                              cfg.evidence_floor, cfg.max_sentences, filters)
-        shape = by_institution(trim(assemble(picked), expected_type(asked.topic)),
+        excerpts = trim(assemble(picked), expected_type(asked.topic))
+        shape = by_institution(within(excerpts, WORD_BUDGET * max(len(parts),
+                                                                  len(asked.institutions), 1)),
                                self.retriever)
         shape.preface = ([misattributed[0]] if misattributed else []) + \
             corrections(asked, shape.excerpts, self.retriever)
