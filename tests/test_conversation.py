@@ -187,3 +187,15 @@ def test_it_can_point_at_what_the_last_answer_said() -> None:
     ]
     out = condense("Who should carry it out?", history)
     assert out == "Who should carry it out? (OSCE needed strong legislative action establish standards)"
+
+
+def test_it_takes_the_words_of_the_quote_not_of_the_engines_frame() -> None:
+    """The answer's frame ('The Equality Now position paper (August 2019) recommends:') is the
+    engine's words; 'it' points at what the source said."""
+    history = [
+        Turn(role="user", content="What does the OSCE say is needed?"),
+        Turn(role="assistant", content="The OSCE policy brief (2022) recommends: “Strong "
+             "legislative action to establish standards.” [1]"),
+    ]
+    out = condense("Who should carry it out?", history)
+    assert out == "Who should carry it out? (OSCE needed strong legislative action establish standards)"

@@ -58,7 +58,8 @@ def condense(question: str, history: list[Turn]) -> str:
         return question
     present = {w.lower() for w in tokenize(question)}
     source = users[-1]
-    answers = [t.content for t in history if t.role == "assistant"]
+    turns = [t for t in history if t.role == "assistant"]
+    answers = [t.content for t in turns]
     if _PERSON.search(question):
         names = _NAME.findall(answers[-1]) if answers else []
         source = " ".join(names) + " " + source
@@ -67,7 +68,7 @@ def condense(question: str, history: list[Turn]) -> str:
         # 'Who should carry it out?': 'it' is often what the last answer said, not what was
         # asked, so the first statement of that answer lends its words too.
         taken = present | {w.lower() for w in carried}
-        carried += [w for w in _key_terms(_first_statement(answers[-1]))
+        carried += [w for w in _key_terms(_first_statement(_quoted(turns[-1])))
                     if w.lower() not in taken][:ANSWER_TERMS]
     if not carried:
         return question
@@ -77,6 +78,15 @@ def condense(question: str, history: list[Turn]) -> str:
 _THING = re.compile(r"\b(it|its|this|that|these|those|they|them|their)\b", re.I)
 ANSWER_TERMS = 6  # words carried over from the previous answer
 _ATTRIBUTION = re.compile(r"^According to [^,“\"]*(?:\([^)]*\))?,\s*")
+# 'The Equality Now position paper (August 2019) recommends: “…': the engine's frame.
+_FRAME = re.compile(r"^[^“\"\n]{0,200}?:\s*(?=[“\"])")
+
+
+def _quoted(turn: Turn) -> str:
+    """What the previous answer said: its first excerpt, not the engine's frame around it."""
+    if turn.citations:
+        return turn.citations[0].excerpt
+    return _FRAME.sub("", turn.content.strip(), count=1)
 
 
 def _first_statement(answer: str) -> str:
