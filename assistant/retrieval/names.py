@@ -114,8 +114,29 @@ def country_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def places_in(question: str, countries: frozenset[str]) -> list[str]:
-    """Countries the question names, in any letter case."""
+def demonyms(country: str) -> list[str]:
+    """Adjectives a user writes for a one-word country ('russian law', 'german police',
+    'brazilian courts'): the regular English endings, not a list of every nation."""
+    if " " in country:
+        return []
+    forms = [country + "n", country + "ian"]
+    if country.endswith("y"):
+        forms.append(country[:-1])  # germany -> german, italy -> ital(ian) below
+        forms.append(country[:-1] + "ian")
+    if country.endswith(("a", "e", "o")):
+        forms.append(country[:-1] + "ian")  # canada -> canadian
+        forms.append(country[:-1] + "an")  # mexico -> mexican
+    return forms
+
+
+def places_in(question: str, countries: frozenset[str]) -> list[tuple[str, str]]:
+    """Countries the question names, in any letter case, or by their adjective: (country,
+    the words used)."""
     low = question.lower()
-    return [n for n in sorted(countries, key=len, reverse=True)
-            if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", low)]
+    found: list[tuple[str, str]] = []
+    for n in sorted(countries, key=len, reverse=True):
+        for form in [n, *demonyms(n)]:
+            if re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", low):
+                found.append((n, form))
+                break
+    return found

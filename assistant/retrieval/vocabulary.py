@@ -85,6 +85,8 @@ class Vocabulary:
         names = [w for w in unknown_names(question, self.known_terms)
                  if not (w.isupper() and w.lower() in self.known_initialisms)]
         titles = unknown_titles(question, self.known_bigrams) if title_runs(question) else []
-        places = [p for p in places_in(question, country_names())
-                  if p not in self._folded_text and p.lower() not in {n.lower() for n in names}]
+        named = {n.lower() for n in names}
+        places = [form for country, form in places_in(question, country_names())
+                  if country not in self._folded_text and form not in self._folded_text
+                  and form not in named and country not in named]
         return names + titles + [p.title() for p in places]

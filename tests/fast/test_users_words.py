@@ -64,6 +64,10 @@ def test_countries_and_later_years_are_out_of_range(fast_assistant: Assistant) -
     assert out_of_range(analyze("what did the OSCE publish in 2031?", r), r) == \
         "its newest document is from 2023, before 2031"
     assert out_of_range(analyze("what does the OSCE recommend on liability?", r), r) is None
+    # a country by its adjective; one the collection mentions (Australia) is not refused
+    assert out_of_range(analyze("how do german police handle this?", r), r) == \
+        "the collection never mentions “German”"
+    assert out_of_range(analyze("what do australian laws require of platforms?", r), r) is None
 
 
 # ---- follow-ups ------------------------------------------------------------------------------
