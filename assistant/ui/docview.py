@@ -39,6 +39,14 @@ def doc_href(doc_id: str, chunk_id: str, cited: tuple[int, int] | None) -> str:
     return href + "#cited"
 
 
+def pdf_href(doc_id: str, page: int, chunk_id: str, cited: tuple[int, int] | None) -> str:
+    """The app's address of a PDF opened at a page with the cited passage marked."""
+    href = f"/pa/pdf/{quote(doc_id, safe='')}?page={int(page)}&chunk={quote(chunk_id, safe='')}"
+    if cited is not None:
+        href += f"&s={cited[0]}&e={cited[1]}"
+    return href
+
+
 def _spans(text: str, chunk: Any, cited: tuple[int, int] | None) -> tuple[int, int, int, int]:
     """(passage start, passage end, cited start, cited end) in the document text."""
     start, end = max(0, min(chunk.start, len(text))), max(0, min(chunk.end, len(text)))

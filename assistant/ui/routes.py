@@ -1,5 +1,6 @@
 """The app's own HTTP routes beside Chainlit's, under ``/pa/``: an answer as clean text for
-the copy button and the marker previews (``/pa/answer/<message id>``), a document opened at a
+the copy button and the marker previews (``/pa/answer/<message id>``), one of its sources for
+the source panel (``/pa/source/<message id>/<marker>``), a document opened at a
 cited passage (``/pa/doc/<doc id>?chunk=<chunk id>``) and its original file
 (``/pa/file/<doc id>``), and the collection in brief for the landing page
 (``/pa/collection``).
@@ -20,6 +21,7 @@ from assistant import feedback
 from assistant.ui import docview, plain
 from assistant.ui.collection import collection_summary
 from assistant.ui.runtime import runtime
+from assistant.ui.sources import source_view
 
 RECENT_LIMIT = 2000  # answers of this process kept in memory (the database has the rest)
 _RECENT: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
@@ -123,6 +125,19 @@ def mount(db: Path) -> None:
         if a is None:
             raise HTTPException(status_code=503, detail="the index is still loading")
         return collection_summary(a.corpus())
+
+    @router.get("/source/{message_id}/{marker}")
+    async def source(message_id: str, marker: int,
+                     user: Any = Depends(get_current_user)) -> dict[str, Any]:  # noqa: B008
+        found = find_answer(db, message_id)
+        store = _store()
+        view = None
+        if found is not None and allowed(found[0], user) and store is not None:
+            view = await asyncio.to_thread(source_view, found[1], marker, store,
+                                           Path(runtime().settings.corpus_dir))
+        if view is None:
+            raise HTTPException(status_code=404, detail="no such source")
+        return view
 
     @router.get("/answer/{message_id}")
     async def answer(message_id: str,

@@ -31,6 +31,8 @@ FIRST_QUESTION = "What share of sex trafficking victims are advertised online?"
 FIRST_EXCERPT = ("Today technology is a centerpiece of the human trafficking business model and "
                  "75% of sex trafficking victims are advertised online.")
 OSCE_RELEASE = "New policies needed to combat trafficking in the internet era"
+MARKER_LINK = "a[href^='/pa/doc/']"  # a marker such as [1]: a link to its source
+CITED = "#pa-source mark.pa-cited"  # the cited sentence in the source panel
 
 
 def shot(page: Any, name: str) -> None:
@@ -87,11 +89,11 @@ def record_stream(page: Any) -> None:
 
 
 def open_marker(page: Any, message: Any, name: str) -> str:
-    message.locator("a.element-link", has_text=name).first.click()
-    page.wait_for_function(
-        "n => (document.querySelector('#side-view-title, aside')||{}).innerText?.includes(n)",
-        arg=name)
-    return str(page.inner_text("#side-view-content"))
+    """Click a marker of an answer; the text of the source panel it opens."""
+    message.locator(MARKER_LINK, has_text=name).first.click()
+    page.wait_for_function("n => document.querySelector('#pa-source-title')?.innerText === n",
+                           arg=name)
+    return str(page.inner_text("#pa-source"))
 
 
 def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
@@ -110,10 +112,10 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     assert FIRST_QUESTION in page.locator('[data-step-type="user_message"]').first.inner_text()
     text = first.inner_text()
     assert "75%" in text and "Sources" in text
-    assert first.locator("a.element-link", has_text="[1]").count() >= 2  # inline + source list
+    assert first.locator(MARKER_LINK, has_text="[1]").count() >= 2  # inline + source list
     side = open_marker(page, first, "[1]")
     assert "OSCE" in side and "15 February 2022" in side and OSCE_RELEASE in side
-    cited = page.locator("#side-view-content .side-text span.font-bold").first.inner_text()
+    cited = page.locator(CITED).inner_text()
     assert cited == FIRST_EXCERPT
     assert re.sub(r"\s+", " ", cited) in corpus_text()  # verbatim from the document
     shot(page, "02-answer-with-source")
@@ -123,7 +125,7 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     second = ask(page, "Who published that figure?", 2)
     assert "don't cover this" not in second.inner_text()
     source = second.locator("li", has_text=OSCE_RELEASE).first
-    side = open_marker(page, second, source.locator("a.element-link").first.inner_text())
+    side = open_marker(page, second, source.locator(MARKER_LINK).first.inner_text())
     assert FIRST_EXCERPT in side
     shot(page, "03-follow-up")
 
@@ -131,7 +133,7 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     third = ask(page, "What is the population of Brazil?", 3)
     assert "The documents in this collection don't cover this" in third.inner_text()
     assert "Closest material in the collection" in third.inner_text()
-    assert third.locator("a.element-link").count() >= 1
+    assert third.locator(MARKER_LINK).count() >= 1
     shot(page, "04-refusal")
 
     # Very long input: refused politely, no stack trace.
@@ -237,8 +239,7 @@ def test_document_html_is_inert_and_pdf_opens_at_the_cited_page(
     side = open_marker(page, first, "[1]")
     assert "<script>" in side and "<img src=x" in side
     assert page.evaluate("window.__pwned") is None and dialogs == []
-    assert page.locator(f"{ANSWER} script, #side-view-content script, "
-                        "#side-view-content img[src=x]").count() == 0
+    assert page.locator(f"{ANSWER} script, #pa-source script, #pa-source img").count() == 0
     shot(page, "07-inert-html")
 
     second = ask(page, "How quickly must platforms remove trafficking advertisements?", 2)
