@@ -15,7 +15,7 @@ from assistant.ui.render import (
     md_escape,
     plural,
 )
-from assistant.ui.welcome import STARTERS, starter_id, welcome_markdown
+from assistant.ui.welcome import welcome_markdown
 
 PASSAGE = ("VIENNA, 15 February 2022 – Trafficking has changed. Today technology is central and "
            "75% of victims are advertised online. However, legislation has not kept pace.")
@@ -110,11 +110,6 @@ def test_welcome_lists_documents_from_the_index_and_merged_duplicates() -> None:
     assert md.index("Beta") < md.index("Alpha \\| report")  # newest first
     assert "*Alpha again* — HSToday, 2023 (same text as *Alpha \\| report*)" in md
     assert "only from these documents" in md
-
-
-def test_four_starters_with_dom_ids() -> None:
-    assert len(STARTERS) == 4
-    assert starter_id(STARTERS[0][0]) == "starter-victims-advertised-online"
 
 
 def test_plural() -> None:

@@ -103,10 +103,9 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     assert starters.count() == 4
     shot(page, "01-welcome")
 
-    # A starter: the answer streams in, with markers that open verbatim, highlighted sources.
+    # The answer streams in, with markers that open verbatim, highlighted sources.
     record_stream(page)
-    page.click("#starter-victims-advertised-online")
-    first = wait_final(page, 1)
+    first = ask(page, FIRST_QUESTION, 1)
     seen = page.evaluate("window.__seen")
     assert any(t.strip() and "Sources" not in t for t in seen), "no streamed partial answer"
     assert FIRST_QUESTION in page.locator('[data-step-type="user_message"]').first.inner_text()

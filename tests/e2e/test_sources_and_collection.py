@@ -135,7 +135,8 @@ def test_document_view_opens_at_the_cited_passage(
 
 
 def test_landing_page_shows_the_collection(local_server: Server, chromium: Browser) -> None:
-    """Item 6: documents, institutions (offices under theirs) and dates above the starters."""
+    """Item 6: documents, institutions (offices under theirs) and dates above the starters,
+    which are drawn from the collection."""
     for width, height, name in ((1400, 900, "desktop"), (390, 844, "phone")):
         page = chromium.new_page(width, height)
         open_app(page, local_server)
@@ -154,6 +155,16 @@ def test_landing_page_shows_the_collection(local_server: Server, chromium: Brows
     card.locator("summary", has_text="OSCE").click()
     offices = card.locator(".pa-collection-offices").inner_text()
     assert offices.startswith("Published by: OSCE; OSCE Office of the Special Representative")
+
+    # The starters are drawn from the collection: a topic of each institution's documents.
+    labels = [t.strip() for t in page.locator("[id^=starter-]").all_inner_texts()]
+    print(f"\nstarters: {labels}")
+    assert [x.split(":")[0] for x in labels] == ["OSCE", "Equality Now", "GRETA", "OSCE"]
+    page.locator("[id^=starter-]", has_text="Equality Now").click()
+    answer = wait_final(page, 1)
+    asked = page.locator('[data-step-type="user_message"]').first.inner_text()
+    assert asked.strip() == "What does Equality Now say about better research and understanding?"
+    assert "Equality Now" in answer.inner_text().split("Sources", 1)[1]
 
 
 OSCE_SCOPE = ("Filter on: only OSCE. Searched 2 of 4 documents: New policies needed to combat "
