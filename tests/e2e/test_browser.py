@@ -89,7 +89,11 @@ def record_stream(page: Any) -> None:
 
 
 def open_marker(page: Any, message: Any, name: str) -> str:
-    """Click a marker of an answer; the text of the source panel it opens."""
+    """Click a marker of an answer; the text of the source panel it opens (a panel still
+    open from another marker is closed first, so its text is never read by mistake)."""
+    if page.locator("#pa-source").count():
+        page.get_by_role("button", name="Close the source").click()
+        page.locator("#pa-source").wait_for(state="detached")
     message.locator(MARKER_LINK, has_text=name).first.click()
     page.wait_for_function("n => document.querySelector('#pa-source-title')?.innerText === n",
                            arg=name)
