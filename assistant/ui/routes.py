@@ -113,13 +113,10 @@ def allowed(owner: str, user: Any) -> bool:
     return bool(owner) and owner == getattr(user, "identifier", None)
 
 
-def mount(db: Path) -> None:
-    """Add the routes to Chainlit's FastAPI app, ahead of its catch-all page route."""
+def _document_routes(router: Any) -> None:
+    """A document at a passage, a PDF at a page (and pdf.js), an original file."""
     from chainlit.auth import get_current_user
-    from chainlit.server import app
-    from fastapi import APIRouter, Depends, HTTPException
-
-    router = APIRouter(prefix="/pa")
+    from fastapi import Depends, HTTPException
 
     @router.get("/doc/{doc_id}")
     async def document(doc_id: str, chunk: str = "", s: int = -1, e: int = -1,
@@ -167,6 +164,12 @@ def mount(db: Path) -> None:
         return FileResponse(path, media_type="application/octet-stream", filename=path.name,
                             headers=NO_SNIFF)
 
+
+def _answer_routes(router: Any, db: Path) -> None:
+    """The collection in brief, an answer as clean text, one source of an answer."""
+    from chainlit.auth import get_current_user
+    from fastapi import Depends, HTTPException
+
     @router.get("/collection")
     async def collection(user: Any = Depends(get_current_user)) -> dict[str, Any]:  # noqa: B008
         a = runtime().assistant
@@ -195,6 +198,15 @@ def mount(db: Path) -> None:
             raise HTTPException(status_code=404, detail="no such answer")
         return answer_payload(found[1])
 
+
+def mount(db: Path) -> None:
+    """Add the routes to Chainlit's FastAPI app, ahead of its catch-all page route."""
+    from chainlit.server import app
+    from fastapi import APIRouter
+
+    router = APIRouter(prefix="/pa")
+    _document_routes(router)
+    _answer_routes(router, db)
     if getattr(app.state, "pa_routes", False):
         return  # mounted already (the app module was imported again)
     app.state.pa_routes = True
