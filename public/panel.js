@@ -175,11 +175,14 @@
     }).catch(function () { /* the About page still lists the documents */ });
   }
 
+  // Names and markup fixes are applied in the observer itself (a microtask, before the page
+  // is drawn or any other script runs), so no button is ever nameless, even for a frame.
   var pending = false;
   new MutationObserver(function () {
+    nameButtons();
+    fixMarkup();
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () { pending = false; nameButtons(); showCollection(); fixMarkup();
-    });
+    window.requestAnimationFrame(function () { pending = false; showCollection(); });
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
