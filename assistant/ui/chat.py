@@ -1,5 +1,5 @@
 """What the chat window does with a question: stream the engine's answer into a message, then
-show it with live citation markers, source elements, brief actions and friendly errors.
+show it with citation markers that open their sources, brief actions and friendly errors.
 All retrieval and answering happens in :class:`assistant.engine.Assistant`."""
 
 from __future__ import annotations

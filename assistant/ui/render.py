@@ -31,7 +31,7 @@ def plural(n: int, word: str) -> str:
 
 
 def marker(n: int) -> str:
-    """The inline citation marker; also the name of the source element it opens."""
+    """The inline citation marker; a link to the source it cites (see marker_link)."""
     return f"[{n}]"
 
 
