@@ -1,8 +1,5 @@
 // policy-assistant: small behaviours on top of Chainlit's window (no external assets).
-// 1. The source panel opens only when the user clicks a marker or a source: Chainlit opens it
-//    by itself on every source of the conversation after each answer; that panel is closed.
-//    An opened source scrolls to its highlighted (cited) sentence.
-// 2. Hovering or focusing a marker such as [1] shows a short preview of the source.
+// 1-2. The source panel and marker previews are in sources.js, loaded from here.
 // 3. "Copy" copies clean text (quotes, markers, the source list) and simple HTML from
 //    /pa/answer/<message id>, not the escaped Markdown.
 // 4. Icon-only buttons get accessible names.
@@ -12,10 +9,10 @@
 //    the page has a level-one heading for screen readers.
 (function () {
   "use strict";
-  var MARKER = /^\[\d+\]$/;
-  var wanted = null;      // the element name the user clicked, while its panel may show
-  var scrolledFor = null; // the panel content already scrolled to its highlight
   var answers = {};       // message id -> Promise of /pa/answer/<id>
+  var script = document.createElement("script");
+  script.src = "/public/sources.js";
+  document.head.appendChild(script);
 
   var ANSWER_URL = "/pa/answer/";
 
@@ -33,103 +30,6 @@
     var holder = step && step.querySelector('[id^="step-"]');
     return holder ? holder.id.slice(5) : null;
   }
-
-  // ---- 1. the source panel -------------------------------------------------------------
-  function panelTitle() {
-    var t = document.getElementById("side-view-title");
-    return t ? (t.textContent || "").trim() : "";
-  }
-
-  function closePanel() {
-    var back = document.querySelector("#side-view-title button");
-    if (back) { back.click(); return; }
-    var dialog = document.getElementById("side-view-content");
-    dialog = dialog && dialog.closest('[role="dialog"]');
-    var buttons = dialog ? dialog.querySelectorAll("button") : [];
-    for (var i = 0; i < buttons.length; i++) {
-      if ((buttons[i].textContent || "").trim() === "Close") { buttons[i].click(); return; }
-    }
-    document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
-  }
-
-  function checkPanel() {
-    var content = document.getElementById("side-view-content");
-    if (!content) { wanted = null; scrolledFor = null; return; }
-    var shown = content.children.length;
-    if (wanted === null || shown !== 1 || panelTitle().toUpperCase() !== wanted.toUpperCase()) {
-      wanted = null;
-      scrolledFor = null;
-      document.documentElement.dataset.paPanelClosed =
-        String(Number(document.documentElement.dataset.paPanelClosed || 0) + 1);
-      closePanel();
-      return;
-    }
-    var mark = content.querySelector(".side-text span.font-bold, .side-text strong");
-    if (mark && scrolledFor !== content.firstElementChild) {
-      scrolledFor = content.firstElementChild;
-      mark.scrollIntoView({ block: "center" });
-    }
-  }
-
-  document.addEventListener("click", function (ev) {
-    var link = ev.target.closest && ev.target.closest("a.element-link");
-    if (link) { wanted = (link.textContent || "").trim(); scrolledFor = null; hidePreview(); }
-  }, true);
-
-  // ---- 2. marker previews --------------------------------------------------------------
-  var tip = null;
-  var tipFor = null;
-  function hidePreview() { if (tip) { tip.remove(); tip = null; tipFor = null; } }
-
-  function place() {
-    if (!tip || !tipFor) return;
-    if (!tipFor.isConnected || !tipFor.matches(":hover, :focus")) { hidePreview(); return; }
-    var r = tipFor.getBoundingClientRect();
-    var w = Math.min(380, window.innerWidth - 16);
-    tip.style.width = w + "px";
-    tip.style.left = Math.max(8, Math.min(r.left, window.innerWidth - w - 8)) + "px";
-    var h = tip.offsetHeight;
-    var below = r.bottom + 6;
-    tip.style.top = (below + h < window.innerHeight ? below : Math.max(8, r.top - h - 6)) + "px";
-  }
-
-  function showPreview(link) {
-    var id = messageId(link);
-    var n = Number((link.textContent || "").replace(/[^0-9]/g, ""));
-    if (!id || !n) return;
-    fetchAnswer(id).then(function (data) {
-      var src = (data.sources || []).filter(function (s) { return s.marker === n; })[0];
-      if (!src || !link.matches(":hover, :focus")) return;
-      hidePreview();
-      tip = document.createElement("div");
-      tip.id = "pa-preview";
-      tip.setAttribute("role", "tooltip");
-      var head = document.createElement("div");
-      head.className = "pa-preview-title";
-      head.textContent = src.title || "";
-      var meta = document.createElement("div");
-      meta.className = "pa-preview-meta";
-      meta.textContent = [src.publisher, src.date, src.locator].filter(Boolean).join(" · ");
-      var quote = document.createElement("div");
-      quote.className = "pa-preview-quote";
-      quote.textContent = "\u201c" + (src.excerpt || "") + "\u201d";
-      tip.appendChild(head); tip.appendChild(meta); tip.appendChild(quote);
-      document.body.appendChild(tip);
-      tipFor = link;
-      place();
-      link.setAttribute("aria-describedby", "pa-preview");
-    }).catch(function () { /* no preview: the panel still opens on click */ });
-  }
-
-  function markerLink(ev) {
-    var link = ev.target.closest && ev.target.closest('[data-step-type="assistant_message"] a.element-link');
-    return link && MARKER.test((link.textContent || "").trim()) ? link : null;
-  }
-  document.addEventListener("mouseover", function (ev) { var l = markerLink(ev); if (l) showPreview(l); });
-  document.addEventListener("focusin", function (ev) { var l = markerLink(ev); if (l) showPreview(l); });
-  document.addEventListener("mouseout", function (ev) { if (markerLink(ev)) hidePreview(); });
-  document.addEventListener("focusout", function (ev) { if (markerLink(ev)) hidePreview(); });
-  window.addEventListener("scroll", place, true);
 
   // ---- 3. copy clean text --------------------------------------------------------------
   function isCopyButton(button) {
@@ -275,11 +175,14 @@
     }).catch(function () { /* the About page still lists the documents */ });
   }
 
+  // Names and markup fixes are applied in the observer itself (a microtask, before the page
+  // is drawn or any other script runs), so no button is ever nameless, even for a frame.
   var pending = false;
   new MutationObserver(function () {
+    nameButtons();
+    fixMarkup();
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () { pending = false; checkPanel(); nameButtons(); showCollection(); fixMarkup();
-    });
+    window.requestAnimationFrame(function () { pending = false; showCollection(); });
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

@@ -34,5 +34,8 @@ if ! "$VENV/bin/python" -c "import llama_cpp, sse_starlette, starlette_context" 
   WHEEL=$(ls "$WHEELS"/llama_cpp_python-0.3.36-*.whl | head -1)
   "$VENV/bin/pip" install -q "$WHEEL[server]"
 fi
+# pdf.js (npm pdfjs-dist), served by the app to open PDF sources at their page with the passage
+# marked. Optional: without npm, PDF sources open in the cleaned-text view.
+"$VENV/bin/python" -m assistant.ui.pdfjs || true
 echo "$WANT" > "$STAMP"
 echo "setup: done" >&2

@@ -41,3 +41,32 @@ def make_pdf(path: Path, pages: list[list[str]]) -> Path:
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path.write_bytes(bytes(out))
     return path
+
+
+def office_pdf(path: Path, pages: list[list[str]], workdir: Path) -> Path:
+    """A PDF as a user would add one: a Word document (first line of each page a heading, the
+    rest paragraphs, a page break between pages) converted by LibreOffice. Raises
+    FileNotFoundError when LibreOffice is not installed."""
+    import shutil
+    import subprocess
+
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        raise FileNotFoundError("soffice")
+    doc = Document()
+    for i, lines in enumerate(pages):
+        if i:
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        doc.add_heading(lines[0], level=1)
+        for line in lines[1:]:
+            doc.add_paragraph(line)
+    source = workdir / f"{path.stem}.docx"
+    doc.save(str(source))
+    profile = (workdir / "lo-profile").as_uri()
+    subprocess.run([exe, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+                    "--convert-to", "pdf", "--outdir", str(path.parent), str(source)],
+                   check=True, capture_output=True, timeout=300)
+    return path.parent / f"{path.stem}.pdf"

@@ -83,6 +83,9 @@ def check_markdown(doc: Brief | Comparison) -> str:
         line = next(ln for ln in md.splitlines() if ln.startswith(f'<a id="ref-{r.number}"></a>'))
         assert esc(r.title) in line and esc(r.publisher) in line and esc(r.locator) in line
         assert (f"<{r.url}>" in line) if r.url else "No URL recorded" in line
+    # dates are written one way (issue 12): '15 February 2022', never '15 Feb 2022'
+    short = r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b"
+    assert re.findall(short, md) == []
     return md
 
 

@@ -12,12 +12,10 @@ from assistant.ui.render import (
     answer_markdown,
     escape_answer,
     excerpt_span,
-    highlighted_passage,
     md_escape,
     plural,
-    source_markdown,
 )
-from assistant.ui.welcome import STARTERS, starter_id, welcome_markdown
+from assistant.ui.welcome import welcome_markdown
 
 PASSAGE = ("VIENNA, 15 February 2022 – Trafficking has changed. Today technology is central and "
            "75% of victims are advertised online. However, legislation has not kept pace.")
@@ -59,52 +57,27 @@ def test_markers_stay_live_only_for_real_citations() -> None:
     assert "\\[3\\]" in out and "\\<b\\>" in out
 
 
-def test_excerpt_is_bold_inside_the_escaped_passage() -> None:
-    md = highlighted_passage(cite())
-    assert f"**{md_escape(EXCERPT)}**" in md
-    assert md.startswith(md_escape("VIENNA, 15 February 2022"))
-    assert md.endswith(md_escape("However, legislation has not kept pace."))
-
-
-def test_wrong_offset_falls_back_to_search_and_missing_passage_to_excerpt() -> None:
+def test_wrong_offset_falls_back_to_search() -> None:
     assert excerpt_span(cite(excerpt_start=3)) == (PASSAGE.index(EXCERPT),
                                                    PASSAGE.index(EXCERPT) + len(EXCERPT))
-    assert highlighted_passage(cite(passage="")) == f"**{md_escape(EXCERPT)}**"
+    assert excerpt_span(cite(passage="")) is None
 
 
-def test_bold_never_spans_a_paragraph_break() -> None:
-    passage = "Intro. First part of the quote.\n\nSecond part of the quote. Outro."
-    excerpt = "First part of the quote.\n\nSecond part of the quote."
-    md = highlighted_passage(cite(passage=passage, excerpt=excerpt,
-                                  excerpt_start=passage.index(excerpt)))
-    assert "**First part of the quote.**\n\n**Second part of the quote.**" in md
-
-
-def test_source_element_shows_metadata_and_inert_document_text() -> None:
-    c = cite(title="Note <b>on</b> sites", excerpt="Lure <script>x()</script> victims.",
-             passage="Lure <script>x()</script> victims. More.", excerpt_start=0,
-             url="https://www.osce.org/cthb/512281")
-    md = source_markdown(c, question="How do <i>they</i> lure?")
-    for part in ("OSCE", "15 Feb 2022", "¶ 1–2"):
-        assert md_escape(part) in md
-    assert "osce" not in md.replace("osce.org", "")  # no internal document id (issue 12)
-    assert "### Note \\<b\\>on\\</b\\> sites" in md
-    assert "**Lure \\<script\\>x\\(\\)\\</script\\> victims.**" in md
-    assert "<script>" not in md and "<i>" not in md
-    assert "[https\\://www.osce.org/cthb/512281](<https://www.osce.org/cthb/512281>)" in md
-
-
-def test_only_web_urls_become_links() -> None:
-    md = source_markdown(cite(url="javascript:alert(1)"))
-    assert "](" not in md and "javascript\\:alert\\(1\\)" in md
+def test_markers_link_to_their_sources() -> None:
+    href = "/pa/doc/osce?chunk=osce%3A1&s=1&e=9#cited"
+    out = escape_answer("“A quote [3] (text).” [1] [2]", [1, 2], {1: href})
+    assert out.endswith(f"[\\[1\\]](<{href}>) [2]")  # [2] has no address: plain
+    assert "\\[3\\] \\(text\\)" in out  # not a marker of this answer: text
 
 
 def test_answer_message_lists_sources_and_refusals_list_closest() -> None:
     ans = Answer(question="q", standalone_question="q", answer=f"“{EXCERPT}” [1]",
                  citations=[cite(1)])
-    md = answer_markdown(ans)
-    assert "**Sources**" in md and "- [1] *New policies needed* — OSCE · 15 Feb 2022" in md
-    assert md.count("[1]") == 2
+    md = answer_markdown(ans, {1: "/pa/doc/osce?chunk=c#cited"})
+    assert "**Sources**" in md
+    assert "- [\\[1\\]](</pa/doc/osce?chunk=c#cited>) *New policies needed* — OSCE · 15 Feb 2022" \
+        in md
+    assert md.count("[\\[1\\]](</pa/doc/osce?chunk=c#cited>)") == 2
 
     refusal = Answer(question="q", standalone_question="q", refused=True,
                      answer="The documents in this collection don't cover this.",
@@ -118,9 +91,9 @@ def test_answer_message_lists_sources_and_refusals_list_closest() -> None:
 def test_pdf_links_and_notices_are_rendered() -> None:
     ans = Answer(question="q", standalone_question="q", answer="“x” [1]", citations=[cite(1)],
                  notice="The language model is unavailable (timeout).")
-    md = answer_markdown(ans, pdf_markers=[1])
+    md = answer_markdown(ans, {1: "/pa/doc/g#cited"}, {1: ("/pa/pdf/g?page=2&chunk=c", 2)})
     assert md.startswith("> **Note:** The language model is unavailable \\(timeout\\).")
-    assert "· PDF [1]" in md
+    assert "· [PDF, page 2](</pa/pdf/g?page=2&chunk=c>)" in md
 
 
 def test_welcome_lists_documents_from_the_index_and_merged_duplicates() -> None:
@@ -137,11 +110,6 @@ def test_welcome_lists_documents_from_the_index_and_merged_duplicates() -> None:
     assert md.index("Beta") < md.index("Alpha \\| report")  # newest first
     assert "*Alpha again* — HSToday, 2023 (same text as *Alpha \\| report*)" in md
     assert "only from these documents" in md
-
-
-def test_four_starters_with_dom_ids() -> None:
-    assert len(STARTERS) == 4
-    assert starter_id(STARTERS[0][0]) == "starter-victims-advertised-online"
 
 
 def test_plural() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from ingest.text import human_date
+from ingest.text import long_date
 
 
 class SourceDoc(BaseModel):
@@ -119,9 +119,9 @@ def now_stamp() -> str:
 
 
 def human_stamp(stamp: str) -> str:
-    """'2026-11-25T01:40:12+00:00' -> '25 Nov 2026 at 01:40'."""
+    """'2026-11-25T01:40:12+00:00' -> '25 November 2026 at 01:40'."""
     try:
         t = datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
-    return f"{human_date(t.date().isoformat())} at {t:%H:%M}"
+    return f"{long_date(t.date().isoformat())} at {t:%H:%M}"

@@ -8,7 +8,7 @@ from assistant.briefs.model import Excerpt, Reference, SourceDoc
 from assistant.core.citations import doc_label
 from assistant.core.models import Citation
 from ingest.documents import DocumentMeta
-from ingest.text import fold, human_date
+from ingest.text import fold, long_date
 
 OUTSIDE_FILTER = "outside the publishers selected"
 
@@ -42,25 +42,25 @@ def source_docs(documents: list[dict[str, Any]], searched: set[str] | None = Non
         elif searched is not None and d["doc_id"] not in searched:
             is_searched, note = False, OUTSIDE_FILTER
         out.append(SourceDoc(doc_id=d["doc_id"], title=d.get("title", d["doc_id"]),
-                             publisher=d.get("publisher", ""), date=human_date(str(d.get("date", ""))),
+                             publisher=d.get("publisher", ""), date=long_date(str(d.get("date", ""))),
                              kind=d.get("kind", ""), url=d.get("url", ""), searched=is_searched,
                              note=note))
     return out
 
 
 def collection_as_of(documents: list[dict[str, Any]], indexed: str | None = None) -> str:
-    """'the collection indexed on 25 Nov 2026 (newest document dated 15 Feb 2022)'."""
+    """'the collection indexed on 25 November 2026 (newest document dated 15 February 2022)'."""
     dates = sorted(str(d.get("date", "")) for d in documents if d.get("date"))
-    newest = f"newest document dated {human_date(dates[-1])}" if dates else "no dated documents"
+    newest = f"newest document dated {long_date(dates[-1])}" if dates else "no dated documents"
     if indexed:
-        return f"the collection as indexed on {human_date(indexed[:10])} ({newest})"
+        return f"the collection as indexed on {long_date(indexed[:10])} ({newest})"
     return f"the collection ({newest})"
 
 
 def excerpt_from(c: Citation, meta: DocumentMeta | None) -> Excerpt:
     label = c.publisher
     if meta is not None:
-        label = doc_label(meta) + (f" ({human_date(meta.date)})" if meta.date else "")
+        label = doc_label(meta) + (f" ({long_date(meta.date)})" if meta.date else "")
     return Excerpt(text=c.excerpt, doc_id=c.doc_id, chunk_id=c.chunk_id, title=c.title,
                    publisher=c.publisher, date=c.date, locator=c.locator, url=c.url,
                    label=label, score=c.support_score)
@@ -74,7 +74,7 @@ def number_references(excerpts: list[Excerpt], documents: list[dict[str, Any]]) 
         ref = refs.get(e.chunk_id)
         if ref is None:
             d = metas.get(e.doc_id, {})
-            also = [", ".join(x for x in (p.get("publisher", ""), human_date(p.get("date", "")),
+            also = [", ".join(x for x in (p.get("publisher", ""), long_date(p.get("date", "")),
                                           p.get("url", "")) if x)
                     for p in d.get("also_published_in") or []]
             ref = Reference(number=len(refs) + 1, doc_id=e.doc_id, chunk_id=e.chunk_id,

@@ -24,7 +24,8 @@ from assistant.ui import local_user as ui_local
 from assistant.ui import offline as ui_offline
 from assistant.ui import routes as ui_routes
 from assistant.ui.runtime import runtime
-from assistant.ui.welcome import STARTERS, write_welcome
+from assistant.ui.starters import headings_by_document, starters
+from assistant.ui.welcome import write_welcome
 
 ui_offline.install()
 RUNTIME = runtime()
@@ -54,7 +55,11 @@ def _data_layer() -> Any:
 
 @cl.set_starters
 async def _starters(user: cl.User | None = None, language: str | None = None) -> list[cl.Starter]:
-    return [cl.Starter(label=label, message=question) for label, question in STARTERS]
+    a = RUNTIME.assistant if RUNTIME.ready.is_set() else None
+    if a is None:  # still loading: the welcome page says so, and a reload shows the starters
+        return []
+    return [cl.Starter(label=label, message=question)
+            for label, question, _doc in starters(a.corpus(), headings_by_document(a.store))]
 
 
 @cl.on_chat_start

@@ -1,5 +1,5 @@
 """What the chat window does with a question: stream the engine's answer into a message, then
-show it with live citation markers, source elements, brief actions and friendly errors.
+show it with citation markers that open their sources, brief actions and friendly errors.
 All retrieval and answering happens in :class:`assistant.engine.Assistant`."""
 
 from __future__ import annotations
@@ -15,22 +15,12 @@ from chainlit.types import ThreadDict
 
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.errors import QuestionError
-from assistant.core.models import Answer, Citation, Turn
+from assistant.core.models import Answer, Turn
 from assistant.engine import Assistant
 from assistant.ui import brief as ui_brief
 from assistant.ui import routes
 from assistant.ui.collection import collection_summary, scope_line
-from assistant.ui.docview import doc_href
-from assistant.ui.pdf import pdf_target
-from assistant.ui.render import (
-    answer_markdown,
-    answer_metadata,
-    excerpt_span,
-    marker,
-    md_escape,
-    pdf_element_name,
-    source_markdown,
-)
+from assistant.ui.render import answer_markdown, answer_metadata, md_escape
 from assistant.ui.runtime import (
     assistant_or_error,
     loading_status,
@@ -38,6 +28,7 @@ from assistant.ui.runtime import (
     runtime,
     stream_events,
 )
+from assistant.ui.sources import answer_from_json, answer_links
 from ingest.text import long_date
 
 log = logging.getLogger(__name__)
@@ -120,25 +111,6 @@ def restore_history(steps: list[Any]) -> list[Turn]:
     return turns
 
 
-def source_elements(a: Assistant, ans: Answer) -> tuple[list[Any], list[int]]:
-    """A side-panel element per source (named like its marker), plus a PDF at the cited page."""
-    elements: list[Any] = []
-    pdf_markers: list[int] = []
-    for c in ans.citations or ans.closest:
-        pdf = pdf_target(a.store, Path(a.settings.corpus_dir), c)
-        elements.append(cl.Text(name=marker(c.marker), display="side",
-                                content=source_markdown(c, closest=not ans.citations,
-                                                        pdf_page=pdf[1] if pdf else None,
-                                                        question=ans.question,
-                                                        doc_link=doc_href(c.doc_id, c.chunk_id,
-                                                                          excerpt_span(c)))))
-        if pdf:
-            elements.append(cl.Pdf(name=pdf_element_name(c.marker), display="side",
-                                   path=str(pdf[0]), page=pdf[1], mime="application/pdf"))
-            pdf_markers.append(c.marker)
-    return elements, pdf_markers
-
-
 async def answer(message: cl.Message) -> None:
     status = loading_status()
     waiting = cl.Message(content=f"{status}… Your answer follows as soon as it is ready.")
@@ -185,10 +157,13 @@ async def answer(message: cl.Message) -> None:
 
 
 async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any]) -> None:
-    elements, pdf_markers = source_elements(a, ans)
+    """The final answer: its markers link to their sources, which ``public/sources.js`` opens
+    in its panel (no Chainlit elements: see :mod:`assistant.ui.sources`)."""
+    hrefs, pdfs = answer_links(a.store, Path(a.settings.corpus_dir), ans)
     scope = scope_line(a.corpus(), [str(p) for p in values.get("publishers") or []],
                        [str(d) for d in values.get("documents") or []])
-    msg.content = (f"*{md_escape(scope)}*\n\n" if scope else "") + answer_markdown(ans, pdf_markers)
+    msg.content = (f"*{md_escape(scope)}*\n\n" if scope else "") \
+        + answer_markdown(ans, hrefs, pdfs)
     msg.actions = ui_brief.actions(msg.id, can_add=bool(ans.citations))
     msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
                                                                     "k", "mode")})
@@ -196,7 +171,6 @@ async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[s
     cl.user_session.set("answers", remember(answers, msg.id, ans))
     user = cl.context.session.user
     routes.remember(msg.id, user.identifier if user else "", msg.metadata)
-    await send_elements(msg.id, elements)
     await msg.send()  # ends the stream, persists the message and sends its actions
 
 
@@ -211,42 +185,10 @@ def remember(answers: dict[str, Answer], message_id: str, ans: Answer,
     return answers
 
 
-async def send_elements(message_id: str, elements: list[Any]) -> None:
-    """In order, and not stored: sources are rebuilt from the index (also when a conversation
-    is resumed), and the SQLite data layer has no file storage. Chainlit opens its side panel
-    on every new side element; ``public/panel.js`` closes it unless the user clicked a marker.
-    """
-    for el in elements:
-        await el.send(for_id=message_id, persist=False)
-
-
-def answer_from_json(data: dict[str, Any], store: Any) -> Answer | None:
-    """An answer as kept with its message (the one JSON shape), its passages taken from the
-    loaded index again; None when the JSON is not an answer's."""
-    try:
-        def cite(c: dict[str, Any]) -> Citation:
-            row = store.by_id.get(str(c.get("chunk_id")))
-            passage = store.chunks[row].text if row is not None else ""
-            return Citation(**{**c, "passage": passage, "excerpt_start": -1})
-
-        return Answer(question=str(data.get("question") or ""),
-                      standalone_question=str(data.get("standalone_question") or ""),
-                      answer=str(data["answer"]), refused=bool(data.get("refused")),
-                      citations=[cite(c) for c in data.get("citations") or []],
-                      closest=[cite(c) for c in data.get("closest") or []],
-                      mode=AnswerMode(str(data.get("mode") or "extractive")),
-                      notice=data.get("notice"))
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
 async def resume(thread: ThreadDict) -> None:
-    """A conversation opened again: its history for follow-ups, and each answer's sources and
-    brief actions, rebuilt from the JSON kept with the message.
-
-    Chainlit sends the thread to the browser after this callback, replacing the elements the
-    browser holds with the thread's: the rebuilt sources are added to the thread's elements.
-    """
+    """A conversation opened again: its history for follow-ups, and its answers for the brief
+    actions, from the JSON kept with each message (the markers in the kept text still link to
+    their sources)."""
     steps = list(thread.get("steps") or [])
     await start()
     cl.user_session.set("history", restore_history(steps))
@@ -254,7 +196,6 @@ async def resume(thread: ThreadDict) -> None:
     if a is None:
         return
     answers: dict[str, Answer] = cl.user_session.get("answers") or {}
-    rebuilt: list[Any] = []
     for step in steps:
         meta = step.get("metadata") or {}
         if isinstance(meta, str):
@@ -266,22 +207,9 @@ async def resume(thread: ThreadDict) -> None:
                 or meta.get("answer") is None:
             continue
         ans = answer_from_json(meta, a.store)
-        if ans is None:
-            continue
-        remember(answers, str(step["id"]), ans)
-        elements, _pdfs = source_elements(a, ans)
-        await send_elements(str(step["id"]), elements)
-        rebuilt += [resumed_element(el.to_dict(), cl.context.session.id) for el in elements]
+        if ans is not None:
+            remember(answers, str(step["id"]), ans)
     cl.user_session.set("answers", answers)
-    thread["elements"] = [*(thread.get("elements") or []), *rebuilt]
-
-
-def resumed_element(d: Any, session_id: str) -> Any:
-    """An element sent during a resume, as the thread carries it: the browser fills in the URL
-    of a session file only for elements that arrive one by one, so fill it in here."""
-    if not d.get("url") and d.get("chainlitKey"):
-        d["url"] = f"/project/file/{d['chainlitKey']}?session_id={session_id}"
-    return d
 
 
 def documents() -> list[dict[str, Any]]:

@@ -39,6 +39,14 @@ def doc_href(doc_id: str, chunk_id: str, cited: tuple[int, int] | None) -> str:
     return href + "#cited"
 
 
+def pdf_href(doc_id: str, page: int, chunk_id: str, cited: tuple[int, int] | None) -> str:
+    """The app's address of a PDF opened at a page with the cited passage marked."""
+    href = f"/pa/pdf/{quote(doc_id, safe='')}?page={int(page)}&chunk={quote(chunk_id, safe='')}"
+    if cited is not None:
+        href += f"&s={cited[0]}&e={cited[1]}"
+    return href
+
+
 def _spans(text: str, chunk: Any, cited: tuple[int, int] | None) -> tuple[int, int, int, int]:
     """(passage start, passage end, cited start, cited end) in the document text."""
     start, end = max(0, min(chunk.start, len(text))), max(0, min(chunk.end, len(text)))
@@ -77,10 +85,11 @@ def _marked(text: str, s: int, e: int, spans: tuple[int, int, int, int]) -> str:
 
 
 def document_html(doc: dict[str, Any], doc_id: str, chunk: Any | None,
-                  cited: tuple[int, int] | None, headings: set[str]) -> str:
+                  cited: tuple[int, int] | None, headings: set[str], note: str = "") -> str:
     """The whole page. ``doc`` is the index's document record (``text``, ``meta``); ``chunk``
     the cited passage (``start``, ``end``) or None; ``cited`` the cited sentence's place in
-    the passage; ``headings`` the document's sections."""
+    the passage; ``headings`` the document's sections; ``note`` a line shown under the
+    links."""
     meta = doc.get("meta") or {}
     text = str(doc.get("text") or "")
     spans = _spans(text, chunk, cited) if chunk is not None else (0, 0, 0, 0)
@@ -103,6 +112,7 @@ def document_html(doc: dict[str, Any], doc_id: str, chunk: Any | None,
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
         f"<header><h1>{esc(title)}</h1><p>{esc(facts)}</p>"
-        f"<p>{' · '.join(links)}</p></header>"
+        f"<p>{' · '.join(links)}</p>"
+        + (f'<p class="note">{esc(note)}</p>' if note else "") + "</header>"
         f"<main>{''.join(body)}</main></body></html>"
     )

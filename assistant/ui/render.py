@@ -8,7 +8,7 @@ backslash-escaped, so a ``<script>`` in a document shows as text and never runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assistant.core.formatting import answer_json
@@ -17,8 +17,6 @@ from assistant.core.models import Answer, Citation
 # ASCII punctuation that Markdown (CommonMark + GFM) or embedded HTML can give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$&=:])")
 _LIST_START = re.compile(r"^(\s*\d+)([.)])", re.M)
-_BLANKS = re.compile(r"\n\s*\n")
-_WEB_URL = re.compile(r"https?://[^\s<>()\\`]+")
 
 
 def md_escape(text: str) -> str:
@@ -33,23 +31,23 @@ def plural(n: int, word: str) -> str:
 
 
 def marker(n: int) -> str:
-    """The inline citation marker; also the name of the source element it opens."""
+    """The inline citation marker; a link to the source it cites (see marker_link)."""
     return f"[{n}]"
 
 
-def escape_answer(text: str, markers: Iterable[int]) -> str:
-    """Escape an answer's text but keep its citation markers (``[1]``) as plain brackets,
-    so the chat window can turn each into a link to its source element."""
+def marker_link(n: int, href: str | None) -> str:
+    """A marker as Markdown: a link to its source when ``href`` is known, else plain."""
+    return f"[{md_escape(marker(n))}](<{href}>)" if href else marker(n)
+
+
+def escape_answer(text: str, markers: Iterable[int],
+                  hrefs: Mapping[int, str] | None = None) -> str:
+    """Escape an answer's text but keep its citation markers (``[1]``) live: links to their
+    sources (``hrefs``), which the chat window opens in its source panel."""
     out = md_escape(text)
     for n in sorted(set(markers), reverse=True):
-        out = out.replace(md_escape(marker(n)), marker(n))
+        out = out.replace(md_escape(marker(n)), marker_link(n, (hrefs or {}).get(n)))
     return out
-
-
-def _bold(segment: str) -> str:
-    """Bold escaped text; emphasis cannot span paragraphs, so bold each paragraph."""
-    parts = _BLANKS.split(segment)
-    return "\n\n".join(f"**{p.strip()}**" if p.strip() else p for p in parts)
 
 
 def excerpt_span(c: Citation) -> tuple[int, int] | None:
@@ -63,21 +61,6 @@ def excerpt_span(c: Citation) -> tuple[int, int] | None:
     return (found, found + len(c.excerpt)) if found >= 0 else None
 
 
-def highlighted_passage(c: Citation) -> str:
-    """The whole passage, escaped, with the cited excerpt in bold."""
-    span = excerpt_span(c)
-    if span is None:
-        return _bold(md_escape(c.excerpt.strip()))
-    start, end = span
-    cited = c.passage[start:end]
-    # Emphasis markers must touch non-space characters: move surrounding white space out.
-    lead = len(cited) - len(cited.lstrip())
-    trail = len(cited) - len(cited.rstrip())
-    before = c.passage[: start + lead]
-    after = c.passage[end - trail :]
-    return md_escape(before) + _bold(md_escape(cited.strip())) + md_escape(after)
-
-
 def source_heading(c: Citation) -> str:
     """One line: title — publisher · date · locator (escaped)."""
     bits = [c.publisher, c.date, c.locator]
@@ -85,61 +68,31 @@ def source_heading(c: Citation) -> str:
     return f"*{md_escape(c.title)}* — {tail}" if tail else f"*{md_escape(c.title)}*"
 
 
-def source_markdown(c: Citation, *, closest: bool = False, pdf_page: int | None = None,
-                    question: str = "", doc_link: str = "") -> str:
-    """Content of the side-panel element of one source. The cited sentence is the only bold
-    text in it (the stylesheet highlights it); every document string is escaped."""
-    label = "Closest material" if closest else "Source"
-    head = f"{label} {md_escape(marker(c.marker))}"
-    if question:
-        head += f" · for “{md_escape(question)}”"
-    facts = [("Publisher", c.publisher), ("Date", c.date), ("Where", c.locator)]
-    lines = [f"*{head}*", "", f"### {md_escape(c.title)}", ""]
-    lines.append("\n".join(f"{k}: {md_escape(v)}" for k, v in facts if v))
-    lines.append("")
-    if closest:
-        lines += ["*The closest passage found; it may not answer the question.*", ""]
-    elif not c.supported:
-        lines += ["*This quotation was not found to support the sentence it is cited for.*", ""]
-    what = "closest" if closest else "cited"
-    lines += [f"*The passage, with the {what} sentence highlighted:*", "",
-              highlighted_passage(c), ""]
-    if doc_link:
-        lines += [f"[Open the document at this passage]({doc_link})", ""]
-    if pdf_page is not None:
-        lines += [f"*The PDF opens at page {pdf_page}: click {md_escape(pdf_element_name(c.marker))}"
-                  " under the answer.*", ""]
-    if _WEB_URL.fullmatch(c.url):
-        lines.append(f"Original: [{md_escape(c.url)}](<{c.url}>)")
-    elif c.url:
-        lines.append(f"Original: {md_escape(c.url)}")
-    return "\n".join(lines).strip() + "\n"
-
-
-def pdf_element_name(n: int) -> str:
-    return f"PDF {marker(n)}"
-
-
-def sources_block(ans: Answer, pdf_markers: Iterable[int] = ()) -> str:
-    """The list under an answer (or the closest material under a refusal)."""
+def sources_block(ans: Answer, hrefs: Mapping[int, str] | None = None,
+                  pdfs: Mapping[int, tuple[str, int]] | None = None) -> str:
+    """The list under an answer (or the closest material under a refusal); each marker links
+    to its source, and a PDF source to its page in the PDF (``pdfs``: address, page)."""
     cites = ans.citations or ans.closest
     if not cites:
         return ""
-    pdfs = set(pdf_markers)
+    pdfs = pdfs or {}
     head = "**Sources**" if ans.citations else \
         "**Closest material in the collection** (it may not answer your question)"
     lines = [head, ""]
     for c in cites:
         flag = "" if c.supported or not ans.citations else " *(not supported by the passage)*"
-        pdf = f" · {pdf_element_name(c.marker)}" if c.marker in pdfs else ""
-        lines.append(f"- {marker(c.marker)} {source_heading(c)}{pdf}{flag}")
+        pdf = f" · [PDF, page {pdfs[c.marker][1]}](<{pdfs[c.marker][0]}>)" \
+            if c.marker in pdfs else ""
+        lines.append(f"- {marker_link(c.marker, (hrefs or {}).get(c.marker))} "
+                     f"{source_heading(c)}{pdf}{flag}")
     return "\n".join(lines)
 
 
-def answer_markdown(ans: Answer, pdf_markers: Iterable[int] = ()) -> str:
+def answer_markdown(ans: Answer, hrefs: Mapping[int, str] | None = None,
+                    pdfs: Mapping[int, tuple[str, int]] | None = None) -> str:
     """The final content of an answer message: text with live markers, notice, sources."""
     cites = ans.citations or ans.closest
-    body = escape_answer(ans.answer, [c.marker for c in ans.citations])
+    body = escape_answer(ans.answer, [c.marker for c in ans.citations], hrefs)
     parts = []
     if ans.notice:
         parts.append(f"> **Note:** {md_escape(ans.notice)}")
@@ -149,7 +102,7 @@ def answer_markdown(ans: Answer, pdf_markers: Iterable[int] = ()) -> str:
                      "the question with terms the documents use. What the collection holds is "
                      "shown when you start a new chat, and under About & documents.*")
     if cites:
-        parts.append(sources_block(ans, pdf_markers))
+        parts.append(sources_block(ans, hrefs, pdfs))
     return "\n\n".join(parts)
 
 

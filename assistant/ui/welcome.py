@@ -8,21 +8,6 @@ from typing import Any
 from assistant.ui.render import md_escape
 from ingest.text import long_date
 
-# Four questions that show the range of the collection (statistics, recruitment, law, evidence).
-STARTERS: list[tuple[str, str]] = [
-    ("Victims advertised online", "What share of sex trafficking victims are advertised online?"),
-    ("How traffickers use technology", "How do traffickers use technology to recruit victims?"),
-    ("Conventions and their gaps", "Which international conventions apply to online trafficking?"),
-    ("Challenges for police and NGOs",
-     "What challenges do law enforcement and NGOs face with online trafficking?"),
-]
-
-
-def starter_id(label: str) -> str:
-    """The DOM id Chainlit gives a starter button."""
-    return "starter-" + label.lower().replace(" ", "-")
-
-
 LOADING = ("*The list of documents appears here once the document index has loaded: close "
            "this page and open it again in a moment.*")
 

@@ -31,6 +31,8 @@ FIRST_QUESTION = "What share of sex trafficking victims are advertised online?"
 FIRST_EXCERPT = ("Today technology is a centerpiece of the human trafficking business model and "
                  "75% of sex trafficking victims are advertised online.")
 OSCE_RELEASE = "New policies needed to combat trafficking in the internet era"
+MARKER_LINK = "a[href^='/pa/doc/']"  # a marker such as [1]: a link to its source
+CITED = "#pa-source mark.pa-cited"  # the cited sentence in the source panel
 
 
 def shot(page: Any, name: str) -> None:
@@ -87,11 +89,15 @@ def record_stream(page: Any) -> None:
 
 
 def open_marker(page: Any, message: Any, name: str) -> str:
-    message.locator("a.element-link", has_text=name).first.click()
-    page.wait_for_function(
-        "n => (document.querySelector('#side-view-title, aside')||{}).innerText?.includes(n)",
-        arg=name)
-    return str(page.inner_text("#side-view-content"))
+    """Click a marker of an answer; the text of the source panel it opens (a panel still
+    open from another marker is closed first, so its text is never read by mistake)."""
+    if page.locator("#pa-source").count():
+        page.get_by_role("button", name="Close the source").click()
+        page.locator("#pa-source").wait_for(state="detached")
+    message.locator(MARKER_LINK, has_text=name).first.click()
+    page.wait_for_function("n => document.querySelector('#pa-source-title')?.innerText === n",
+                           arg=name)
+    return str(page.inner_text("#pa-source"))
 
 
 def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
@@ -101,19 +107,18 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     assert starters.count() == 4
     shot(page, "01-welcome")
 
-    # A starter: the answer streams in, with markers that open verbatim, highlighted sources.
+    # The answer streams in, with markers that open verbatim, highlighted sources.
     record_stream(page)
-    page.click("#starter-victims-advertised-online")
-    first = wait_final(page, 1)
+    first = ask(page, FIRST_QUESTION, 1)
     seen = page.evaluate("window.__seen")
     assert any(t.strip() and "Sources" not in t for t in seen), "no streamed partial answer"
     assert FIRST_QUESTION in page.locator('[data-step-type="user_message"]').first.inner_text()
     text = first.inner_text()
     assert "75%" in text and "Sources" in text
-    assert first.locator("a.element-link", has_text="[1]").count() >= 2  # inline + source list
+    assert first.locator(MARKER_LINK, has_text="[1]").count() >= 2  # inline + source list
     side = open_marker(page, first, "[1]")
     assert "OSCE" in side and "15 February 2022" in side and OSCE_RELEASE in side
-    cited = page.locator("#side-view-content .side-text span.font-bold").first.inner_text()
+    cited = page.locator(CITED).inner_text()
     assert cited == FIRST_EXCERPT
     assert re.sub(r"\s+", " ", cited) in corpus_text()  # verbatim from the document
     shot(page, "02-answer-with-source")
@@ -123,7 +128,7 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     second = ask(page, "Who published that figure?", 2)
     assert "don't cover this" not in second.inner_text()
     source = second.locator("li", has_text=OSCE_RELEASE).first
-    side = open_marker(page, second, source.locator("a.element-link").first.inner_text())
+    side = open_marker(page, second, source.locator(MARKER_LINK).first.inner_text())
     assert FIRST_EXCERPT in side
     shot(page, "03-follow-up")
 
@@ -131,7 +136,7 @@ def test_chat_window_end_to_end(app_server: Server, chromium: Browser) -> None:
     third = ask(page, "What is the population of Brazil?", 3)
     assert "The documents in this collection don't cover this" in third.inner_text()
     assert "Closest material in the collection" in third.inner_text()
-    assert third.locator("a.element-link").count() >= 1
+    assert third.locator(MARKER_LINK).count() >= 1
     shot(page, "04-refusal")
 
     # Very long input: refused politely, no stack trace.
@@ -237,17 +242,15 @@ def test_document_html_is_inert_and_pdf_opens_at_the_cited_page(
     side = open_marker(page, first, "[1]")
     assert "<script>" in side and "<img src=x" in side
     assert page.evaluate("window.__pwned") is None and dialogs == []
-    assert page.locator(f"{ANSWER} script, #side-view-content script, "
-                        "#side-view-content img[src=x]").count() == 0
+    assert page.locator(f"{ANSWER} script, #pa-source script, #pa-source img").count() == 0
     shot(page, "07-inert-html")
 
     second = ask(page, "How quickly must platforms remove trafficking advertisements?", 2)
     assert "24 hours" in second.inner_text()
-    second.locator("a.element-link", has_text="PDF [1]").click()
-    page.locator("#side-view-content .side-pdf").wait_for()
-    page.wait_for_function(
-        "() => /\\b2\\s*\\/\\s*2\\b/.test(document.querySelector('#side-view-content').innerText)")
-    shot(page, "08-pdf-at-page")
+    pdf = second.locator("a", has_text="PDF, page 2")  # the PDF view at the excerpt's page
+    assert str(pdf.get_attribute("href")).startswith("/pa/pdf/guidance?page=2&chunk=")
+    side = open_marker(page, second, "[1]")
+    assert "Open the PDF at page 2" in side  # the PDF view itself: test_pdf_view.py
 
     # Chat settings: only the note may be searched now.
     page.click("#chat-settings-open-modal")

@@ -20,8 +20,10 @@ from tests.e2e.conftest import message_id
 from tests.e2e.serving import ROOT, Browser, Server, start_server, stop_server
 from tests.e2e.test_browser import (
     ANSWER,
+    CITED,
     FIRST_EXCERPT,
     FIRST_QUESTION,
+    MARKER_LINK,
     OSCE_RELEASE,
     ask,
     open_app,
@@ -44,16 +46,9 @@ NAMELESS_BUTTONS = """() => [...document.querySelectorAll('button, [role=button]
               b.outerHTML.slice(0, 300)])"""
 
 
-def side_panel_closed_by_script(page: Any, before: int) -> None:
-    """Wait until panel.js has closed the panel Chainlit opened by itself after an answer,
-    and the panel is gone (a panel that stays open fails here)."""
-    page.wait_for_function(
-        "n => Number(document.documentElement.dataset.paPanelClosed || 0) > n", arg=before)
-    page.locator("#side-view-content").wait_for(state="detached", timeout=10_000)
-
-
-def closed_count(page: Any) -> int:
-    return int(page.evaluate("Number(document.documentElement.dataset.paPanelClosed || 0)"))
+def no_source_panel(page: Any) -> None:
+    """No source shows unless the user asked: neither our panel nor Chainlit's side view."""
+    assert page.locator("#pa-source, #side-view-content").count() == 0
 
 
 def test_copy_gives_clean_text_with_quotes_markers_and_sources(
@@ -84,10 +79,10 @@ def test_sources_open_only_on_click_scrolled_to_the_cited_sentence(
     page = chromium.new_page()
     open_app(page, local_server)
     first = ask(page, FIRST_QUESTION, 1)
-    side_panel_closed_by_script(page, 0)
+    no_source_panel(page)
 
     # Hovering a marker previews its source: title, publisher, date and the quotation.
-    first.locator("a.element-link", has_text="[1]").first.hover()
+    first.locator(MARKER_LINK, has_text="[1]").first.hover()
     preview = page.locator("#pa-preview[role=tooltip]")
     preview.wait_for()
     assert preview.inner_text().splitlines() == [
@@ -99,31 +94,30 @@ def test_sources_open_only_on_click_scrolled_to_the_cited_sentence(
     page.mouse.move(5, 5)
     preview.wait_for(state="detached")
     second = ask(page, SEXTORTION, 2)
-    second.locator("a.element-link", has_text="[1]").first.click()
-    panel = page.locator("#side-view-content")
+    second.locator(MARKER_LINK, has_text="[1]").first.click()
+    panel = page.locator("#pa-source")
     panel.wait_for()
-    assert panel.locator(":scope > *").count() == 1
-    assert page.inner_text("#side-view-title").strip() == "[1]"
+    assert page.locator(CITED).count() == 1  # that source alone
+    assert page.inner_text("#pa-source-title").strip() == "[1]"
     side = panel.inner_text()
     assert "Equality Now" in side and "Technology and Trafficking" in side
     assert "equality-now-icat-response-2019" not in side
     assert "Sources in this conversation" not in side
-    cited = panel.locator(".side-text span.font-bold").first
+    cited = page.locator(CITED)
     assert cited.inner_text().startswith("For example, in the United States 78% of child victims")
-    page.wait_for_function(HIGHLIGHT_IN_VIEW)
-    geometry = page.evaluate(SCROLL_GEOMETRY)
-    print(f"\nsource panel: {geometry}")
-    assert geometry["scrolled"] > 0  # it was below the fold: the panel scrolled to it
+    page.wait_for_function(HIGHLIGHT_IN_VIEW)  # in view (the phone test: scrolled to it)
+    print(f"\nsource panel: {page.evaluate(SCROLL_GEOMETRY)}")
     shot(page, "issue12-03-answer-with-source-desktop")
 
-    # The next answer does not reopen the panel or pile up sources.
-    before = closed_count(page)
+    # Closed, it stays closed: the next answer opens nothing by itself.
+    page.get_by_role("button", name="Close the source").click()
+    panel.wait_for(state="detached")
     ask(page, "Which international conventions apply to online trafficking?", 3)
-    side_panel_closed_by_script(page, before)
+    no_source_panel(page)
 
 
 HIGHLIGHT_IN_VIEW = """() => {
-  const mark = document.querySelector('#side-view-content .side-text span.font-bold');
+  const mark = document.querySelector('#pa-source mark.pa-cited');
   if (!mark) return false;
   const r = mark.getBoundingClientRect();
   let box = mark.parentElement;
@@ -133,7 +127,7 @@ HIGHLIGHT_IN_VIEW = """() => {
   return r.top >= v.top - 1 && r.top < v.bottom - 10; }"""
 
 SCROLL_GEOMETRY = """() => {
-  const mark = document.querySelector('#side-view-content .side-text span.font-bold');
+  const mark = document.querySelector('#pa-source mark.pa-cited');
   let box = mark.parentElement;
   while (box && !(box.scrollHeight > box.clientHeight + 1 &&
          /(auto|scroll)/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
@@ -146,10 +140,10 @@ def test_phone_source_sheet_opens_on_tap_at_the_cited_sentence(
     page = chromium.new_page(*PHONE)
     open_app(page, local_server)
     first = ask(page, SEXTORTION, 1)
-    side_panel_closed_by_script(page, 0)  # the answer stays readable
+    no_source_panel(page)  # the answer stays readable
     shot(page, "issue12-02-answer-phone")
-    first.locator("a.element-link", has_text="[1]").first.click()
-    page.locator("#side-view-content").wait_for()
+    first.locator(MARKER_LINK, has_text="[1]").first.click()
+    page.locator("#pa-source").wait_for()
     page.wait_for_function(HIGHLIGHT_IN_VIEW)
     geometry = page.evaluate(SCROLL_GEOMETRY)
     print(f"\nphone source sheet: {geometry}")
@@ -172,8 +166,8 @@ def test_conversation_survives_a_reload_and_is_listed_in_the_sidebar(
     assert again.inner_text().split("Sources")[0].strip() == answer_text
     assert question in page.locator('[data-step-type="user_message"]').first.inner_text()
     # Its sources are back: a marker opens its source, and the copy still works.
-    again.locator("a.element-link", has_text="[1]").first.click()
-    page.locator("#side-view-content .side-text span.font-bold").first.wait_for()
+    again.locator(MARKER_LINK, has_text="[1]").first.click()
+    page.locator(CITED).wait_for()
     again.get_by_role("button", name="Copy answer").click()
     page.get_by_text("Copied: the answer and its sources").wait_for()
     assert "\\" not in page.evaluate("navigator.clipboard.readText()")
