@@ -38,7 +38,7 @@ def asked_for(question: str) -> str | None:
     if m is None:
         return None
     words = m.group(1).lower().split()
-    if words[0] in _NOT_NOUN or any(w in _NOT_NOUN for w in words):
+    if any(w in _NOT_NOUN for w in words):
         return None  # 'what does…', 'what I told you'
     head = words[-1]
     if head in FRAME or head in STOPWORDS or not content_terms(head):
