@@ -105,13 +105,16 @@ def serve(
                          s.llm_server_ctx, MODEL.alias)
     err_console.print(f"Starting llama.cpp's server with {gguf.name} "
                       f"({threads or s.llm_server_threads} thread(s)) …", markup=False)
+
+    def ready(took: float) -> None:
+        err_console.print(f"Serving {MODEL.alias} at {server.base_url} (ready in {took:.1f} s). "
+                          "Ctrl-C stops it.", markup=False, highlight=False)
+
     try:
-        took = server.start()
+        status = server.run(ready)
     except ServerError as exc:
         fail(str(exc))
-    err_console.print(f"Serving {MODEL.alias} at {server.base_url} (ready in {took:.1f} s). "
-                      "Ctrl-C stops it.", markup=False, highlight=False)
-    raise typer.Exit(server.wait())
+    raise typer.Exit(status)
 
 
 def register(app: typer.Typer) -> None:

@@ -234,16 +234,20 @@ class LocalServer:
         except subprocess.TimeoutExpired:
             self.kill()
 
-    def wait(self) -> int:
-        """Wait for the server; Ctrl-C or SIGTERM stops it (it runs in its own session, so
-        it would outlive this process otherwise). Returns its exit status, or 130 when stopped."""
-        assert self.proc is not None
+    def run(self, on_ready: Callable[[float], None] | None = None) -> int:
+        """Start the server, call ``on_ready`` with its start time, and wait for it. Ctrl-C or
+        SIGTERM stops it, during the start too (it runs in its own session, so it would
+        outlive this process otherwise). Returns its exit status, or 130 when stopped."""
 
         def interrupt(signum: int, frame: object) -> None:
             raise KeyboardInterrupt
 
         old = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
+            took = self.start()
+            if on_ready is not None:
+                on_ready(took)
+            assert self.proc is not None
             return self.proc.wait()
         except KeyboardInterrupt:
             self.stop()
