@@ -47,6 +47,33 @@ RESPONSE = re.compile(
 RESPONSE_MAX_WORDS = 25
 
 
+# A figure as an answer: a percentage, a count (not a year, not a list number) or a number word.
+FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|(?<![\d.])(?!(?:19|20)\d{2}\b)"
+                    r"\d{1,3}(?:,\d{3})+\b|(?<![\d.§])(?!(?:19|20)\d{2}\b)\d{2,}(?![.)]\s)\b|\b(?:two|three|"
+                    r"four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundreds?|thousands?|"
+                    r"millions?|billions?|dozens?|half|third|quarter|majority|doubled|tripled)\b",
+                    re.I)
+# Questions that only a figure answers: 'how many…', 'what share…', 'by how much…'.
+_FIGURE_Q = re.compile(r"\bhow many\b|\bby how much\b|\bhow much (?:money|funding)\b|"
+                       r"\b(?:what|which) (?:share|proportion|percentage|fraction|number)\b|"
+                       r"\bwhat per ?cent", re.I)
+_DATE_Q = re.compile(r"^\s*when\s+(?:did|was|were|is|are|will|does|do|has|have)\b|"
+                     r"\b(?:what|which) (?:date|year|month|day)\b|\bin what year\b", re.I)
+
+
+def missing_kind(question: str, quoted: list[str]) -> str | None:
+    """What the question asks for that none of the quoted sentences gives: 'figure' for
+    'how many…' answered with no number, 'date' for 'when…' answered with no date."""
+    if _FIGURE_Q.search(question) and not any(FIGURE.search(q) for q in quoted):
+        return "figure"
+    # 'held today' in a dated release is a date; 'Today technology is…' opening a sentence is not
+    dated = (m.start() > 0 or m.group(0).lower() not in ("today", "yesterday") for q in quoted
+             for m in DATE.finditer(q))
+    if _DATE_Q.search(question) and not any(dated):
+        return "date"
+    return None
+
+
 def expected_type(question: str) -> str | None:
     if _WHEN.search(question):
         return "date"

@@ -230,3 +230,26 @@ def test_supporting_excerpts_stop_at_the_word_budget_but_the_best_one_stays(
     kept = within(sents, words[0] + words[1])
     assert kept[:2] == sents[:2]
     assert sum(len(chunk.text[s.start:s.end].split()) for s in kept) <= words[0] + words[1]
+
+
+def test_a_figure_or_a_date_asked_for_must_be_in_what_would_be_quoted() -> None:
+    from assistant.answering.answer_type import missing_kind
+
+    stats = "Today technology is a centerpiece and 75% of sex trafficking victims are advertised online."
+    vague = "GRETA sent a questionnaire to States Parties in 2021 on online trafficking."
+    assert missing_kind("how many countries replied to GRETA?", [vague]) == "figure"
+    assert missing_kind("by how much did online recruitment rise?", [vague]) == "figure"
+    assert missing_kind("what share of victims are advertised online?", [stats]) is None
+    assert missing_kind("which year was the questionnaire sent?", [vague]) is None
+    assert missing_kind("when was the brief published?", [stats]) == "date"
+    assert missing_kind("when was it launched?", ["It was presented at an event held today."]) is None
+    # 'when' that opens a condition, not a question about time; a year is not a count
+    assert missing_kind("when sites remove posts, should they keep a copy?", [stats]) is None
+    assert missing_kind("how many replies came in?", ["The study ran from 2020 to 2021."]) == "figure"
+
+
+def test_a_question_for_a_figure_the_documents_never_give_is_refused_and_says_so(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("how many staff does the OSCE special representative's office employ?")
+    assert ans.refused and ans.answer.startswith(REFUSAL_PREFIX)
+    assert ans.refusal_reason == "the question asks for a figure and no passage on it gives one"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from assistant.answering.answer_type import expected_type
+from assistant.answering.answer_type import expected_type, missing_kind
 from assistant.answering.base import best_quotable, evidence_gate
 from assistant.answering.condense import wants_more
 from assistant.answering.config import AnswerConfig
@@ -117,6 +117,8 @@ class ExtractiveAnswerer:
                                cfg.refusal_threshold)
         if reason is None and not picked:
             reason = "the best evidence is too weak"
+        if reason is None and (kind := missing_kind(asked.topic, [s.text for s in picked])):
+            reason = f"the question asks for a {kind} and no passage on it gives one"
         if reason is not None:
             return None, reason
         parts = parts_of(asked.topic)
