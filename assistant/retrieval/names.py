@@ -109,9 +109,20 @@ def country_names() -> frozenset[str]:
     for c in pycountry.countries:
         for attr in ("name", "common_name"):
             value = getattr(c, attr, None)
-            if value and "," not in value:
-                names.add(value.lower())
+            if value:
+                names.update(short_names(value.lower()))
     return frozenset(names)
+
+
+def short_names(name: str) -> list[str]:
+    """The names a user writes for an ISO name: 'korea, republic of' -> 'korea'; 'russian
+    federation' -> 'russia' too, and 'syrian arab republic' -> 'syria'."""
+    if "," in name:
+        return [name.split(",")[0]]
+    words = name.split()
+    if len(words) > 1 and words[0].endswith("ian") and words[-1] in ("federation", "republic"):
+        return [name, words[0][:-1]]
+    return [name]
 
 
 def demonyms(country: str) -> list[str]:

@@ -68,6 +68,12 @@ def test_countries_and_later_years_are_out_of_range(fast_assistant: Assistant) -
     assert out_of_range(analyze("how do german police handle this?", r), r) == \
         "the collection never mentions “German”"
     assert out_of_range(analyze("what do australian laws require of platforms?", r), r) is None
+    # countries whose ISO name is not what users write ('Russian Federation', 'Iran, Islamic
+    # Republic of'), and their adjectives
+    assert out_of_range(analyze("what does russian law require of VKontakte?", r), r) == \
+        "the collection never mentions “Russian”"
+    assert out_of_range(analyze("is iran doing anything about this?", r), r) == \
+        "the collection never mentions “Iran”"
 
 
 # ---- follow-ups ------------------------------------------------------------------------------
