@@ -259,3 +259,12 @@ def test_a_question_for_a_figure_the_documents_never_give_is_refused_and_says_so
     ans = fast_assistant.ask("how many staff does the OSCE special representative's office employ?")
     assert ans.refused and ans.answer.startswith(REFUSAL_PREFIX)
     assert ans.refusal_reason == "the question asks for a figure and no passage on it gives one"
+
+
+def test_a_list_item_in_a_comparison_block_keeps_its_lead_in(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what do Equality Now and the OSCE say about research into how "
+                             "technology fuels sex trafficking?")
+    first = ans.citations[0]
+    assert first.doc_id == "equality-now-icat-response-2019"
+    assert first.excerpt.startswith("There is a need to do more in increasing understanding")
+    assert "- how exactly technology and the internet fuel sex trafficking" in first.excerpt

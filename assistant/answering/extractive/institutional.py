@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answering.answer_type import expected_type
 from assistant.answering.base import quotable
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.extractive.selection import assemble, select
+from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.question import Asked
 from assistant.core.models import SearchFilters
 from assistant.retrieval.retriever import Retriever
@@ -75,7 +77,8 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
                         floor * COMPARE_FLOOR)
         picked = [p for p in picked if quotable(p.text)]
         if picked:
-            blocks.append((name, assemble(picked)))
+            blocks.append((name, within(trim(assemble(picked), expected_type(asked.topic)),
+                                        WORD_BUDGET)))
         else:
             silent.append(name)
     return Compared(blocks=blocks, silent=silent)
