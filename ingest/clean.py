@@ -158,9 +158,26 @@ def _rejoin(lines: list[MText]) -> MText:
     return out
 
 
+# Words before a dead link ('[text](#)') that its text repeats: a scrape that kept both the
+# sentence's own words and the link laid over them ('a new study [a new OSCE study](#)').
+_ECHOED = re.compile(r"((?:\b[\w’'-]+\s+){1,6})(?=\[([^\]]+)\]\(#\))")
+
+
+def _echo(m: re.Match[str]) -> str:
+    before, link = m.group(1), [w.lower() for w in m.group(2).split()]
+    starts = [w.start() for w in re.finditer(r"\S+", before)]
+    for at in starts:  # the longest tail first: the same words, or all but one of them
+        tail = before[at:].lower().split()
+        if tail == link or (len(tail) > 1 and any(link[:j] + link[j + 1 :] == tail
+                                                  for j in range(len(link)))):
+            return before[:at]
+    return before
+
+
 def _inline(t: MText) -> MText:
     t = t.sub(r"\*\*(.+?)\*\*", r"\1")
     t = t.sub(r"\*\*", "")
+    t = t.sub(_ECHOED, _echo)
     t = t.sub(r"\[([^\]]+)\]\((?:#|https?://[^)]*)\)", r"\1")
     t = t.sub(r"^#{1,6}\s+", "")
     t = t.sub(r"<(https?://[^>]+)>", r"\1")

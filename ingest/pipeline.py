@@ -29,7 +29,7 @@ from ingest.vectors import (
 )
 from ingest.words import WORDS_VERSION, vocabulary, word_vectors
 
-CLEANER_VERSION = 6  # 6: a republication keeps its own sentences
+CLEANER_VERSION = 7  # 7: words a dead link repeats are dropped
 
 Progress = Callable[[str, int, int], None]
 

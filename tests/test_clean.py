@@ -125,3 +125,17 @@ def test_clean_text_maps_back_to_raw() -> None:
     assert len(segs) == 2  # stitched from two places of the raw file
     squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
     assert squash("".join(raw[a:b] for a, b in segs)) == squash(phrase)
+
+
+def test_words_a_dead_link_repeats_are_dropped_and_the_rest_maps_back() -> None:
+    raw = "Addressing this gap is at the heart of a new study [a new OSCE study](#) on policy."
+    doc = clean_text(raw)
+    assert doc.text == "Addressing this gap is at the heart of a new OSCE study on policy."
+    at = doc.text.index("a new OSCE study")
+    segs = raw_segments(origin_runs(doc.origin), at, at + len("a new OSCE study"))
+    assert "".join(raw[a:b] for a, b in segs) == "a new OSCE study"
+    # a link over different words keeps them all
+    assert clean_text("See the report [on this topic](#) here.").text == \
+        "See the report on this topic here."
+    assert clean_text("The OSCE and its partners [partners](#) met.").text == \
+        "The OSCE and its partners met."
