@@ -21,7 +21,7 @@ _COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ\w*|each|b
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
 # A word after an institution's name that names its document or people, not the topic:
 # 'the OSCE paper', 'the CoE experts', "Equality Now's reply".
-_ITS = re.compile(r"^(?:[’']s)?\s+(?:own\s+)?(?:paper|brief|report|study|experts?|release|response|"
+_ITS = re.compile(r"^(?:[’']s)?\s+(?:(?:19|20)\d{2}\s+)?(?:own\s+)?(?:paper|brief|report|study|experts?|release|response|"
                   r"reply|document|view|position|recs|recommendations)\b(?:[’']s)?", re.I)
 # An institution's name before these is what is asked about, not who is asked:
 # 'which Council of Europe treaties…', 'OSCE participating States'.
@@ -29,6 +29,10 @@ _AS_TOPIC = re.compile(r"^(?:[’']s)?\s+(?:treat(?:y|ies)|conventions?|laws?|st
                        r"participating|states|countries|framework|protocol|rules|bodies|body|"
                        r"institutions|committee|court|parliament|assembly|secretariat|"
                        r"ministers)\b", re.I)
+# A year that dates a document ('its 2019 study', 'the 2021 reply'): which document is meant, not
+# what it says, so it is kept out of what sentences are scored on (a wrong one is a premise).
+_DATING = re.compile(r"\b(?:19|20)\d{2}\s+(?=(?:[\w-]+\s+){0,2}?(?:paper|brief|report|study|"
+                     r"release|response|reply|document|publication|article|summary)\b)", re.I)
 _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 
 
@@ -89,7 +93,8 @@ def analyze(question: str, retriever: Retriever) -> Asked:
     for _, a, b in mentions:
         m = _ITS.match(corrected[b:])
         spans.append((a, b + (m.end() if m else 0)))
-    topic = _strip(corrected, spans) if mentions else corrected
+    topic = _DATING.sub("", _strip(corrected, spans) if mentions else corrected)
+    search = _DATING.sub("", search)
     comparison = len(names) >= 2 or (len(names) == 1 and bool(_COMPARE.search(corrected))
                                       and "other" in corrected.lower())
     years = [int(y) for y in _YEAR.findall(corrected)]

@@ -268,3 +268,12 @@ def test_a_list_item_in_a_comparison_block_keeps_its_lead_in(fast_assistant: Ass
     assert first.doc_id == "equality-now-icat-response-2019"
     assert first.excerpt.startswith("There is a need to do more in increasing understanding")
     assert "- how exactly technology and the internet fuel sex trafficking" in first.excerpt
+
+
+def test_a_year_that_dates_a_document_is_not_part_of_the_topic(fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    asked = analyze("what did the OSCE's 2019 study ask porn sites to do?", r)
+    assert "2019" not in asked.topic and "2019" not in asked.search
+    assert asked.years == [2019]  # still there to be corrected as a premise
+    kept = analyze("which US law from 2018 made websites liable?", r)
+    assert "2018" in kept.topic
