@@ -98,3 +98,15 @@ def test_restricted_to_publishers(assistant: Any) -> None:
     assert {v.institution for v in c.views} == {"Equality Now", "GRETA"}
     searched = {d.doc_id for d in c.documents if d.searched}
     assert searched == {i for v in c.views for i in v.doc_ids}
+
+
+def test_a_comparison_answered_from_other_documents_names_the_asked_institutions_as_silent(
+        assistant: Any) -> None:
+    # Neither GRETA nor Equality Now writes about encryption (only the OSCE brief does), so no
+    # institution asked about has a block; the answer quotes what the collection has and says
+    # that both asked institutions are silent.
+    ans = assistant.ask("what do GRETA and Equality Now think about encryption?")
+    assert not ans.refused
+    assert {c.doc_id for c in ans.citations} == {"osce-policy-brief-2022"}
+    assert "GRETA is silent on this" in ans.answer
+    assert "Equality Now is silent on this" in ans.answer

@@ -81,6 +81,10 @@ class ExtractiveAnswerer:
             # Not a comparison, or one where no institution on its own reaches the floor: the
             # question is answered (or refused) as one question over the whole collection.
             shape, reason = self._single(question, history, asked, topic_vec, results, filters)
+            if shape is not None and asked.comparison:
+                # Asked of several institutions: those the answer does not quote are silent.
+                shape.silent = [n for n in asked.institutions
+                                if n not in {name for name, _ in shape.blocks}]
         if shape is None:
             ans = refuse(question, standalone, results, self.retriever,
                          reason or "the best evidence is too weak")
