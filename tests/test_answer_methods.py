@@ -14,6 +14,7 @@ import pytest
 from assistant.answering.answer_type import (
     expected_type,
     is_item,
+    offers,
     responds_to_previous,
     wanted_ordinal,
 )
@@ -69,9 +70,18 @@ def test_acronyms_defined_in_a_document_are_spelled_out_for_the_embedder() -> No
     ("When was the study launched?", "date"),
     ("How many tools focus on sexual exploitation?", "number"),
     ("Why does regulation matter?", None),
+    ("What is Equality Now proposing at the international level?", "proposal"),
+    ("What does the OSCE recommend on liability?", "proposal"),
+    ("What happens to firms that ignore the proposed rules?", None),  # an adjective, not asked
 ])
 def test_expected_answer_type(question: str, kind: str | None) -> None:
     assert expected_type(question) == kind
+
+
+def test_a_recommendation_is_what_a_proposal_question_wants() -> None:
+    assert offers("Liability should be based on a 'should have known' standard.", "proposal")
+    assert offers("There is a need to do more in increasing understanding.", "proposal")
+    assert not offers("The principle of no liability is being reconsidered.", "proposal")
 
 
 def test_ordinals_point_at_numbered_items() -> None:

@@ -25,6 +25,16 @@ _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(pe
 _EFFECT_Q = re.compile(r"\b(led to|leads? to|result(?:ed|s)? in|consequences?|effects?|impacts?|outcomes?)\b", re.I)
 EFFECT = re.compile(r"\b(result(?:ed|s|ing)? in|led to|lead(?:s|ing)? to|caus(?:e|ed|es|ing)|consequen\w*|"
                     r"thereby|as a result)\b", re.I)
+# 'What does X propose / want / call for…' wants a recommendation; a sentence making one says
+# 'should', 'must', 'calls for', 'there is a need'… (the frame's verbs come from the same cues).
+_PROPOSAL_Q = re.compile(r"\b(propos(?:e|es|ing|als?)|recommend(?:s|ing|ations?)?|call(?:s|ing)? "
+                         r"for|want(?:s|ing)?|suggest(?:s|ing)?|urg(?:e|es|ing)|advocat(?:e|es|ing)|"
+                         r"push(?:es|ing)? for)\b", re.I)
+RECOMMENDS = re.compile(r"\b(should|must|ought to|recommend(?:s|ed|ations?)?|urges?|deserves "
+                        r"increased|needs? to be|it is imperative)\b", re.I)
+CALLS_FOR = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|there is a need|need for|requires? "
+                       r"strong|is (?:much )?needed|are needed|is required|believe in the "
+                       r"importance)\b", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10}
 _ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+|of\s+(?:the\s+)?"
@@ -83,6 +93,8 @@ def expected_type(question: str) -> str | None:
         return "name"
     if _EFFECT_Q.search(question):
         return "effect"
+    if _PROPOSAL_Q.search(question):
+        return "proposal"
     return None
 
 
@@ -116,6 +128,8 @@ def offers(sentence: str, kind: str | None) -> bool:
         return bool(NAME.search(sentence[1:]))  # a capitalised run not at the very start
     if kind == "effect":
         return bool(EFFECT.search(sentence))
+    if kind == "proposal":
+        return bool(RECOMMENDS.search(sentence) or CALLS_FOR.search(sentence))
     return False
 
 

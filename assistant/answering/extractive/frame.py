@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.answer_type import CALLS_FOR as _CALLS_FOR
+from assistant.answering.answer_type import RECOMMENDS as _RECOMMENDS
 from assistant.core.citations import doc_label
 from ingest.documents import DocumentMeta
 from ingest.text import long_date
 
-_RECOMMENDS = re.compile(r"\b(should|must|ought to|recommend(?:s|ed|ations?)?|urges?|deserves "
-                         r"increased|needs? to be|it is imperative)\b", re.I)
-_CALLS_FOR = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|there is a need|need for|requires? "
-                        r"strong|is (?:much )?needed|are needed|is required)\b", re.I)
 _REPORTS = re.compile(r"\d|\b(said|stated|announced|presented|launched)\b", re.I)
 _FINDS = re.compile(r"\b(not working|not succeeded|has not|have not|is not|are not|remains? "
                     r"(?:limited|patchy)|inadequate|insufficient|fragmented|broken|worse|"
