@@ -25,11 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _questions(n: int) -> list[str]:
-    """The first ``n`` distinct questions of the evaluation suites' case files."""
+    """The first ``n`` distinct questions of the evaluation suites' case files (never the
+    held-out users-test part)."""
     import yaml
 
     qs: list[str] = []
+    held_out = ROOT / "evals" / "users" / "test"
     for path in sorted((ROOT / "evals").rglob("*.yaml")):
+        if path.is_relative_to(held_out):
+            continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         cases = data.get("cases") if isinstance(data, dict) else None
         for c in cases or []:
