@@ -10,11 +10,12 @@
 (function () {
   "use strict";
   var answers = {};       // message id -> Promise of /pa/answer/<id>
+  var ANSWER_URL = "/pa/answer/";
+  // sources.js shares the answers fetched here (it runs after this script has finished)
+  window.policyAssistant = { fetchAnswer: fetchAnswer, messageId: messageId };
   var script = document.createElement("script");
   script.src = "/public/sources.js";
   document.head.appendChild(script);
-
-  var ANSWER_URL = "/pa/answer/";
 
   function fetchAnswer(id) {
     if (!answers[id]) {

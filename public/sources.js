@@ -1,4 +1,5 @@
-// policy-assistant: the sources of an answer (loaded by panel.js; no external assets).
+// policy-assistant: the sources of an answer (loaded by panel.js, whose answer cache it uses;
+// no external assets).
 // The markers of an answer ([1], [2]…) are links to the document view, so they work with no
 // script. Here:
 // 1. A click on a marker opens that source alone in a panel beside the chat (a sheet at the
@@ -9,25 +10,12 @@
 (function () {
   "use strict";
   var MARKER = /^\[\d+\]$/;
-  var answers = {}; // message id -> Promise of /pa/answer/<id>
+  var fetchAnswer = window.policyAssistant.fetchAnswer; // panel.js: one cache of answers
+  var messageId = window.policyAssistant.messageId;
 
   function getJson(url) {
     return fetch(url, { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); });
-  }
-
-  function fetchAnswer(id) {
-    if (!answers[id]) {
-      answers[id] = getJson("/pa/answer/" + encodeURIComponent(id));
-      answers[id].catch(function () { delete answers[id]; });
-    }
-    return answers[id];
-  }
-
-  function messageId(node) {
-    var step = node.closest('[data-step-type="assistant_message"]');
-    var holder = step && step.querySelector('[id^="step-"]');
-    return holder ? holder.id.slice(5) : null;
   }
 
   function markerLink(target) {
