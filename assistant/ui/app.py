@@ -7,6 +7,7 @@ to :mod:`assistant.feedback`. The Assistant loads once per process (``ui_runtime
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from pathlib import Path
@@ -91,7 +92,9 @@ if USERS:
 
     @cl.password_auth_callback
     async def _login(username: str, password: str) -> cl.User | None:
-        if ui_auth.check_password(USERS, username, password):
+        # argon2 takes tens of milliseconds of CPU: off the event loop, so one login does not
+        # stall every other user's chat
+        if await asyncio.to_thread(ui_auth.check_password, USERS, username, password):
             return cl.User(identifier=username, metadata={"role": "user", "provider": "password"})
         return None
 
