@@ -180,6 +180,12 @@ class OnnxEmbeddings(BaseEmbedder):
         self.dim = int(self.session.get_outputs()[0].shape[-1])
         self._lock = threading.Lock()
 
+    def token_embeddings(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        """The transformer's last hidden state for a padded batch: (batch, tokens, dim)."""
+        with self._lock:
+            out = self.session.run(None, {k: feeds[k] for k in self.input_names})[0]
+        return np.asarray(out, dtype=np.float32)
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         encoded = self.tokenizer.encode_batch(texts)
         feeds = {
@@ -187,8 +193,7 @@ class OnnxEmbeddings(BaseEmbedder):
             "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
         }
-        with self._lock:
-            tokens = self.session.run(None, {k: feeds[k] for k in self.input_names})[0]
+        tokens = self.token_embeddings(feeds)
         mask = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (tokens * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
