@@ -13,9 +13,10 @@ from ingest.bm25 import BM25Index
 from ingest.chunk import chunk_corpus
 from ingest.clean import clean_all
 from ingest.collect import read_corpus
-from ingest.config import IngestConfig
+from ingest.config import IngestConfig, SentenceVectors
 from ingest.embedding import BaseEmbedder, ensure_export, make_ingest_embedder
 from ingest.index import IndexError_, check_room, load_index, write_index
+from ingest.late import TokenModel
 from ingest.lock import Holder, IngestLock, remove_leftovers
 from ingest.report import CorpusState, Failures, IngestReport, summarize_error
 from ingest.store import StoredIndex
@@ -135,7 +136,13 @@ def _ingest_locked(config: IngestConfig, rebuild: bool, embedder: BaseEmbedder |
         report.unchanged, report.reused = True, len(state.chunks)
         report.index_folder = str(previous.folder)
         return
+    if embedder is None:  # the ONNX ingest runtime embeds with the export: write it first
+        _export_for_questions(config, report)
     model = embedder or make_ingest_embedder(config.embedding)
+    if config.sentence_vectors is SentenceVectors.LATE and not isinstance(model, TokenModel):
+        report.warnings.append(f"late chunking needs the token embeddings of a sentence-"
+                               f"transformers model; {model.model_id} embeds sentences "
+                               "separately")
     check_room(config.index_dir, state, model.dim)
     vectors = embed_corpus(state, previous, model, progress, config.sentence_vectors)
     if progress:

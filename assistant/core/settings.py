@@ -57,7 +57,8 @@ class Settings(BaseSettings):
     sentence_vectors: SentenceVectors = Field(
         SentenceVectors.SEPARATE, description="How sentences get their vectors: separate (each "
         "sentence embedded on its own) or late (late chunking: the mean of the sentence's tokens "
-        "in its passage's forward pass, one pass per passage; lost 8 users-dev cases)"
+        "in its passage's forward pass, one pass per passage; users-dev passed 32 of 52 cases "
+        "instead of 44)"
     )
     sentence_dtype: SentenceDtype = Field(
         SentenceDtype.FLOAT32, description="Storage of sentence vectors in the index: float32 "
