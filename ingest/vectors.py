@@ -94,7 +94,11 @@ def embed_corpus(state: CorpusState, previous: StoredIndex | None, model: BaseEm
     todo_sent = [ch for ch in chunks if ch.chunk_id not in old_sent]
     sentence_texts = [expand_text(ch.text[s:e], acronyms.get(ch.doc_id, {}))
                       for ch in todo_sent for s, e in ch.sentences]
-    total = len(todo) + len(sentence_texts)
+    # Each distinct text once: manuals repeat short sentences ('Returns:', headings), a third
+    # of the texts of two PDF manuals.
+    texts = [embed_text_for(ch, acronyms.get(ch.doc_id)) for ch in todo] + sentence_texts
+    distinct = list(dict.fromkeys(texts))
+    total = len(distinct)
     done = [0]
 
     def tick(n: int) -> None:
@@ -107,8 +111,9 @@ def embed_corpus(state: CorpusState, previous: StoredIndex | None, model: BaseEm
     if progress and todo:
         progress("passages", 0, len(todo))
     # One call for passages and sentences: batched by length across both.
-    both = model.encode([embed_text_for(ch, acronyms.get(ch.doc_id)) for ch in todo]
-                        + sentence_texts, tick)
+    vecs = model.encode(distinct, tick)
+    row = {t: i for i, t in enumerate(distinct)}
+    both = vecs[[row[t] for t in texts]] if texts else vecs
     for pos, ch in enumerate(todo):
         old_vec[ch.chunk_id] = both[pos]
     pos = len(todo)

@@ -147,7 +147,7 @@ def find_export(model_path: str | Path, cache_dir: Path) -> Path | None:
     return folder if (folder / ONNX_FILE).is_file() and (folder / META_FILE).is_file() else None
 
 
-TOKENS_PER_TEXT = 128  # a batch holds about batch_size × this many tokens, padding included
+TOKENS_PER_TEXT = 32  # a batch holds about batch_size × this many tokens, padding included
 MAX_BATCH = 512
 
 
@@ -220,7 +220,8 @@ class OnnxEmbeddings(BaseEmbedder):
                progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Texts tokenised once, sorted by token count and batched by a token budget: short
         texts (sentences, words) go many to a batch, long passages fewer, so each batch is
-        about ``batch_size`` × 128 padded tokens with little padding."""
+        about ``batch_size`` × 32 padded tokens with little padding (small batches
+        were faster on two shared cores: 1,024 tokens a batch against 4,096)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         unpadded = self.tokenizer.padding
