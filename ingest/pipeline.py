@@ -13,9 +13,10 @@ from ingest.bm25 import BM25Index
 from ingest.chunk import chunk_corpus
 from ingest.clean import clean_all
 from ingest.collect import read_corpus
-from ingest.config import IngestConfig
-from ingest.embedding import BaseEmbedder, ensure_export, make_embedder
+from ingest.config import IngestConfig, SentenceVectors
+from ingest.embedding import BaseEmbedder, ensure_export, make_ingest_embedder
 from ingest.index import IndexError_, check_room, load_index, write_index
+from ingest.late import TokenModel
 from ingest.lock import Holder, IngestLock, remove_leftovers
 from ingest.report import CorpusState, Failures, IngestReport, summarize_error
 from ingest.store import StoredIndex
@@ -39,7 +40,9 @@ def fingerprint(config: IngestConfig) -> dict[str, Any]:
     return {"chunk_target_words": config.chunk_target_words,
             "chunk_max_words": config.chunk_max_words, "cleaner_version": CLEANER_VERSION,
             "analyzer_version": ANALYZER_VERSION, "embed_text_version": EMBED_TEXT_VERSION,
-            "words_version": WORDS_VERSION}
+            "words_version": WORDS_VERSION,
+            "sentence_vectors": config.sentence_vectors.value,
+            "sentence_dtype": config.sentence_dtype.value}
 
 
 def _previous(config: IngestConfig, report: IngestReport, rebuild: bool) -> StoredIndex | None:
@@ -73,8 +76,9 @@ def _write(config: IngestConfig, state: CorpusState, vectors: Vectors, model: Ba
                 "skipped": [list(s) for s in report.skipped],
                 "kept": [list(s) for s in report.kept],
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    sentences = vectors.sentences.astype(config.sentence_dtype.value)
     folder = write_index(config.index_dir, manifest, state.chunks, vectors.passages,
-                         vectors.sentences, state.documents, bm25, (words, word_vecs))
+                         sentences, state.documents, bm25, (words, word_vecs))
     return str(folder)
 
 
@@ -132,9 +136,15 @@ def _ingest_locked(config: IngestConfig, rebuild: bool, embedder: BaseEmbedder |
         report.unchanged, report.reused = True, len(state.chunks)
         report.index_folder = str(previous.folder)
         return
-    model = embedder or make_embedder(config.embedding)
+    if embedder is None:  # the ONNX ingest runtime embeds with the export: write it first
+        _export_for_questions(config, report)
+    model = embedder or make_ingest_embedder(config.embedding)
+    if config.sentence_vectors is SentenceVectors.LATE and not isinstance(model, TokenModel):
+        report.warnings.append(f"late chunking needs the token embeddings of a sentence-"
+                               f"transformers model; {model.model_id} embeds sentences "
+                               "separately")
     check_room(config.index_dir, state, model.dim)
-    vectors = embed_corpus(state, previous, model, progress)
+    vectors = embed_corpus(state, previous, model, progress, config.sentence_vectors)
     if progress:
         progress("index", 1, 1)
     report.index_folder = _write(config, state, vectors, model, previous, report)

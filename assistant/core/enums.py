@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ingest.config import EmbeddingBackend, QueryRuntime
+from ingest.config import (
+    EmbeddingBackend,
+    IngestRuntime,
+    QueryRuntime,
+    SentenceDtype,
+    SentenceVectors,
+)
 
 
 class AnswerMode(StrEnum):
@@ -34,5 +40,5 @@ class StreamKind(StrEnum):
     ANSWER = "answer"  # the final, checked Answer
 
 
-__all__ = ["AnswerMode", "EmbeddingBackend", "LLMProvider", "QueryRuntime", "RetrievalMode",
-           "StreamKind"]
+__all__ = ["AnswerMode", "EmbeddingBackend", "IngestRuntime", "LLMProvider", "QueryRuntime",
+           "RetrievalMode", "SentenceDtype", "SentenceVectors", "StreamKind"]

@@ -12,9 +12,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from assistant.core.enums import (
     AnswerMode,
     EmbeddingBackend,
+    IngestRuntime,
     LLMProvider,
     QueryRuntime,
     RetrievalMode,
+    SentenceDtype,
+    SentenceVectors,
 )
 from ingest.config import EmbeddingConfig, IngestConfig
 
@@ -45,6 +48,21 @@ class Settings(BaseSettings):
         "backend: onnx (the model's ONNX export, written by ingest into cache_dir; no torch at "
         "question time, falls back to torch with a log line while the export is missing) or "
         "torch (the model itself)"
+    )
+    ingest_runtime: IngestRuntime = Field(
+        IngestRuntime.ONNX, description="What embeds the corpus at ingest with the "
+        "sentence-transformers backend: onnx (the model's ONNX export in cache_dir, written on "
+        "first use; no torch import) or torch (the model itself)"
+    )
+    sentence_vectors: SentenceVectors = Field(
+        SentenceVectors.SEPARATE, description="How sentences get their vectors: separate (each "
+        "sentence embedded on its own) or late (late chunking: the mean of the sentence's tokens "
+        "in its passage's forward pass, one pass per passage; users-dev passed 32 of 52 cases "
+        "instead of 44)"
+    )
+    sentence_dtype: SentenceDtype = Field(
+        SentenceDtype.FLOAT32, description="Storage of sentence vectors in the index: float32 "
+        "or float16 (half the disk and memory of the largest file)"
     )
     cache_dir: Path | None = Field(
         None, description="Folder for derived and downloaded files: the model's ONNX export, "
@@ -143,7 +161,8 @@ class Settings(BaseSettings):
     def embedding(self) -> EmbeddingConfig:
         return EmbeddingConfig(self.embedding_backend, self.embedding_model,
                                self.embedding_batch_size, self.query_runtime,
-                               str(self.cache_dir or ""), self.query_threads)
+                               str(self.cache_dir or ""), self.query_threads,
+                               self.ingest_runtime)
 
     @property
     def cache_path(self) -> Path:
@@ -160,7 +179,9 @@ class Settings(BaseSettings):
         return IngestConfig(corpus_dir=self.corpus_dir, index_dir=self.index_dir,
                             embedding=self.embedding, max_file_mb=self.max_file_mb,
                             chunk_target_words=self.chunk_target_words,
-                            chunk_max_words=self.chunk_max_words)
+                            chunk_max_words=self.chunk_max_words,
+                            sentence_vectors=self.sentence_vectors,
+                            sentence_dtype=self.sentence_dtype)
 
 
 @lru_cache(maxsize=1)

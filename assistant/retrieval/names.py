@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ingest.text import STOPWORDS, content_terms, stem
 
@@ -100,6 +101,7 @@ def unknown_names(question: str, known: set[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def country_names() -> frozenset[str]:
     """Lower-cased names of the world's countries (pycountry's ISO 3166 list, shipped inside
     the package): a user writes 'germany' in lower case, and it is still a name."""
@@ -140,14 +142,24 @@ def demonyms(country: str) -> list[str]:
     return forms
 
 
+@lru_cache(maxsize=4)
+def _place_patterns(countries: frozenset[str]) -> list[tuple[str, list[tuple[str, re.Pattern[str]]]]]:
+    """Each country (longest first) with its forms' compiled patterns. Compiled once: the
+    thousand-odd patterns overflow ``re``'s own cache, and recompiling them cost about 60 ms
+    a question."""
+    return [(n, [(form, re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])"))
+                 for form in [n, *demonyms(n)]])
+            for n in sorted(countries, key=len, reverse=True)]
+
+
 def places_in(question: str, countries: frozenset[str]) -> list[tuple[str, str]]:
     """Countries the question names, in any letter case, or by their adjective: (country,
     the words used)."""
     low = question.lower()
     found: list[tuple[str, str]] = []
-    for n in sorted(countries, key=len, reverse=True):
-        for form in [n, *demonyms(n)]:
-            if re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", low):
+    for n, forms in _place_patterns(countries):
+        for form, pattern in forms:
+            if pattern.search(low):
                 found.append((n, form))
                 break
     return found

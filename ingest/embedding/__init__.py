@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ingest.config import EmbeddingBackend, EmbeddingConfig, QueryRuntime
+from ingest.config import EmbeddingBackend, EmbeddingConfig, IngestRuntime, QueryRuntime
 from ingest.embedding.base import BaseEmbedder, Embedder, EmbeddingModelError
 from ingest.embedding.e5 import E5Embeddings
 from ingest.embedding.fake import HashEmbeddings
@@ -20,12 +20,32 @@ log = logging.getLogger(__name__)
 
 
 def make_embedder(config: EmbeddingConfig) -> BaseEmbedder:
-    """The embedder a config asks for, for ingest (the sentence-transformers model loads here)."""
+    """The model itself (the sentence-transformers model loads here, with torch)."""
     if config.backend is EmbeddingBackend.HASH:
         return HashEmbeddings()
     if config.backend is EmbeddingBackend.E5:
         return E5Embeddings(config.batch_size)
     return LocalEmbeddings(config.resolved_path(), config.batch_size)
+
+
+def make_ingest_embedder(config: EmbeddingConfig) -> BaseEmbedder:
+    """The embedder for ingest: the model's ONNX export when ``config.ingest_runtime`` is onnx
+    (exported first when missing, which loads torch once per model and cache folder), with all
+    cores; else, or when the model cannot be exported, the model itself."""
+    if (config.backend is not EmbeddingBackend.SENTENCE_TRANSFORMERS
+            or config.ingest_runtime is IngestRuntime.TORCH):
+        return make_embedder(config)
+    path = config.resolved_path()
+    if not Path(path).exists() or not exportable(path):
+        log.warning("ingest embedding with torch: the embedding model (%s) has no ONNX export",
+                    path)
+        return make_embedder(config)
+    found = find_export(path, config.resolved_cache_dir())
+    if found is None:
+        from ingest.embedding.onnx_model import export
+
+        found = export(path, config.resolved_cache_dir())
+    return OnnxEmbeddings(path, found, threads=0, batch_size=config.batch_size)
 
 
 def make_query_embedder(config: EmbeddingConfig) -> BaseEmbedder:
@@ -65,4 +85,4 @@ def ensure_export(config: EmbeddingConfig) -> Path | None:
 
 __all__ = ["BaseEmbedder", "E5Embeddings", "Embedder", "EmbeddingModelError", "HashEmbeddings",
            "LocalEmbeddings", "OnnxEmbeddings", "ensure_export", "make_embedder",
-           "make_query_embedder"]
+           "make_ingest_embedder", "make_query_embedder"]

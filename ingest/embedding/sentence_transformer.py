@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,16 @@ class LocalEmbeddings(BaseEmbedder):
         if dim is None:
             raise EmbeddingModelError(f"{model_path}: model reports no embedding dimension")
         self.dim = int(dim)
+
+    def token_embeddings(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        """The transformer's last hidden state for a padded batch: (batch, tokens, dim)."""
+        import torch
+
+        inputs = {k: torch.from_numpy(v) for k, v in feeds.items()}
+        transformer: Any = self.model[0].auto_model
+        with self._lock, torch.no_grad():
+            out = transformer(**inputs).last_hidden_state
+        return out.numpy().astype(np.float32)
 
     def encode(self, texts: Sequence[str],
                progress: Callable[[int], None] | None = None) -> np.ndarray:
