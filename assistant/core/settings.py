@@ -15,6 +15,7 @@ from assistant.core.enums import (
     LLMProvider,
     QueryRuntime,
     RetrievalMode,
+    StoreKind,
 )
 from ingest.config import EmbeddingConfig, IngestConfig
 
@@ -105,6 +106,20 @@ class Settings(BaseSettings):
     )
     llm_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra keyword arguments for the chat model class"
+    )
+    store: StoreKind = Field(
+        StoreKind.LOCAL, description="Where the index lives: local (the index folder, FAISS + "
+        "BM25) or postgres (tables in PA_DATABASE_URL with pgvector HNSW indexes; ingest writes "
+        "the folder, then publishes it there)"
+    )
+    database_url: str = Field(
+        "", description="PostgreSQL URL (postgresql://user:pass@host:port/db, or "
+        "postgresql://user@/db?host=/socket/dir). Set: chats and feedback live there instead "
+        "of PA_FEEDBACK_DB; with PA_STORE=postgres the index too"
+    )
+    db_pool_size: int = Field(
+        4, ge=1, le=100, description="Connections each process keeps open to PA_DATABASE_URL, "
+        "for the index and for chats each"
     )
     feedback_db: Path = Field(Path(".chainlit/chat.db"), description="SQLite file for chat history and feedback")
     auth_users_file: Path | None = Field(
