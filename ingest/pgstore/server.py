@@ -56,3 +56,33 @@ def stop(data: Path, timeout_s: float = 30.0) -> bool:
     while url_of(data) is not None and time.monotonic() < deadline:
         time.sleep(0.1)
     return True
+
+
+def create_database(url: str, name: str) -> str:
+    """Create database ``name`` (if missing) on the server of ``url``; returns its URL."""
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    with connect(url, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    params = conninfo_to_dict(url)
+    params["dbname"] = name
+    target = make_conninfo(**params)
+    with connect(target, autocommit=True) as conn:
+        conn.execute(BASE_DDL)
+    return _as_url(params)
+
+
+def _as_url(params: dict[str, object]) -> str:
+    """``postgresql://user:password@host:port/db`` (unix socket: ``?host=/dir``)."""
+    from urllib.parse import quote
+
+    user = quote(str(params.get("user") or ""))
+    pw = quote(str(params.get("password") or ""))
+    host, port = str(params.get("host") or ""), params.get("port")
+    db = quote(str(params.get("dbname") or ""))
+    auth = f"{user}:{pw}@" if pw else (f"{user}@" if user else "")
+    if host.startswith("/"):
+        return f"postgresql://{auth}/{db}?host={quote(host, safe='/')}"
+    return f"postgresql://{auth}{host}{':' + str(port) if port else ''}/{db}"
