@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.core.enums import (
@@ -153,6 +153,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _cluster_needs(self) -> Settings:
+        if self.store is StoreKind.POSTGRES and not self.database_url:
+            raise ValueError("PA_STORE=postgres needs PA_DATABASE_URL (policy-assistant db "
+                             "start prints one)")
+        if self.store is StoreKind.POSTGRES and self.llm_provider is LLMProvider.LLAMACPP:
+            raise ValueError("PA_STORE=postgres runs several replicas: serve the model once "
+                             "(policy-assistant model serve, vLLM, Ollama) and reach it with "
+                             "PA_LLM_PROVIDER=local or openai, not llamacpp in every process")
+        return self
 
     @property
     def embedding(self) -> EmbeddingConfig:

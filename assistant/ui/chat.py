@@ -149,6 +149,18 @@ async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[s
                                                      question, msg.metadata)
     routes.remember(msg.id, owner, msg.metadata)
     await msg.send()  # ends the stream, persists the message and sends its actions
+    await _saved(msg)
+
+
+async def _saved(msg: cl.Message) -> None:
+    """Store the answer message before the turn ends. Chainlit persists messages in tasks it
+    does not wait for, so a process killed right after answering could lose the message its
+    user has seen; written here too (an upsert, so the two writes agree)."""
+    from chainlit.data import get_data_layer
+
+    layer = get_data_layer()
+    if layer is not None:
+        await layer.create_step(msg.to_dict())
 
 
 async def resume(thread: ThreadDict) -> None:
