@@ -80,13 +80,11 @@ class Run:
             self.examples.append(f"{kind}: {detail[:200]}")
 
 
-async def _user(base: str, creds: tuple[str, str], script: list[str], budget: list[int],
-                run: Run, on_answer: Callable[[int], None], first: str | None = None) -> None:
-    """One user; ``first``: the replica to start on (else through ``base``, nginx); after a
-    disconnection it reconnects through ``base``."""
-    user = User(first or base, *creds)
+async def _user(user: User, base: str, script: list[str], budget: list[int], run: Run,
+                on_answer: Callable[[int], None]) -> None:
+    """One signed-in user, starting where ``user.base`` points; after a disconnection it
+    reconnects through ``base`` (nginx)."""
     try:
-        await user.login()
         await user.connect()
         previous: Reply | None = None
         for q in script:
@@ -131,13 +129,15 @@ async def drive(base: str, creds: tuple[str, str], conversations: int, questions
     """``start_on``: replica URLs the conversations start on in turn (else through nginx)."""
     scripts = conversation_scripts(conversations)
     budget, run = [questions], Run()
+    users = [User(start_on[i % len(start_on)] if start_on else base, *creds)
+             for i in range(conversations)]
+    for user in users:  # people sign in one after another, not all in the same instant: the
+        await user.login()  # login guard counts a login in progress as a failure until it ends
     t0 = time.perf_counter()
     tasks = []
-    for i, s in enumerate(scripts):
+    for i, (s, user) in enumerate(zip(scripts, users, strict=True)):
         long = s * (questions // max(1, len(s) * conversations) + 2)
-        first = start_on[i % len(start_on)] if start_on else None
-        tasks.append(asyncio.create_task(_user(base, creds, long, budget, run, on_answer,
-                                               first)))
+        tasks.append(asyncio.create_task(_user(user, base, long, budget, run, on_answer)))
         if i % 10 == 9:
             await asyncio.sleep(0.05)
     await asyncio.gather(*tasks)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 from ingest.pgstore.schema import BASE_DDL, connect
@@ -68,13 +69,13 @@ def create_database(url: str, name: str) -> str:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     params = conninfo_to_dict(url)
     params["dbname"] = name
-    target = make_conninfo(**params)
+    target = make_conninfo("", **params)
     with connect(target, autocommit=True) as conn:
         conn.execute(BASE_DDL)
     return _as_url(params)
 
 
-def _as_url(params: dict[str, object]) -> str:
+def _as_url(params: Mapping[str, object]) -> str:
     """``postgresql://user:password@host:port/db`` (unix socket: ``?host=/dir``)."""
     from urllib.parse import quote
 
