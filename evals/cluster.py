@@ -103,7 +103,7 @@ async def _user(user: User, base: str, script: list[str], budget: list[int], run
             run.replies.append(reply)
             on_answer(len(run.replies))
             if previous is not None and len(run.replies) % 3 == 0:  # rate the answer before
-                run.feedback_ids.append(await user.rate(previous, len(run.replies) % 2))
+                run.feedback_ids.append(await _rate(user, base, previous, len(run.replies) % 2))
             previous = reply
     except Exception as exc:  # noqa: BLE001 - every failure is a counted error
         run.error("client", f"{type(exc).__name__}: {exc}")
@@ -121,6 +121,17 @@ async def _reconnect(user: User, base: str, tries: int = 5) -> None:
             if i == tries - 1:
                 raise
             await asyncio.sleep(0.5)
+
+
+async def _rate(user: User, base: str, reply: Reply, value: int) -> str:
+    """Feedback, sent again through nginx if the user's replica went away meanwhile."""
+    import aiohttp
+
+    try:
+        return await user.rate(reply, value)
+    except aiohttp.ClientConnectionError:
+        await _reconnect(user, base)
+        return await user.rate(reply, value)
 
 
 async def drive(base: str, creds: tuple[str, str], conversations: int, questions: int,

@@ -5,8 +5,8 @@ to a newly published version."""
 from __future__ import annotations
 
 import threading
-from itertools import zip_longest
 import time
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
