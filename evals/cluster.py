@@ -242,8 +242,3 @@ def _port_free(port: int) -> bool:
             return False
     return True
 
-
-if __name__ == "__main__":
-    from evals.cluster_run import main
-
-    raise SystemExit(main())
