@@ -1,5 +1,5 @@
--- Tables of Chainlit's SQLAlchemyDataLayer on SQLite (it never creates them itself).
--- Created by assistant.feedback.ensure_schema when the chat window starts.
+-- Tables of Chainlit's SQLAlchemyDataLayer, the same on SQLite and PostgreSQL (it never creates them).
+-- Created by assistant.chatdb.ensure_schema when the chat window starts.
 CREATE TABLE IF NOT EXISTS users (
   "id" TEXT PRIMARY KEY, "identifier" TEXT NOT NULL UNIQUE, "metadata" TEXT NOT NULL, "createdAt" TEXT);
 CREATE TABLE IF NOT EXISTS threads (
@@ -21,3 +21,11 @@ CREATE TABLE IF NOT EXISTS elements (
 CREATE TABLE IF NOT EXISTS feedbacks (
   "id" TEXT PRIMARY KEY, "forId" TEXT NOT NULL, "threadId" TEXT NOT NULL, "value" INT NOT NULL, "comment" TEXT,
   FOREIGN KEY ("threadId") REFERENCES threads("id") ON DELETE CASCADE);
+-- The assistant's own tables (assistant/chatdb.py): every answer given, and each brief.
+CREATE TABLE IF NOT EXISTS pa_answers (
+  "messageId" TEXT PRIMARY KEY, "threadId" TEXT NOT NULL, "userIdentifier" TEXT,
+  "question" TEXT NOT NULL, "answer" TEXT NOT NULL, "createdAt" TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS pa_answers_thread ON pa_answers ("threadId", "createdAt");
+CREATE TABLE IF NOT EXISTS pa_brief (
+  "threadId" TEXT NOT NULL, "messageId" TEXT NOT NULL, "addedAt" TEXT NOT NULL,
+  PRIMARY KEY ("threadId", "messageId"));

@@ -30,13 +30,15 @@ from assistant.core.models import (
 from assistant.core.settings import Settings, get_settings
 from assistant.retrieval.config import RetrievalConfig
 from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.stores import StoreSource
 from ingest.embedding import (
     BaseEmbedder,
     EmbeddingModelError,
     LocalEmbeddings,
     make_query_embedder,
 )
-from ingest.index import IndexError_, current_version, load_index
+from ingest.index import IndexError_
+from ingest.pgstore.read import PgIndexError
 from ingest.store import StoredIndex
 
 if TYPE_CHECKING:  # LangChain's chat-model stack takes ~0.4 s to import; only the LLM path needs it
@@ -59,13 +61,15 @@ class Assistant:
         self.answer_config = AnswerConfig.from_settings(self.settings)
         self.llm_config = LLMConfig.from_settings(self.settings)
         self._lock = threading.Lock()
+        st = self.settings
+        self.source = StoreSource(st.store, self.index_dir, self.embedder, st.embedding_model_id,
+                                  st.database_url, st.db_pool_size)
         self._retriever = self._load()
         self._llm = chat_model
 
     # ---- index lifecycle -------------------------------------------------------------
     def _load(self) -> Retriever:
-        store = load_index(self.index_dir, self.settings.embedding_model_id, self.embedder.dim)
-        return Retriever(store, self.embedder, self.retrieval_config)
+        return Retriever(self.source.open(), self.embedder, self.retrieval_config)
 
     @property
     def retriever(self) -> Retriever:
@@ -78,10 +82,10 @@ class Assistant:
     def refresh(self) -> bool:
         """Load a newer index version if ingestion produced one. True when swapped."""
         try:
-            live = current_version(self.index_dir)
+            live = self.source.live()
         except Exception:  # noqa: BLE001 - keep serving the loaded index
             return False
-        if live == self._retriever.store.folder:
+        if live == self._retriever.backend.version:
             return False
         new = self._load()
         with self._lock:
@@ -184,5 +188,5 @@ def open_assistant(settings: Settings | None = None, embedder: BaseEmbedder | No
     index, rebuild it, install the model)."""
     try:
         return Assistant(settings, embedder=embedder)
-    except (IndexError_, EmbeddingModelError) as exc:
+    except (IndexError_, PgIndexError, EmbeddingModelError) as exc:
         raise NotReadyError(str(exc)) from exc

@@ -261,9 +261,10 @@ def _search_one(index: Any, q: np.ndarray) -> None:
 
 
 # ---- the whole hybrid retrieval ---------------------------------------------------------
-def bench_hybrid(store: StoredIndex, embedder: Any, questions: list[str], settings: Any,
+def bench_hybrid(store: Any, embedder: Any, questions: list[str], settings: Any,
                  rounds: int = 2) -> dict[str, Any]:
-    """Latency of Retriever.search over ``store``, total and per stage."""
+    """Latency of Retriever.search over ``store`` (a loaded version, or any
+    :class:`~assistant.retrieval.stores.SearchStore`), total and per stage."""
     from assistant.retrieval.config import RetrievalConfig
     from assistant.retrieval.retriever import Retriever
 
@@ -297,8 +298,9 @@ def bench_hybrid(store: StoredIndex, embedder: Any, questions: list[str], settin
             t = time.perf_counter()
             searcher.search(q, st.top_k, qvec=qvecs[q])
             stages["search_no_embed"].append(time.perf_counter() - t)
-    return {"n": len(store.chunks), "sentences": len(store.sentence_vectors),
-            "index_type": store.manifest.get("index_type"), "searcher_init_s": round(wrap_s, 3),
+    index = searcher.store
+    return {"n": len(index.chunks), "sentences": len(index.sentence_vectors),
+            "index_type": index.manifest.get("index_type"), "searcher_init_s": round(wrap_s, 3),
             **{name: summarize_ms(v) for name, v in stages.items()}}
 
 

@@ -12,13 +12,28 @@ from ingest.text import content_terms
 
 
 class BM25Index:
-    def __init__(self, matrix: sparse.csr_matrix, vocab: dict[str, int]) -> None:
+    def __init__(self, matrix: sparse.csr_matrix, vocab: dict[str, int],
+                 idf: np.ndarray | None = None) -> None:
+        """``idf`` given: term statistics only (``matrix`` may be empty), as a store that scores
+        BM25 elsewhere (PostgreSQL) keeps for question reading."""
         self.matrix = matrix.tocsc()
         self.vocab = vocab
         n = max(matrix.shape[0], 1)
-        df = np.diff(self.matrix.indptr)
-        self.idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        if idf is None:
+            df = np.diff(self.matrix.indptr)
+            idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        self.idf = np.asarray(idf, dtype=np.float32)
         self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
+
+    def query_terms(self, query: str) -> list[str]:
+        """The query's stemmed terms the collection uses, each once, in vocabulary order."""
+        return sorted({t for t in content_terms(query) if t in self.vocab},
+                      key=self.vocab.__getitem__)
+
+    def postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(passage row, term column, BM25 weight) of every non-zero weight."""
+        coo = self.matrix.tocoo()
+        return coo.row.astype(np.int32), coo.col.astype(np.int32), coo.data.astype(np.float32)
 
     def term_idf(self, term: str) -> float:
         """IDF of a (stemmed) term; a term the collection never uses gets the maximum."""

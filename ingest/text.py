@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from datetime import date
 from functools import lru_cache
@@ -54,11 +55,18 @@ def tokenize(text: str) -> list[str]:
 ANALYZER_VERSION = 2
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer
+_LOCAL = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer() -> Any:
+    """This thread's stemmer: a Snowball stemmer keeps the word being stemmed in itself, so one
+    shared by threads (a server answering several questions at once) mixes their words up."""
+    found = getattr(_LOCAL, "stemmer", None)
+    if found is None:
+        import snowballstemmer
+
+        found = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return found
 
 
 @lru_cache(maxsize=200_000)

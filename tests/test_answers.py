@@ -8,9 +8,15 @@ from assistant.core.citations import excerpt_in_source
 from assistant.core.errors import QuestionError
 from assistant.core.models import REFUSAL_PREFIX, SearchFilters, Turn
 from assistant.engine import Assistant
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, STORES
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", params=STORES)
+def assistant(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Every test here runs on the local index and on PostgreSQL, with the same expectations."""
+    return request.getfixturevalue(f"{request.param}_assistant")
 
 
 def _raw(assistant: Assistant, doc_id: str) -> str:

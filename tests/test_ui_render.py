@@ -132,19 +132,3 @@ def test_welcome_while_the_index_loads() -> None:
     md = welcome_markdown(None)
     assert "## The collection\n" in md and "once the document index has loaded" in md
     assert "| Title |" not in md
-
-
-def test_session_keeps_only_the_most_recent_answers() -> None:
-    from assistant.ui.chat import MAX_ANSWERS, remember
-
-    answers: dict[str, Answer] = {}
-    for i in range(MAX_ANSWERS + 25):
-        answers = remember(answers, f"m{i}", Answer(question=f"q{i}", standalone_question=f"q{i}",
-                                                    answer=f"a{i}"))
-    assert len(answers) == MAX_ANSWERS
-    assert list(answers)[0] == "m25" and list(answers)[-1] == f"m{MAX_ANSWERS + 24}"
-    # an answer stored again (e.g. re-rendered) counts as recent, and the cap still holds
-    again = remember(answers, "m25", answers["m25"], limit=MAX_ANSWERS)
-    assert list(again)[-1] == "m25" and len(again) == MAX_ANSWERS
-    small = remember({}, "x", answers["m30"], limit=1)
-    assert list(remember(small, "y", answers["m31"], limit=1)) == ["y"]

@@ -54,10 +54,20 @@ def loadtest(
     index: Annotated[Path | None, typer.Option(help="Index folder for the server it starts")] = None,
     json_path: Annotated[Path | None, typer.Option(
         "--json", help="Where to write the JSON (default artifacts/loadtest.json)")] = None,
+    replicas: Annotated[int, typer.Option(
+        min=0, max=8, help="N > 0: start deploy/cluster.sh (PostgreSQL, N replicas, nginx, login "
+        "on) and test it too: throughput beside one process, a thread continued on another "
+        "replica, a replica killed mid-run")] = 0,
 ) -> None:
     """Drive the chat server with concurrent conversations over loopback; report latency and errors.
 
-    Exit status 1 when any question failed."""
+    Exit status 1 when any question failed (with --replicas: or a saved answer or feedback
+    went missing)."""
+    if replicas:
+        from evals.cluster_run import main as cluster_main
+
+        raise typer.Exit(cluster_main(replicas, conversations, questions,
+                                      json_path=json_path, index_dir=index))
     from evals.loadtest import main
 
     raise typer.Exit(main(conversations=conversations, questions=questions, duration_s=duration,

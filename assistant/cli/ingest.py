@@ -28,6 +28,8 @@ from assistant.cli.common import (
     print_json,
     settings_with,
 )
+from assistant.core.enums import StoreKind
+from assistant.core.settings import Settings
 
 if TYPE_CHECKING:
     from ingest.config import IngestConfig
@@ -123,7 +125,8 @@ def do_ingest(corpus: Path | None, index: Path | None, rebuild: bool, quiet: boo
               wait: bool = True) -> int:
     from ingest.lock import IndexNotWritableError, IngestBusyError
 
-    config = settings_with(index, corpus).ingest_config()
+    config_settings = settings_with(index, corpus)
+    config = config_settings.ingest_config()
     try:
         report = _run(config, rebuild, quiet, wait)
     except FileNotFoundError as exc:
@@ -142,7 +145,27 @@ def do_ingest(corpus: Path | None, index: Path | None, rebuild: bool, quiet: boo
     if report.query_export:
         _say("wrote the embedding model's ONNX export for questions to ", report.query_export)
     console.print(_summary(report), highlight=False)
+    if config_settings.store is StoreKind.POSTGRES:
+        publish_to_database(config_settings)
     return ExitCode.FILES_FAILED if report.failed else ExitCode.OK
+
+
+def publish_to_database(settings: Settings) -> str:
+    """Copy the folder's live version into PA_DATABASE_URL and make it live there."""
+    from ingest.index import IndexError_, load_index
+    from ingest.pgstore import publish
+
+    if not settings.database_url:
+        fail("PA_STORE=postgres needs PA_DATABASE_URL (see: policy-assistant db start)")
+    try:
+        store = load_index(settings.index_dir, settings.embedding_model_id)
+    except IndexError_ as exc:
+        fail(str(exc))
+    started = time.perf_counter()
+    version = publish(settings.database_url, store)
+    console.print(f"Published {version} ({len(store.chunks)} passages) to PostgreSQL and made "
+                  f"it live; {time.perf_counter() - started:.1f} s.", highlight=False)
+    return version
 
 
 def ingest(

@@ -11,6 +11,7 @@ from assistant.cli import (
     bench,
     brief,
     calibrate,
+    db,
     evaluate,
     ingest,
     model,
@@ -34,5 +35,5 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debu
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-for module in (ingest, search, ask, serve, brief, evaluate, calibrate, bench, users, model):
+for module in (ingest, search, ask, serve, brief, evaluate, calibrate, bench, users, model, db):
     module.register(app)

@@ -54,17 +54,20 @@ def export(
     out: Annotated[Path | None, typer.Option(
         "--out", help="File to write (default: standard output)")] = None,
     db: Annotated[Path | None, typer.Option(
-        "--db", help="Feedback database (default PA_FEEDBACK_DB)")] = None,
+        "--db", help="SQLite feedback database (default: PA_DATABASE_URL if set, else "
+        "PA_FEEDBACK_DB)")] = None,
 ) -> None:
     """Write the thumbs up/down and comments, with the rated answers, as CSV or JSON lines."""
+    from assistant.chatdb import chat_target
     from assistant.feedback import feedback_records, write_records
 
     if fmt not in ("csv", "jsonl"):
         fail("--format must be 'csv' or 'jsonl'")
-    path = db or settings_with().feedback_db
-    if not path.exists():
-        fail(f"no feedback database at {path} (it is created when the chat window runs)")
-    records = feedback_records(path)
+    settings = settings_with()
+    target = db or chat_target(settings.database_url, settings.feedback_db)
+    if isinstance(target, Path) and not target.exists():
+        fail(f"no feedback database at {target} (it is created when the chat window runs)")
+    records = feedback_records(target)
     if out is None:
         write_records(records, fmt, sys.stdout)
         return

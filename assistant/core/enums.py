@@ -34,6 +34,11 @@ class LLMProvider(StrEnum):
     IMPORT = "import"  # any LangChain chat model class, by import path
 
 
+class StoreKind(StrEnum):
+    LOCAL = "local"  # the index folder: FAISS + BM25 files (one machine, the default)
+    POSTGRES = "postgres"  # tables in PostgreSQL with pgvector (several replicas, one database)
+
+
 class StreamKind(StrEnum):
     TOKEN = "token"  # a piece of the draft answer
     RESET = "reset"  # the engine starts over (an LLM failed; the extractive answer follows)
@@ -41,4 +46,4 @@ class StreamKind(StrEnum):
 
 
 __all__ = ["AnswerMode", "EmbeddingBackend", "IngestRuntime", "LLMProvider", "QueryRuntime",
-           "RetrievalMode", "SentenceDtype", "SentenceVectors", "StreamKind"]
+           "RetrievalMode", "SentenceDtype", "SentenceVectors", "StoreKind", "StreamKind"]

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.core.enums import (
@@ -18,6 +18,7 @@ from assistant.core.enums import (
     RetrievalMode,
     SentenceDtype,
     SentenceVectors,
+    StoreKind,
 )
 from ingest.config import EmbeddingConfig, IngestConfig
 
@@ -124,6 +125,20 @@ class Settings(BaseSettings):
     llm_kwargs: dict[str, Any] = Field(
         default_factory=dict, description="Extra keyword arguments for the chat model class"
     )
+    store: StoreKind = Field(
+        StoreKind.LOCAL, description="Where the index lives: local (the index folder, FAISS + "
+        "BM25) or postgres (tables in PA_DATABASE_URL with pgvector HNSW indexes; ingest writes "
+        "the folder, then publishes it there)"
+    )
+    database_url: str = Field(
+        "", description="PostgreSQL URL (postgresql://user:pass@host:port/db, or "
+        "postgresql://user@/db?host=/socket/dir). Set: chats and feedback live there instead "
+        "of PA_FEEDBACK_DB; with PA_STORE=postgres the index too"
+    )
+    db_pool_size: int = Field(
+        4, ge=1, le=100, description="Connections each process keeps open to PA_DATABASE_URL, "
+        "for the index and for chats each"
+    )
     feedback_db: Path = Field(Path(".chainlit/chat.db"), description="SQLite file for chat history and feedback")
     auth_users_file: Path | None = Field(
         None, description="File of 'user:password-hash' lines (policy-assistant users add); "
@@ -156,6 +171,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _cluster_needs(self) -> Settings:
+        if self.store is StoreKind.POSTGRES and not self.database_url:
+            raise ValueError("PA_STORE=postgres needs PA_DATABASE_URL (policy-assistant db "
+                             "start prints one)")
+        if self.store is StoreKind.POSTGRES and self.llm_provider is LLMProvider.LLAMACPP:
+            raise ValueError("PA_STORE=postgres runs several replicas: serve the model once "
+                             "(policy-assistant model serve, vLLM, Ollama) and reach it with "
+                             "PA_LLM_PROVIDER=local or openai, not llamacpp in every process")
+        return self
 
     @property
     def embedding(self) -> EmbeddingConfig:

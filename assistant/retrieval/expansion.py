@@ -15,7 +15,6 @@ import numpy as np
 from assistant.retrieval.vocabulary import Vocabulary
 from ingest.embedding import BaseEmbedder
 from ingest.text import STOPWORDS, stem
-from ingest.words import load_words
 
 NEAR = 0.7  # cosine of a collection word to the user's word, to be added
 PER_WORD = 2  # collection words added for one unknown word
@@ -29,7 +28,7 @@ class Expander:
 
     @cached_property
     def _words(self) -> tuple[list[str], np.ndarray] | None:
-        found = load_words(self.vocab.store.folder)
+        found = self.vocab.store.words()
         return found if found and found[0] else None
 
     def expand(self, text: str) -> list[str]:

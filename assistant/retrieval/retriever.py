@@ -1,5 +1,5 @@
-"""Hybrid retrieval over one loaded index version: FAISS (dense, through LangChain's vector
-store) and BM25 (sparse), fused by weighted reciprocal rank, near-duplicates collapsed.
+"""Hybrid retrieval over one loaded index version: dense (FAISS through LangChain's vector
+store, or pgvector) and BM25 (sparse, from the folder or PostgreSQL), fused by weighted reciprocal rank, near-duplicates collapsed.
 
 A passage's dense score is the better of its own vector's and its best sentence's
 (small-to-big): a short, exact statement is not drowned by the rest of its passage.
@@ -8,10 +8,6 @@ A passage's dense score is the better of its own vector's and its best sentence'
 from __future__ import annotations
 
 import numpy as np
-from langchain_community.docstore.in_memory import InMemoryDocstore
-from langchain_community.vectorstores import FAISS
-from langchain_community.vectorstores.utils import DistanceStrategy
-from langchain_core.documents import Document
 
 from assistant.core.enums import RetrievalMode
 from assistant.core.models import SearchFilters, SearchResult
@@ -20,6 +16,7 @@ from assistant.retrieval.expansion import Expander
 from assistant.retrieval.filters import FilterMask
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.origins import Origins
+from assistant.retrieval.stores import Ranked, SearchStore
 from assistant.retrieval.vocabulary import Vocabulary
 from ingest.acronyms import expand_text
 from ingest.embedding import BaseEmbedder
@@ -28,34 +25,28 @@ from ingest.store import StoredIndex
 SENTENCE_SCAN_MAX = 200_000  # up to this many sentences, all are scored for every question
 SENTENCE_POOL = 200  # above it: the sentences of this many passages from each of dense and BM25
 
-Ranked = list[tuple[int, float]]  # (passage row, score), best first
-
 
 class Retriever:
     """Typed search over one loaded index version, with its own configuration: callers pass a
-    query, ``k`` and filters."""
+    query, ``k`` and filters. ``backend`` searches (the index folder or PostgreSQL);
+    ``store`` is the version's passages and vectors, whichever backend holds them."""
 
-    def __init__(self, store: StoredIndex, embedder: BaseEmbedder,
+    def __init__(self, store: StoredIndex | SearchStore, embedder: BaseEmbedder,
                  config: RetrievalConfig | None = None) -> None:
-        self.store = store
+        if isinstance(store, StoredIndex):
+            from assistant.retrieval.stores.local import LocalStore
+
+            store = LocalStore(store, embedder)
+        self.backend: SearchStore = store
+        self.store: StoredIndex = store.index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
-        self.vocab = Vocabulary(store)
-        self.institutions = Institutions(store)
-        self.origins = Origins(store)
+        self.vocab = Vocabulary(self.store)
+        self.institutions = Institutions(self.store)
+        self.origins = Origins(self.store)
         self.expander = Expander(self.vocab, embedder)
-        self.mask = FilterMask(store)
-        docstore = InMemoryDocstore({c.chunk_id: Document(page_content=c.text, id=c.chunk_id,
-                                                          metadata={"chunk_id": c.chunk_id})
-                                     for c in store.chunks})
-        self.vectorstore = FAISS(
-            embedding_function=embedder, index=store.faiss_index, docstore=docstore,
-            index_to_docstore_id={i: c.chunk_id for i, c in enumerate(store.chunks)},
-            distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT, normalize_L2=False,
-        )
-        self._sent_counts = np.array([len(c.sentences) for c in store.chunks], dtype=np.int64)
-        self._sent_owner = np.repeat(np.arange(len(store.chunks)), self._sent_counts)
-        self._large = len(store.sentence_vectors) > SENTENCE_SCAN_MAX
+        self.mask = FilterMask(self.store)
+        self._large = len(self.store.sentence_vectors) > SENTENCE_SCAN_MAX
 
     def with_config(self, config: RetrievalConfig) -> Retriever:
         """The same index and embedder, searched another way (e.g. another mode)."""
@@ -69,50 +60,14 @@ class Retriever:
         return self.embedder.embed_query_vector(expand_text(query, self.vocab.acronym_forms))
 
     def dense(self, qvec: np.ndarray, k: int, mask: np.ndarray | None) -> Ranked:
-        n = len(self.store.chunks)
-        if n == 0:
-            return []
-        if mask is None:
-            pairs = self.vectorstore.similarity_search_with_score_by_vector(qvec.tolist(),
-                                                                            k=min(k, n))
-            return [(self.store.by_id[d.metadata["chunk_id"]], float(s)) for d, s in pairs]
-        allowed = np.flatnonzero(mask)
-        if len(allowed) == 0:
-            return []
-        sims = self.store.vectors[allowed] @ qvec
-        top = np.argsort(-sims)[:k]
-        return [(int(allowed[i]), float(sims[i])) for i in top]
-
-    def _sentence_rows(self, candidates: np.ndarray) -> np.ndarray:
-        offs, counts = self.store.sentence_offsets, self._sent_counts
-        return np.concatenate([np.arange(offs[i], offs[i] + counts[i]) for i in candidates]
-                              or [np.zeros(0, dtype=np.int64)])
+        return self.backend.dense(qvec, k, mask)
 
     def dense_sentences(self, qvec: np.ndarray, k: int, mask: np.ndarray | None,
                         candidates: np.ndarray | None = None) -> Ranked:
         """Passages ranked by their best-matching sentence. Every sentence is scored, or with
         ``candidates`` (above ``SENTENCE_SCAN_MAX`` sentences) only those of the passages the
         passage index and BM25 found, so the cost stops growing with the collection."""
-        sv = self.store.sentence_vectors
-        if len(sv) == 0:
-            return []
-        if candidates is not None:
-            rows = self._sentence_rows(candidates)
-            sims, owners = sv[rows] @ qvec, self._sent_owner[rows]
-        else:
-            sims, owners = sv @ qvec, self._sent_owner
-        if mask is not None:
-            sims = np.where(mask[owners], sims, -1.0)
-        take = min(k * 3, len(sims))
-        if take == 0:
-            return []
-        top = np.argpartition(-sims, take - 1)[:take]
-        best: dict[int, float] = {}
-        for row in top[np.argsort(-sims[top])]:
-            owner = int(owners[row])
-            if owner not in best and sims[row] > -1.0:
-                best[owner] = float(sims[row])
-        return sorted(best.items(), key=lambda x: -x[1])[:k]
+        return self.backend.dense_sentences(qvec, k, mask, candidates)
 
     def candidate_pool(self) -> int:
         """How many passages dense and BM25 retrieval fetch: more above SENTENCE_SCAN_MAX
@@ -127,15 +82,7 @@ class Retriever:
         return np.array(sorted({i for i, _ in dense} | {i for i, _ in sparse}), dtype=np.int64)
 
     def sparse(self, query: str, k: int, mask: np.ndarray | None) -> Ranked:
-        scores = self.store.bm25.scores(query)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, len(scores))
-        if k == 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return self.backend.sparse(query, k, mask)
 
     def _dense_ranking(self, qvec: np.ndarray, mask: np.ndarray | None,
                        sparse: Ranked) -> tuple[Ranked, dict[int, float]]:

@@ -19,8 +19,9 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+
+from assistant.chatdb import ChatTarget
 
 log = logging.getLogger("assistant.login")
 MAX_TRACKED = 10_000  # keys kept in memory; the oldest are forgotten first
@@ -95,7 +96,7 @@ def _login_route(throttle: LoginThrottle) -> Callable[..., Any]:
     return guarded_login
 
 
-def _owner_check(db: Path) -> Callable[..., None]:
+def _owner_check(db: ChatTarget) -> Callable[..., None]:
     from fastapi import HTTPException
 
     from assistant.feedback import ownership_problem
@@ -112,7 +113,7 @@ def _owner_check(db: Path) -> Callable[..., None]:
     return check
 
 
-def _feedback_routes(db: Path) -> tuple[Callable[..., Any], Callable[..., Any]]:
+def _feedback_routes(db: ChatTarget) -> tuple[Callable[..., Any], Callable[..., Any]]:
     import chainlit.server as server
     from chainlit.server import UserParam
     from chainlit.types import DeleteFeedbackRequest, UpdateFeedbackRequest
@@ -134,7 +135,7 @@ def _feedback_routes(db: Path) -> tuple[Callable[..., Any], Callable[..., Any]]:
     return update_feedback, delete_feedback
 
 
-def install(throttle: LoginThrottle, feedback_db: Path) -> None:
+def install(throttle: LoginThrottle, feedback_db: ChatTarget) -> None:
     """Put the guarded routes in front of Chainlit's (before the server starts)."""
     import chainlit.server as server
     from chainlit.config import config

@@ -2,13 +2,12 @@
 
 Everything here delegates: answering to :mod:`assistant.ui.chat` (which calls the same
 :class:`assistant.engine.Assistant` as the CLI), briefs to :mod:`assistant.ui.brief`, storage
-to :mod:`assistant.feedback`. The Assistant loads once per process (``ui_runtime.runtime()``).
+to :mod:`assistant.ui.conversation`. The Assistant loads once per process (``ui_runtime.runtime()``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,10 @@ import chainlit as cl
 from chainlit.config import config as cl_config
 from chainlit.types import ThreadDict
 
-from assistant import feedback
 from assistant.ui import auth as ui_auth
 from assistant.ui import brief as ui_brief
 from assistant.ui import chat as ui_chat
+from assistant.ui import conversation as ui_conversation
 from assistant.ui import local_user as ui_local
 from assistant.ui import offline as ui_offline
 from assistant.ui import routes as ui_routes
@@ -33,25 +32,14 @@ RUNTIME = runtime()
 USERS = ui_auth.configured_users(RUNTIME.settings)
 LOCAL_USER = ui_local.local_user(RUNTIME.settings, USERS,
                                  os.environ.get("CHAINLIT_HOST", "127.0.0.1"))
-ui_routes.mount(RUNTIME.settings.feedback_db)
+ui_routes.mount(ui_conversation.target(RUNTIME.settings))
 if RUNTIME.ready.is_set() and RUNTIME.assistant is not None:  # else `serve` writes it
     write_welcome(Path(cl_config.root), RUNTIME.documents())
 
 
 @cl.data_layer
 def _data_layer() -> Any:
-    from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
-
-    db = feedback.ensure_schema(RUNTIME.settings.feedback_db)
-    quiet = logging.getLogger("chainlit")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)  # "elements will not be persisted": expected, sources re-render
-    try:
-        layer = SQLAlchemyDataLayer(conninfo=feedback.conninfo(db))
-        feedback.tune_sqlite(layer.engine)  # WAL, synchronous=NORMAL on each connection
-        return layer
-    finally:
-        quiet.setLevel(level)
+    return ui_conversation.data_layer(RUNTIME.settings)
 
 
 @cl.set_starters

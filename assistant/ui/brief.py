@@ -1,5 +1,5 @@
-"""Briefs from the chat: "Add to brief" collects an answer's cited excerpts, "Export brief"
-writes them as Markdown and DOCX via :mod:`assistant.briefs` and offers both for download."""
+"""Briefs from the chat: "Add to brief" collects an answer's cited excerpts (in the chat
+database's ``pa_brief``, so any replica sees the brief), "Export brief" writes them as Markdown and DOCX via :mod:`assistant.briefs` and offers both for download."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from typing import Any
 import chainlit as cl
 
 from assistant.core.models import Answer
+from assistant.core.settings import Settings
+from assistant.ui import conversation
 from assistant.ui.render import plural
-
-MAX_ANSWERS = 200  # answers a chat session keeps for "Add to brief" (ui_chat evicts the oldest)
+from assistant.ui.runtime import runtime
+from assistant.ui.sources import answer_from_json
 
 log = logging.getLogger(__name__)
 
@@ -33,33 +35,41 @@ def actions(message_id: str, can_add: bool) -> list[cl.Action]:
     return out
 
 
-def _brief_answers() -> list[tuple[str, Answer]]:
-    items = cl.user_session.get("brief")
-    if items is None:
-        items = []
-        cl.user_session.set("brief", items)
-    return items
+def _index() -> Any:
+    """The loaded index (answers are shown only once it is loaded)."""
+    a = runtime().assistant
+    return a.store if a is not None else None
+
+
+async def _answer_of(settings: Settings, thread: str, mid: str) -> Answer | None:
+    data = await conversation.chats(settings).answer(thread, mid)
+    return None if data is None else answer_from_json(data, _index())
+
+
+async def _brief_answers(settings: Settings, thread: str) -> list[Answer]:
+    store = _index()
+    items = await conversation.chats(settings).brief(thread)
+    return [a for _, data in items if (a := answer_from_json(data, store)) is not None]
 
 
 async def add(action: cl.Action) -> None:
-    answers: dict[str, Answer] = cl.user_session.get("answers") or {}
+    settings = runtime().settings
+    thread = conversation.thread_id()
     mid = str(action.payload.get("message_id") or action.forId or "")
-    ans = answers.get(mid)
+    ans = await _answer_of(settings, thread, mid)
     if ans is None:
         await cl.context.emitter.send_toast(
-            f"This answer is no longer held: it is from an earlier session, or older than the "
-            f"last {MAX_ANSWERS} answers of this one. Ask the question again to add it to a brief.",
-            "warning")
+            "This answer is not stored with this conversation. Ask the question again to add "
+            "it to a brief.", "warning")
         return
     if not ans.citations:
         await cl.context.emitter.send_toast("That answer has no cited excerpts to add.", "warning")
         return
-    items = _brief_answers()
-    if any(m == mid for m, _ in items):
+    if not await conversation.chats(settings).add_to_brief(thread, mid):
         await cl.context.emitter.send_toast("This answer is already in the brief.", "info")
         return
-    items.append((mid, ans))
-    n_ex = sum(len(a.citations) for _, a in items)
+    items = await _brief_answers(settings, thread)
+    n_ex = sum(len(a.citations) for a in items)
     await cl.context.emitter.send_toast(
         f"Added {plural(len(ans.citations), 'excerpt')} to the brief; it now holds "
         f"{plural(len(items), 'answer')} with {plural(n_ex, 'excerpt')}.", "success")
@@ -82,12 +92,11 @@ async def export(action: cl.Action, documents: list[dict[str, Any]]) -> None:
     """Write the brief and attach its two files to the answer whose button was clicked, so
     the download links appear by the button (a toast says so); earlier exports are removed."""
     toast = cl.context.emitter.send_toast
-    items = _brief_answers()
-    if not items:
+    answers = await _brief_answers(runtime().settings, conversation.thread_id())
+    if not answers:
         await toast("The brief is empty. Click \"Add to brief\" under an answer to collect its "
                     "cited excerpts, then export again.", "warning")
         return
-    answers = [a for _, a in items]
     with tempfile.TemporaryDirectory(prefix="pa-brief-") as tmp:
         try:
             md, docx = await cl.make_async(build_files)(answers, documents, Path(tmp))

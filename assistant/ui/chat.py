@@ -5,7 +5,6 @@ All retrieval and answering happens in :class:`assistant.engine.Assistant`."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,10 @@ from chainlit.types import ThreadDict
 
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.errors import QuestionError
-from assistant.core.models import Answer, Turn
+from assistant.core.models import Answer
 from assistant.engine import Assistant
 from assistant.ui import brief as ui_brief
-from assistant.ui import routes
+from assistant.ui import conversation, routes
 from assistant.ui.collection import collection_summary, scope_line
 from assistant.ui.render import answer_markdown, answer_metadata, md_escape
 from assistant.ui.runtime import (
@@ -28,13 +27,12 @@ from assistant.ui.runtime import (
     runtime,
     stream_events,
 )
-from assistant.ui.sources import answer_from_json, answer_links
+from assistant.ui.sources import answer_links
 from ingest.text import long_date
 
 log = logging.getLogger(__name__)
 
 _PENDING: set[asyncio.Task[None]] = set()
-MAX_ANSWERS = ui_brief.MAX_ANSWERS  # answers kept per chat session; the oldest go first
 TROUBLE = ("Sorry, something went wrong while answering. Please try again; if it keeps "
            "happening, the server log has the details.")
 
@@ -73,9 +71,6 @@ def settings_widgets(a: Assistant) -> list[Any]:
 
 
 async def start() -> None:
-    cl.user_session.set("history", [])
-    cl.user_session.set("answers", {})
-    cl.user_session.set("brief", [])
     if loading_status() is None:
         await _settings_or_error()
     else:  # don't hold the chat start (the input stays locked until it ends) while loading
@@ -90,25 +85,6 @@ async def _settings_or_error() -> None:
         await cl.Message(content=md_escape(error or TROUBLE)).send()
         return
     await cl.ChatSettings(settings_widgets(a)).send()
-
-
-def restore_history(steps: list[Any]) -> list[Turn]:
-    """Turns of a resumed thread: its user messages and the plain text of its answers (kept in
-    each answer message's metadata; other assistant messages are not answers)."""
-    turns: list[Turn] = []
-    for step in steps:
-        meta = step.get("metadata") or {}
-        if isinstance(meta, str):
-            try:
-                meta = json.loads(meta)
-            except ValueError:
-                meta = {}
-        if step.get("type") == "user_message" and step.get("output"):
-            turns.append(Turn(role="user", content=str(step["output"])))
-        elif step.get("type") == "assistant_message" and isinstance(meta, dict) \
-                and meta.get("answer"):
-            turns.append(Turn(role="assistant", content=str(meta["answer"])))
-    return turns
 
 
 async def answer(message: cl.Message) -> None:
@@ -130,7 +106,7 @@ async def answer(message: cl.Message) -> None:
         return
     values = cl.user_session.get("chat_settings") or {}
     filters, k, mode = options_from_settings(values, a.settings, {d["doc_id"] for d in a.corpus()})
-    history: list[Turn] = cl.user_session.get("history") or []
+    history = await conversation.chats(a.settings).history(conversation.thread_id())
     msg = cl.Message(content="")
     final: Answer | None = None
     restart = False
@@ -151,14 +127,14 @@ async def answer(message: cl.Message) -> None:
     if final is None:
         await msg.send()
         return
-    await show_answer(a, msg, final, values)
-    history += [Turn(role="user", content=question), Turn(role="assistant", content=final.answer)]
-    cl.user_session.set("history", history)
+    await show_answer(a, msg, final, values, question)
 
 
-async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any]) -> None:
+async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any],
+                      question: str) -> None:
     """The final answer: its markers link to their sources, which ``public/sources.js`` opens
-    in its panel (no Chainlit elements: see :mod:`assistant.ui.sources`)."""
+    in its panel (no Chainlit elements: see :mod:`assistant.ui.sources`). It is stored (the
+    conversation's history, and what "Add to brief" adds) before it is shown."""
     hrefs, pdfs = answer_links(a.store, Path(a.settings.corpus_dir), ans)
     scope = scope_line(a.corpus(), [str(p) for p in values.get("publishers") or []],
                        [str(d) for d in values.get("documents") or []])
@@ -167,49 +143,30 @@ async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[s
     msg.actions = ui_brief.actions(msg.id, can_add=bool(ans.citations))
     msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
                                                                     "k", "mode")})
-    answers: dict[str, Answer] = cl.user_session.get("answers") or {}
-    cl.user_session.set("answers", remember(answers, msg.id, ans))
     user = cl.context.session.user
-    routes.remember(msg.id, user.identifier if user else "", msg.metadata)
+    owner = user.identifier if user else ""
+    await conversation.chats(a.settings).save_answer(conversation.thread_id(), msg.id, owner,
+                                                     question, msg.metadata)
+    routes.remember(msg.id, owner, msg.metadata)
     await msg.send()  # ends the stream, persists the message and sends its actions
+    await _saved(msg)
 
 
-def remember(answers: dict[str, Answer], message_id: str, ans: Answer,
-             limit: int = MAX_ANSWERS) -> dict[str, Answer]:
-    """Add an answer to the session's answers, keeping only the ``limit`` most recent (dicts
-    keep insertion order), so a long session does not grow without bound."""
-    answers.pop(message_id, None)
-    answers[message_id] = ans
-    while len(answers) > limit:
-        del answers[next(iter(answers))]
-    return answers
+async def _saved(msg: cl.Message) -> None:
+    """Store the answer message before the turn ends. Chainlit persists messages in tasks it
+    does not wait for, so a process killed right after answering could lose the message its
+    user has seen; written here too (an upsert, so the two writes agree)."""
+    from chainlit.data import get_data_layer
+
+    layer = get_data_layer()
+    if layer is not None:
+        await layer.create_step(msg.to_dict())
 
 
 async def resume(thread: ThreadDict) -> None:
-    """A conversation opened again: its history for follow-ups, and its answers for the brief
-    actions, from the JSON kept with each message (the markers in the kept text still link to
-    their sources)."""
-    steps = list(thread.get("steps") or [])
+    """A conversation opened again (in the sidebar, or by a client that reconnected to another
+    replica): its history and answers are read from the database at each turn."""
     await start()
-    cl.user_session.set("history", restore_history(steps))
-    a, _error = await cl.make_async(assistant_or_error)()
-    if a is None:
-        return
-    answers: dict[str, Answer] = cl.user_session.get("answers") or {}
-    for step in steps:
-        meta = step.get("metadata") or {}
-        if isinstance(meta, str):
-            try:
-                meta = json.loads(meta)
-            except ValueError:
-                continue
-        if step.get("type") != "assistant_message" or not isinstance(meta, dict) \
-                or meta.get("answer") is None:
-            continue
-        ans = answer_from_json(meta, a.store)
-        if ans is not None:
-            remember(answers, str(step["id"]), ans)
-    cl.user_session.set("answers", answers)
 
 
 def documents() -> list[dict[str, Any]]:

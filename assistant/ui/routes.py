@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import feedback
+from assistant.chatdb import ChatTarget
 from assistant.ui import docview, pdfjs, pdfview, plain
 from assistant.ui.collection import collection_summary
 from assistant.ui.runtime import runtime
@@ -36,7 +37,7 @@ def remember(message_id: str, owner: str, data: dict[str, Any]) -> None:
         _RECENT.popitem(last=False)
 
 
-def find_answer(db: Path, message_id: str) -> tuple[str, dict[str, Any]] | None:
+def find_answer(db: ChatTarget, message_id: str) -> tuple[str, dict[str, Any]] | None:
     return _RECENT.get(message_id) or feedback.answer_of_message(db, message_id)
 
 
@@ -165,7 +166,7 @@ def _document_routes(router: Any) -> None:
                             headers=NO_SNIFF)
 
 
-def _answer_routes(router: Any, db: Path) -> None:
+def _answer_routes(router: Any, db: ChatTarget) -> None:
     """The collection in brief, an answer as clean text, one source of an answer."""
     from chainlit.auth import get_current_user
     from fastapi import Depends, HTTPException
@@ -199,7 +200,7 @@ def _answer_routes(router: Any, db: Path) -> None:
         return answer_payload(found[1])
 
 
-def mount(db: Path) -> None:
+def mount(db: ChatTarget) -> None:
     """Add the routes to Chainlit's FastAPI app, ahead of its catch-all page route."""
     from chainlit.server import app
     from fastapi import APIRouter

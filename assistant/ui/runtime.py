@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.core.enums import AnswerMode
+from assistant.core.enums import AnswerMode, StoreKind
 from assistant.core.errors import NotReadyError
 from assistant.core.models import SearchFilters, StreamEvent, Turn
 from assistant.core.settings import Settings, get_settings
@@ -96,6 +96,11 @@ def _ingest(rt: Runtime, say: Callable[[str], None]) -> None:
     """Bring the index up to date. The embedding model is loaded by ingest only when passages
     must be embedded; questions use the query embedder the Assistant makes."""
     s = rt.settings
+    if s.store is StoreKind.POSTGRES:  # replicas read what `ingest` published; none writes it
+        rt.ingest_note = "the index is read from PostgreSQL (PA_STORE=postgres); update it with " \
+            "`policy-assistant ingest` on one machine"
+        say(rt.ingest_note)
+        return
     if not Path(s.corpus_dir).is_dir():
         rt.ingest_note = f"corpus folder {s.corpus_dir} not found; using the existing index"
         say(rt.ingest_note)

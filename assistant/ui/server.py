@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.chatdb import chat_target
 from assistant.core.settings import Settings
 from assistant.ui import auth, headers, local_user, runtime, welcome
 
@@ -71,7 +72,7 @@ def harden(settings: Settings, host: str, port: int) -> None:
 
     headers.install(host, port, settings.allowed_origins)
     access.install(access.LoginThrottle(settings.login_max_failures, settings.login_backoff_s),
-                   settings.feedback_db)
+                   chat_target(settings.database_url, settings.feedback_db))
 
 
 def run_server(settings: Settings, host: str, port: int, headless: bool, root: Path,
