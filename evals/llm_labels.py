@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answering.llm.checked import check_sentence
+from assistant.answering.llm.checked import INSUFFICIENT, check_sentence
+from assistant.answering.verify import parse_markers
 from assistant.core.models import SearchResult
 from evals.saved_answers import SavedAnswers
 
@@ -94,20 +95,42 @@ def calibrated(scored: list[Scored], grid: list[float] = GRID) -> float:
     return min(safe or grid, key=lambda t: (errors(t), t))
 
 
+def _draft_sentences(ans: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The sentences of a draft the check rejected as a whole (the quotes were shown), with
+    the passages they cite: the model's passage n is the n-th passage the quotes cite."""
+    draft = ans.get("draft") or ""
+    if not draft.strip() or INSUFFICIENT in draft:
+        return []
+    chunks: list[str] = []
+    for c in sorted(ans["citations"], key=lambda c: c["marker"]):
+        if c["chunk_id"] not in chunks:
+            chunks.append(c["chunk_id"])
+    parsed, _ = parse_markers(draft, set(range(1, len(chunks) + 1)))
+    return [(p.text, [chunks[m - 1] for m in p.markers]) for p in parsed if p.markers]
+
+
+def _shown_sentences(ans: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    by_marker = {c["marker"]: c for c in ans["citations"]}
+    out = []
+    for s in ans["sentences"]:
+        cited = [by_marker[m]["chunk_id"] for m in s["markers"] if m in by_marker]
+        if cited:
+            out.append((s["text"], cited))
+    return out
+
+
 def candidates(folder: Path, suite: str = "users-dev") -> list[dict[str, Any]]:
     """Rows to label from saved LLM answers: every generated sentence with the passages its
-    markers cite (``supported`` left for a person to fill in)."""
+    markers cite (``supported`` left for a person to fill in), from the answers shown and from
+    the drafts whose every sentence the check rejected."""
     if suite == "users-test":
         raise ValueError("users-test is held out: never label it")
     rows = []
     for saved in SavedAnswers(folder, suite).all("llm"):
         ans = saved["answer"]
-        if ans["mode"] != "llm" or ans["refused"]:
+        if ans["refused"]:
             continue
-        by_marker = {c["marker"]: c for c in ans["citations"]}
-        for s in ans["sentences"]:
-            cited = [by_marker[m] for m in s["markers"] if m in by_marker]
-            if cited:
-                rows.append({"question": saved["question"], "sentence": s["text"],
-                             "chunk_ids": [c["chunk_id"] for c in cited], "supported": None})
+        found = _shown_sentences(ans) if ans["mode"] == "llm" else _draft_sentences(ans)
+        rows += [{"question": saved["question"], "sentence": text, "chunk_ids": cited,
+                  "supported": None} for text, cited in found]
     return rows
