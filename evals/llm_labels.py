@@ -13,8 +13,8 @@ each sentence against the passages it cites, at several thresholds, and compared
 * precision: of the sentences the check passes (shown as fact), the share that are supported;
 * recall: of the supported sentences, the share the check passes.
 
-``policy-assistant calibrate --labels FILE`` prints both at each threshold and the threshold
-that makes the fewest errors while no label-unsupported sentence passes when that is possible.
+``policy-assistant calibrate --labels FILE`` prints both at each threshold and the threshold of
+least cost, counting an unsupported sentence shown as fact as two errors.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from assistant.core.models import SearchResult
 from evals.saved_answers import SavedAnswers
 
 DEFAULT_LABELS = Path(__file__).resolve().parent / "llm_labels.jsonl"
-GRID = [round(0.50 + 0.02 * i, 2) for i in range(21)]  # 0.50 … 0.90
+GRID = [round(0.50 + 0.02 * i, 2) for i in range(24)]  # 0.50 … 0.96
 
 
 @dataclass(frozen=True)
@@ -85,14 +85,15 @@ def precision_recall(scored: list[Scored], threshold: float) -> dict[str, float 
             "recall": round(tp / len(good), 3) if good else None}
 
 
-def calibrated(scored: list[Scored], grid: list[float] = GRID) -> float:
-    """The threshold with the fewest errors among those that pass no unsupported sentence;
-    the fewest errors overall when none does. Ties go to the lower threshold."""
-    def errors(t: float) -> int:
-        return sum(passes(s, t) is not s.supported for s in scored)
+def calibrated(scored: list[Scored], grid: list[float] = GRID, fp_cost: float = 2.0) -> float:
+    """The threshold of least cost, where an unsupported sentence shown as fact costs
+    ``fp_cost`` and a supported one marked ``(unverified)`` costs 1: showing a wrong sentence
+    as fact is the worse error. Ties go to the lower threshold."""
+    def cost(t: float) -> float:
+        return sum(fp_cost if not s.supported else 1.0
+                   for s in scored if passes(s, t) is not s.supported)
 
-    safe = [t for t in grid if precision_recall(scored, t)["wrongly_passed"] == 0]
-    return min(safe or grid, key=lambda t: (errors(t), t))
+    return min(grid, key=lambda t: (cost(t), t))
 
 
 def _draft_sentences(ans: dict[str, Any]) -> list[tuple[str, list[str]]]:

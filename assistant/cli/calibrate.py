@@ -34,8 +34,8 @@ def _labels(a: Any, path: Path) -> None:
                   str(r["wrongly_passed"]), str(r["precision"]), str(r["recall"]))
     console.print(t)
     best = calibrated(scored)
-    console.print(f"calibrated PA_SUPPORT_THRESHOLD = {best:.2f} (fewest errors with no "
-                  f"unsupported sentence shown as fact, where one exists; current {current})")
+    console.print(f"calibrated PA_SUPPORT_THRESHOLD = {best:.2f} (least errors, an unsupported "
+                  f"sentence shown as fact counting twice; current {current})")
 
 
 def calibrate_cmd(
