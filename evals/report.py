@@ -45,12 +45,17 @@ def label(name: str) -> tuple[str, str]:
     return name, "Other"
 
 
+# metrics that are counts, not rates
+COUNTS = frozenset({"cases", "passed", "llm_answers", "sentences_generated", "unverified_sentences",
+                    "unsupported_shown_as_fact", "quotes_shown_instead", "fallbacks"})
+
+
 def fmt(name: str, value: Any) -> str:
     if value is None:
         return "–"
     if name.endswith("_ms"):
         return f"{float(value):,.0f} ms"
-    if name.startswith("chars_at_") or name in ("cases", "passed"):
+    if name.startswith("chars_at_") or name in COUNTS:
         return f"{float(value):,.0f}"
     return f"{100 * float(value):.1f}%"
 

@@ -133,6 +133,7 @@ class _Run:
     bounds: Callable[[str], dict[str, dict[str, float]]] | None
     show: bool
     show_held_out: bool = False
+    answers: Path | None = None  # saved answers (see evals.saved_answers)
 
 
 def _cases(spec: str, only: list[str]) -> tuple[str, list[Any]]:
@@ -160,7 +161,12 @@ def _run_suite(name: str, cases: list[Any], run: _Run) -> Any:
     from evals.runner import SuiteRunner, check_thresholds
     from evals.suites import HELD_OUT
 
-    runner = SuiteRunner(run.assistant, k=run.k)
+    saved = None
+    if run.answers is not None:
+        from evals.saved_answers import ReplayingAssistant, SavedAnswers
+
+        saved = ReplayingAssistant(run.assistant, SavedAnswers(run.answers, name))
+    runner = SuiteRunner(saved or run.assistant, k=run.k)
     held_out = name in HELD_OUT and not run.show_held_out
 
     def progress(i: int, n: int, res: Any) -> None:
@@ -173,6 +179,14 @@ def _run_suite(name: str, cases: list[Any], run: _Run) -> Any:
         err_console.print()
     result.suite = name
     result.held_out = held_out
+    if saved is not None:
+        from evals.saved_answers import llm_figures, use_saved_timings
+
+        use_saved_timings(result, runner.answers)
+        err_console.print(f"eval: {name}: {saved.replayed} saved answers reused, "
+                          f"{saved.generated} generated ({run.answers})", highlight=False)
+    if run.answerer is AnswerMode.LLM:
+        result.metrics.update(llm_figures(result.cases, runner.answers))
     if run.baseline:
         from evals.baseline import compare
 
@@ -264,6 +278,9 @@ def eval_cmd(
     show_held_out: Annotated[bool, typer.Option(
         "--show-held-out", help="List the cases of the held-out suite (users-test) too; "
         "by default only its figures are shown, so that nobody tunes on it")] = False,
+    answers: Annotated[Path | None, typer.Option(
+        "--answers", help="Reuse the answers saved in this folder and save new ones there "
+        "(a slow LLM run is generated once, and resumes where it stopped)")] = None,
 ) -> None:
     """Run the evaluation suites: retrieval, answer, refusal and latency metrics."""
     from evals.suites import default_suites
@@ -281,7 +298,7 @@ def eval_cmd(
                bool(baseline or (baseline is None and report is not None)),
                budget or list(DEFAULT_BUDGETS),
                _bounds(thresholds, answerer, list(chosen)) if check else None,
-               not as_json and sys.stderr.isatty(), show_held_out)
+               not as_json and sys.stderr.isatty(), show_held_out, answers)
     results = {n: _run_suite(n, cs, run) for n, cs in chosen.items()}
     _write(results, report, as_json)
     _enforce(results, as_json, thresholds)

@@ -79,6 +79,9 @@ class Answer(BaseModel):
     mode: AnswerMode = AnswerMode.EXTRACTIVE
     notice: str | None = Field(default=None, description="A note for the user, e.g. a fallback")
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    draft: str | None = Field(
+        default=None, description="LLM mode: the model's own text, as it streamed; kept when "
+        "the quotes are shown instead too, for evaluation and hand labels (never shown as fact)")
 
 
 class Turn(BaseModel):

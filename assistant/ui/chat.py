@@ -19,7 +19,7 @@ from assistant.engine import Assistant
 from assistant.ui import brief as ui_brief
 from assistant.ui import conversation, routes
 from assistant.ui.collection import collection_summary, scope_line
-from assistant.ui.render import answer_markdown, answer_metadata, md_escape
+from assistant.ui.render import DRAFT, answer_markdown, answer_metadata, checked_line, md_escape
 from assistant.ui.runtime import (
     assistant_or_error,
     loading_status,
@@ -109,11 +109,17 @@ async def answer(message: cl.Message) -> None:
     history = await conversation.chats(a.settings).history(conversation.thread_id())
     msg = cl.Message(content="")
     final: Answer | None = None
+    # LLM mode: the streamed text is a draft until the engine has checked it; say so above it
+    llm = AnswerMode(mode or a.settings.answerer) is AnswerMode.LLM and a.llm_config.enabled
+    draft = f"*{md_escape(DRAFT)}*\n\n" if llm else ""
     restart = False
     try:
+        if draft:  # at once: the model's first token may take seconds
+            await msg.stream_token(draft)
         async for ev in stream_events(a, question, list(history), filters, mode, k):
             if ev.kind is StreamKind.TOKEN:
-                await msg.stream_token(md_escape(ev.text), is_sequence=restart)
+                text = md_escape(ev.text)
+                await msg.stream_token(draft + text if restart else text, is_sequence=restart)
                 restart = False
             elif ev.kind is StreamKind.RESET:  # the engine starts over (an LLM fallback)
                 restart = True
@@ -127,19 +133,20 @@ async def answer(message: cl.Message) -> None:
     if final is None:
         await msg.send()
         return
-    await show_answer(a, msg, final, values, question)
+    await show_answer(a, msg, final, values, question, checked=llm)
 
 
 async def show_answer(a: Assistant, msg: cl.Message, ans: Answer, values: dict[str, Any],
-                      question: str) -> None:
+                      question: str, checked: bool = False) -> None:
     """The final answer: its markers link to their sources, which ``public/sources.js`` opens
     in its panel (no Chainlit elements: see :mod:`assistant.ui.sources`). It is stored (the
-    conversation's history, and what "Add to brief" adds) before it is shown."""
+    conversation's history, and what "Add to brief" adds) before it is shown. ``checked``: it
+    replaces an LLM draft, so a line says what the check found."""
     hrefs, pdfs = answer_links(a.store, Path(a.settings.corpus_dir), ans)
     scope = scope_line(a.corpus(), [str(p) for p in values.get("publishers") or []],
                        [str(d) for d in values.get("documents") or []])
-    msg.content = (f"*{md_escape(scope)}*\n\n" if scope else "") \
-        + answer_markdown(ans, hrefs, pdfs)
+    msg.content = (f"*{md_escape(checked_line(ans))}*\n\n" if checked else "") \
+        + (f"*{md_escape(scope)}*\n\n" if scope else "") + answer_markdown(ans, hrefs, pdfs)
     msg.actions = ui_brief.actions(msg.id, can_add=bool(ans.citations))
     msg.metadata = answer_metadata(ans, {k: values.get(k) for k in ("publishers", "documents",
                                                                     "k", "mode")})

@@ -110,3 +110,19 @@ def answer_metadata(ans: Answer, filters: dict[str, Any] | None = None) -> dict[
     """The answer's JSON shape, kept with the message (the feedback export reads it), plus the
     filters it was asked under."""
     return {**answer_json(ans), "filters": filters or {}}
+
+
+# ---- which answer the reader is looking at (LLM mode) --------------------------------------
+DRAFT = "Draft — checking…"  # shown above the model's streamed text until the check is done
+
+
+def checked_line(ans: Answer) -> str:
+    """The line above a checked answer in LLM mode: how many of the model's sentences the
+    check verified and how many it marked ``(unverified)``, or what was shown instead."""
+    if ans.refused:
+        return "Checked: not answered from these documents"
+    if str(ans.mode) != "llm" or not ans.sentences:
+        return "Checked: the model's draft was not used; quoted from the documents instead"
+    bad = sum(not s.supported for s in ans.sentences)
+    return (f"Checked: {plural(len(ans.sentences) - bad, 'sentence')} verified, "
+            f"{bad} marked unsupported")

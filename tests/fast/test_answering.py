@@ -130,6 +130,19 @@ def test_llm_saying_insufficient_gives_the_quoted_evidence(fast_assistant: Assis
                           "evidence is shown instead.")
 
 
+def test_llm_draft_is_kept_when_the_quotes_are_shown_instead(fast_assistant: Assistant) -> None:
+    """The model's text is kept for evaluation and labels, never in the answer shown."""
+    n = passage_no(fast_assistant, "should have known")
+    draft = f"Platforms must pay 9 million euros to every victim [{n}]."
+    ans = llm(fast_assistant, draft).answer(LIABILITY)
+    assert ans.mode is AnswerMode.EXTRACTIVE and ans.notice is not None
+    assert "could not be verified" in ans.notice
+    assert ans.draft == draft and "9 million" not in ans.answer
+    shown = llm(fast_assistant, f"Liability should be based on a “should have known” standard "
+                                f"[{n}].").answer(LIABILITY)
+    assert shown.mode is AnswerMode.LLM and shown.draft is not None and "[" in shown.draft
+
+
 def test_llm_weak_evidence_refuses_without_calling_the_model(fast_assistant: Assistant) -> None:
     model = fake()  # no replies: a call would raise
     a = LLMAnswerer(ExtractiveAnswerer(fast_assistant.retriever, fast_assistant.answer_config),

@@ -146,6 +146,7 @@ class LLMAnswerer:
                 "shown instead." if INSUFFICIENT in raw else
                 "The language model's answer could not be verified against the sources, so the "
                 "quoted evidence is shown instead.")
+        checked.draft = raw
         checked.timings_ms = {"retrieve": round((t1 - t0) * 1e3, 2), **marks,
                               "generate": round((t2 - t1) * 1e3, 2),
                               "verify": round((time.perf_counter() - t2) * 1e3, 2),

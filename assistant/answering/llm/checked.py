@@ -50,7 +50,9 @@ def ok(c: SentenceCheck, threshold: float) -> bool:
     return not c.flags and c.score >= threshold
 
 
-def _check(text: str, r: SearchResult, retriever: Retriever, others: list[str]) -> SentenceCheck:
+def check_sentence(text: str, r: SearchResult, retriever: Retriever, others: list[str]
+                   ) -> SentenceCheck:
+    """A generated sentence against one passage it cites (``others``: every publisher)."""
     evidence, vecs = _evidence(retriever, r)
     score, idx = support_score(text, evidence, retriever.embedder, vecs)
     cited = _cited_text(r)
@@ -74,11 +76,11 @@ def _checks(ps: ParsedSentence, results: list[SearchResult], retriever: Retrieve
             ) -> tuple[dict[int, SentenceCheck], str | None]:
     """The sentence against each passage it cites. When none supports it, a wrong marker: the
     first other passage the model was shown that does replaces the markers (with a note)."""
-    checks = {m: _check(ps.text, results[m - 1], retriever, others) for m in ps.markers}
+    checks = {m: check_sentence(ps.text, results[m - 1], retriever, others) for m in ps.markers}
     if not ps.markers or any(ok(c, threshold) for c in checks.values()):
         return checks, None
     for m in sorted(valid - set(checks)):
-        c = _check(ps.text, results[m - 1], retriever, others)
+        c = check_sentence(ps.text, results[m - 1], retriever, others)
         if ok(c, threshold):
             note = f"{ps.markers} → [{m}]"
             ps.markers = [m]

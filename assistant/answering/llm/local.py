@@ -161,7 +161,10 @@ def server_command(model: Path, port: int, threads: int, n_ctx: int, alias: str,
                    host: str = "127.0.0.1") -> list[str]:
     return [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
             "--model_alias", alias, "--n_ctx", str(n_ctx), "--n_threads", str(threads),
-            "--n_threads_batch", str(threads), "--host", host, "--port", str(port)]
+            "--n_threads_batch", str(threads), "--host", host, "--port", str(port),
+            # queue concurrent requests: by default a waiting request cuts the streaming one
+            # short (it ends with [DONE] and partial or no text), measured here 2026-12-05
+            "--interrupt_requests", "False"]
 
 
 def server_url(port: int, host: str = "127.0.0.1") -> str:
