@@ -24,6 +24,7 @@ from ingest.store import StoredIndex
 
 SENTENCE_SCAN_MAX = 200_000  # up to this many sentences, all are scored for every question
 SENTENCE_POOL = 200  # above it: the sentences of this many passages from each of dense and BM25
+PINNED = 3  # passages of the best sentences for the topic, always among the results
 
 
 class Retriever:
@@ -113,10 +114,21 @@ class Retriever:
                 break
         return picked
 
+    def _pinned(self, tvec: np.ndarray, mask: np.ndarray | None, picked: list[int]) -> list[int]:
+        """Passages holding the sentences nearest to ``tvec`` that fusion left out: a paraphrase
+        whose words BM25 cannot match, asked of a named institution, is still read."""
+        cands = None
+        if self._large:
+            cands = np.array(sorted(i for i, _ in self.dense(tvec, SENTENCE_POOL, mask)),
+                             dtype=np.int64)
+        return [i for i, _ in self.dense_sentences(tvec, PINNED, mask, cands) if i not in picked]
+
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None,
-               *, qvec: np.ndarray | None = None) -> list[SearchResult]:
+               *, qvec: np.ndarray | None = None,
+               tvec: np.ndarray | None = None) -> list[SearchResult]:
         """The top ``k`` passages (``config.top_k`` by default). The query is embedded once,
-        or ``qvec`` is reused."""
+        or ``qvec`` is reused. ``tvec`` is the vector of what is asked about, without the names
+        of who is asked: the passages of the sentences that match it best are always taken."""
         mode = self.config.mode
         mask = self.mask(filters)
         if qvec is None:
@@ -132,6 +144,10 @@ class Retriever:
         d_rank = {i: r for r, (i, _) in enumerate(dense)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse)}
         picked = self._distinct(sorted(fused, key=lambda i: -fused[i]), k or self.config.top_k)
+        if tvec is not None and mode != RetrievalMode.SPARSE:
+            picked += self._pinned(tvec, mask, picked)
+            for i in picked:
+                fused.setdefault(i, 0.0)
         return [SearchResult(chunk=self.store.chunks[i], score=fused[i],
                              dense_score=d_score.get(i, float(self.store.vectors[i] @ qvec)),
                              dense_rank=d_rank.get(i), sparse_rank=s_rank.get(i), index=i)

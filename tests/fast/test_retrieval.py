@@ -98,3 +98,21 @@ def test_each_version_stores_its_vocabulary_and_reuses_it(fast_index: Path) -> N
     again = word_vectors([*words, "newword"], store.folder, model)
     assert model.asked == ["newword"]
     assert np.array_equal(again[: len(words)], vectors)
+
+
+def test_the_passages_of_the_best_topic_sentences_are_always_read(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    target = next(i for i, c in enumerate(r.store.chunks) if "should have known" in c.text)
+    chunk = r.store.chunks[target]
+    sentence = next(chunk.text[a:b] for a, b in chunk.sentences
+                    if "should have known" in chunk.text[a:b])
+    tvec = r.embed_query(sentence)
+    query = "Equality Now welcomes the ICAT issue brief"
+    plain = [x.index for x in r.search(query, 2)]
+    assert target not in plain
+    pinned = [x.index for x in r.search(query, 2, tvec=tvec)]
+    assert pinned[:2] == plain
+    assert target in pinned[2:]
+    only_eqnow = r.search(query, 2, SearchFilters(publishers=["Equality Now"]), tvec=tvec)
+    assert {x.chunk.doc_id for x in only_eqnow} == {"equality-now-icat-response-2019"}

@@ -71,7 +71,7 @@ class ExtractiveAnswerer:
                      else self.retriever.embed_query(asked.topic))
         t1 = time.perf_counter()
         results = self.retriever.search(asked.search, max(k or self.config.top_k, MIN_PASSAGES),
-                                        filters, qvec=qvec)
+                                        filters, qvec=qvec, tvec=topic_vec)
         t2 = time.perf_counter()
         reason = out_of_range(asked, self.retriever)
         shape: Shape | None = None
@@ -121,17 +121,17 @@ class ExtractiveAnswerer:
                                cfg.refusal_threshold)
         if reason is None and not picked:
             reason = "the best evidence is too weak"
-        if reason is None and (kind := missing_kind(asked.topic, [s.text for s in picked])):
-            reason = f"the question asks for a {kind} and no passage on it gives one"
         if reason is not None:
             return None, reason
         parts = parts_of(asked.topic)
         picked = cover_parts(picked, parts, self.retriever, self.scorer,
                              cfg.evidence_floor, cfg.max_sentences, filters)
-        excerpts = trim(assemble(picked), expected_type(asked.topic))
-        shape = by_institution(within(excerpts, WORD_BUDGET * max(len(parts),
-                                                                  len(asked.institutions), 1)),
-                               self.retriever)
+        excerpts = within(trim(assemble(picked), expected_type(asked.topic)),
+                          WORD_BUDGET * max(len(parts), len(asked.institutions), 1))
+        # Checked on what the answer would quote: a figure dropped for length answers nothing.
+        if kind := missing_kind(asked.topic, [s.text for s in excerpts]):
+            return None, f"the question asks for a {kind} and no passage on it gives one"
+        shape = by_institution(excerpts, self.retriever)
         shape.preface = ([misattributed[0]] if misattributed else []) + \
             corrections(asked, shape.excerpts, self.retriever)
         return shape, None
