@@ -29,7 +29,8 @@ EFFECT = re.compile(r"\b(result(?:ed|s|ing)? in|led to|lead(?:s|ing)? to|caus(?:
 # 'should', 'must', 'calls for', 'there is a need'… (the frame's verbs come from the same cues).
 _PROPOSAL_Q = re.compile(r"\b(propos(?:e|es|ing|als?)|recommend(?:s|ing|ations?)?|call(?:s|ing)? "
                          r"for|want(?:s|ing)?|suggest(?:s|ing)?|urg(?:e|es|ing)|advocat(?:e|es|ing)|"
-                         r"push(?:es|ing)? for)\b", re.I)
+                         r"push(?:es|ing)? for|favou?r(?:s|ed)?|in favou?r of|comes? down on|"
+                         r"which side|stance)\b", re.I)
 RECOMMENDS = re.compile(r"\b(should|must|ought to|recommend(?:s|ed|ations?)?|urges?|deserves "
                         r"increased|needs? to be|it is imperative)\b", re.I)
 CALLS_FOR = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|there is a need|need for|requires? "

@@ -40,6 +40,9 @@ def items(answer: str) -> list[str]:
     if len(named) >= 2:
         return named
     marked = list(_MARKED.finditer(answer))
+    firsts = [n for n, m in enumerate(marked) if m.group(1) == "First"]
+    if firsts:  # a 'Finally…' quoted before the 'First… Second…' run is not its first item
+        marked = marked[firsts[0]:]
     if len(marked) >= 2:
         ends = [m.start() for m in marked[1:]] + [len(answer)]
         return [_clip(answer[m.end() : e]) for m, e in zip(marked, ends, strict=True)]

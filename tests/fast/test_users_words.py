@@ -86,6 +86,8 @@ def test_items_of_an_answer_are_its_bracketed_names_or_its_first_second_sentence
               "related - is whether compliance should be voluntary or mandatory.” [1]")
     assert items(marked) == ["whether the sector should be self-regulated",
                              "whether compliance should be voluntary or mandatory"]
+    finally_first = ("“Finally, a key topic is transparency.” [1] It also says: " + marked)
+    assert items(finally_first) == items(marked)
 
 
 def test_the_second_one_and_a_possessive_follow_up_become_standalone(
