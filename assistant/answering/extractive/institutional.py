@@ -71,7 +71,7 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
             silent.append(name)
             continue
         results = retriever.search(asked.search, COMPARE_PASSAGES, SearchFilters(doc_ids=docs),
-                                   qvec=qvec)
+                                   qvec=qvec, tvec=topic_vec)
         scored = scorer.score(asked.topic, topic_vec, results)
         picked = select(scored, retriever.store.sentence_vectors, PER_INSTITUTION,
                         floor * COMPARE_FLOOR)
