@@ -33,6 +33,9 @@ _AS_TOPIC = re.compile(r"^(?:[’']s)?\s+(?:treat(?:y|ies)|conventions?|laws?|st
 # what it says, so it is kept out of what sentences are scored on (a wrong one is a premise).
 _DATING = re.compile(r"\b(?:19|20)\d{2}\s+(?=(?:[\w-]+\s+){0,2}?(?:paper|brief|report|study|"
                      r"release|response|reply|document|publication|article|summary)\b)", re.I)
+_DATED_AFTER = re.compile(r"\b(?:paper|brief|report|study|release|response|reply|document|"
+                          r"publication|article|summary)\s+(?:from|of|in|dated)\s+((?:19|20)\d{2})\b",
+                          re.I)
 _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 
 
@@ -45,6 +48,7 @@ class Asked:
     institutions: list[str] = field(default_factory=list)  # named, in order
     comparison: bool = False  # asks how several institutions compare
     years: list[int] = field(default_factory=list)
+    doc_years: list[int] = field(default_factory=list)  # years that date a document asked about
 
     @property
     def scoped(self) -> bool:
@@ -98,12 +102,15 @@ def analyze(question: str, retriever: Retriever) -> Asked:
     comparison = len(names) >= 2 or (len(names) == 1 and bool(_COMPARE.search(corrected))
                                       and "other" in corrected.lower())
     years = [int(y) for y in _YEAR.findall(corrected)]
+    doc_years = [int(m.group(0)[:4]) for m in _DATING.finditer(corrected)] + \
+        [int(y) for y in _DATED_AFTER.findall(corrected)]
+    search, topic = retriever.vocab.spell_out(search), retriever.vocab.spell_out(topic)
     extra = retriever.expander.expand(corrected)
     if extra:
         search = f"{search} ({' '.join(extra)})"
         topic = f"{topic} ({' '.join(extra)})"
     return Asked(text=question, corrected=corrected, search=search, topic=topic or corrected,
-                 institutions=names, comparison=comparison, years=years)
+                 institutions=names, comparison=comparison, years=years, doc_years=doc_years)
 
 
 def out_of_range(asked: Asked, retriever: Retriever) -> str | None:

@@ -10,6 +10,7 @@ the name and cannot answer about it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -66,15 +67,16 @@ def unknown_titles(question: str, known: set[tuple[str, str]]) -> list[str]:
 _CAP_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+|the\s+|for\s+)*[A-Z][a-z]+)+")
 
 
-def initialisms(texts: Iterable[str]) -> set[str]:
-    """Initials of capitalised runs in ``texts``: 'United States' -> 'us', 'European Union'
-    -> 'eu'. An abbreviation a question uses is known if the collection spells it out."""
-    out: set[str] = set()
+def initialisms(texts: Iterable[str]) -> dict[str, str]:
+    """Initials of capitalised runs in ``texts``, each with its most frequent run: 'us' ->
+    'United States', 'eu' -> 'European Union'. An abbreviation a question uses is known if the
+    collection spells it out."""
+    seen: dict[str, Counter[str]] = {}
     for text in texts:
         for m in _CAP_RUN.finditer(text):
             words = [w for w in m.group(0).split() if w[0].isupper()]
-            out.add("".join(w[0] for w in words).lower())
-    return out
+            seen.setdefault("".join(w[0] for w in words).lower(), Counter())[m.group(0)] += 1
+    return {k: c.most_common(1)[0][0] for k, c in seen.items()}
 
 
 _CAPITALISED = re.compile(r"(?<![\w’'])[A-Z][A-Za-z0-9’'\-]*")

@@ -4,6 +4,7 @@ uses that the collection never mentions (a question about them cannot be answere
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from assistant.retrieval.names import (
@@ -57,8 +58,9 @@ class Vocabulary:
         return bigrams([c.text for c in self.store.chunks] + titles)
 
     @cached_property
-    def known_initialisms(self) -> set[str]:
-        """'us' when the collection says 'United States' (a question may abbreviate it)."""
+    def known_initialisms(self) -> dict[str, str]:
+        """'us' -> 'United States' when the collection says 'United States' (a question may
+        abbreviate it)."""
         return initialisms(c.text for c in self.store.chunks)
 
     @cached_property
@@ -78,6 +80,19 @@ class Vocabulary:
         years = [int(str(d["meta"].get("date") or "")[:4]) for d in self.store.documents.values()
                  if str(d["meta"].get("date") or "")[:4].isdigit()]
         return max(years, default=None)
+
+    def spell_out(self, text: str) -> str:
+        """Abbreviations the collection never uses but spells out, spelled out: 'a US law' ->
+        'a US (United States) law'. Only upper-case words of 2-5 letters, not words the
+        collection itself uses ('OSCE', 'THB')."""
+        def repl(m: re.Match[str]) -> str:
+            word = m.group(0)
+            low = word.lower()
+            if low in self.known_terms or low in self.acronym_forms or \
+                    word in self.acronym_forms or low not in self.known_initialisms:
+                return word
+            return f"{word} ({self.known_initialisms[low]})"
+        return re.sub(r"(?<![\w(])[A-Z]{2,5}(?![\w)])", repl, text)
 
     def unknown(self, question: str) -> list[str]:
         """Names and titles in ``question`` the collection never mentions ('Brazil', 'the

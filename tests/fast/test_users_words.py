@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.extractive.premises import percents
+from assistant.answering.extractive.premises import percents, wrong_event_year
+from assistant.answering.extractive.scoring import SentenceScorer
 from assistant.answering.followup import items, standalone
 from assistant.answering.question import analyze, out_of_range
 from assistant.core.models import REFUSAL_PREFIX, Turn
@@ -279,3 +280,26 @@ def test_a_year_that_dates_a_document_is_not_part_of_the_topic(fast_assistant: A
     assert asked.years == [2019]  # still there to be corrected as a premise
     kept = analyze("which US law from 2018 made websites liable?", r)
     assert "2018" in kept.topic
+
+
+def test_an_abbreviation_the_collection_spells_out_is_read_spelled_out(
+        fast_assistant: Assistant) -> None:
+    vocab = fast_assistant.retriever.vocab
+    assert vocab.spell_out("a US law") == "a US (United States) law"
+    assert vocab.spell_out("the OSCE and THB") == "the OSCE and THB"  # words it uses itself
+
+
+def test_a_year_given_to_a_law_is_checked_against_the_year_quoted_for_it(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    asked = analyze("the OSCE brief mentions a US law from 2016 that made websites answerable",
+                    r)
+    assert asked.years == [2016] and asked.doc_years == []
+    vec = r.embed_query(asked.topic)
+    scored = SentenceScorer(r).score(asked.topic, vec, r.search("FOSTA-SESTA enactment", 3))
+    fosta = [s for s in scored if "FOSTA-SESTA" in s.text]
+    assert fosta
+    assert wrong_event_year(asked, fosta) == "The documents date it to 2018, not 2016."
+    dated = analyze("what did the OSCE's 2019 study say about websites?", r)
+    assert dated.doc_years == [2019]
+    assert wrong_event_year(dated, fosta) is None  # a year that dates a document is not checked

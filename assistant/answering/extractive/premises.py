@@ -20,8 +20,7 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
 _MONTH = "(" + "|".join(_MONTHS) + ")"
 _DATE = re.compile(rf"\b(?:(\d{{1,2}}) {_MONTH}|{_MONTH} (\d{{1,2}})\b)(?:,? (\d{{4}}))?", re.I)
 _Q_MONTH = re.compile(rf"\b{_MONTH}(?: (\d{{4}}))?\b", re.I)
-_DOC_NOUN = re.compile(r"\b(reply|response|paper|report|study|brief|release|statement|"
-                       r"publication|summary|article|submission)\b", re.I)
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent)")
 _N_IN_M = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+"
                      r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
@@ -66,15 +65,26 @@ def wrong_date(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
 
 def wrong_year(asked: Asked, retriever: Retriever) -> str | None:
     """'Equality Now's 2021 reply' when its only response is dated 2019."""
-    if len(asked.institutions) != 1 or not asked.years or not _DOC_NOUN.search(asked.corrected):
+    if len(asked.institutions) != 1 or not asked.doc_years:
         return None
     docs = retriever.institutions.all[asked.institutions[0]].doc_ids
     metas = [retriever.store.meta(d) for d in docs]
     dated = [m for m in metas if m.date]
-    if not dated or any(m.date.startswith(str(y)) for m in dated for y in asked.years):
+    if not dated or any(m.date.startswith(str(y)) for m in dated for y in asked.doc_years):
         return None
     m = dated[0]
-    return f"{source_label(m)} is the one in the collection; it is not from {asked.years[0]}."
+    return f"{source_label(m)} is the one in the collection; it is not from {asked.doc_years[0]}."
+
+
+def wrong_event_year(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
+    """'a US law from 2016' when the quoted sentence that dates it says 2018: a year the
+    question gives to something other than a document, against the first quoted year."""
+    said = [y for y in asked.years if y not in asked.doc_years]
+    found = next((ys for ys in ([int(y) for y in _YEAR.findall(s.text)] for s in quoted) if ys),
+                 None)
+    if not said or not found or any(y in found for y in said):
+        return None
+    return f"The documents date it to {found[0]}, not {said[0]}."
 
 
 def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
@@ -101,5 +111,6 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
     if not quoted:
         return []
-    return [c for c in (wrong_year(asked, retriever), wrong_date(asked, quoted),
+    return [c for c in (wrong_year(asked, retriever), wrong_event_year(asked, quoted),
+                        wrong_date(asked, quoted),
                         wrong_figure(asked, quoted[0])) if c]
