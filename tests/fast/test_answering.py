@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
@@ -12,6 +13,7 @@ from langchain_core.messages import AIMessage
 from assistant.answering.base import Answerer, evidence_gate
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
 from assistant.answering.extractive.frame import quote
+from assistant.answering.extractive.scoring import in_context
 from assistant.answering.llm.answerer import LLMAnswerer
 from assistant.answering.llm.checked import UNVERIFIED
 from assistant.core.citations import excerpt_in_source
@@ -171,3 +173,13 @@ def test_a_broken_model_falls_back_to_the_extractive_answer(fast_settings, fast_
 def test_modes_are_enums(bad: str) -> None:
     with pytest.raises(ValueError):
         AnswerMode(bad)
+
+
+def test_a_sentence_is_also_read_with_the_one_before_it() -> None:
+    topic, other, third = np.eye(3, dtype=np.float32)
+    vectors = np.stack([topic, other, third])
+    sims = in_context(vectors, topic)
+    assert sims[0] == pytest.approx(1.0)  # the first sentence is read alone
+    assert sims[1] == pytest.approx(np.sqrt(0.5))  # the sentence after the topic's one gains
+    assert sims[2] == pytest.approx(0.0)  # only the sentence right before counts
+    assert (vectors @ topic)[1] == pytest.approx(0.0)  # its own vector is untouched

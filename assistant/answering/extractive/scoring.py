@@ -48,6 +48,22 @@ class ScoredSentence:
 
 
 TYPE_BOOST = 0.12  # a sentence offering the kind of answer asked for (date, figure, name)
+CONTEXT_WEIGHT = 0.5  # weight of the sentence before in a sentence's vector read in context
+
+
+def in_context(vectors: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+    """Each sentence's similarity to ``qvec``: the better of the sentence alone and the
+    sentence read with the one before it (their vectors' normalised weighted mean). 'Liability
+    should be based on a "should have known" standard.' is about platforms' liability only
+    through the sentence before it."""
+    own = vectors @ qvec
+    if len(vectors) < 2:
+        return own
+    v = vectors.astype(np.float32)
+    joined = (1 - CONTEXT_WEIGHT) * v[1:] + CONTEXT_WEIGHT * v[:-1]
+    joined /= np.maximum(np.linalg.norm(joined, axis=1, keepdims=True), 1e-12)
+    own[1:] = np.maximum(own[1:], joined @ qvec)
+    return own
 
 
 class SentenceScorer:
@@ -96,7 +112,7 @@ class SentenceScorer:
             n = len(r.chunk.sentences)
             if n == 0:
                 continue
-            sims = store.sentence_vectors[base : base + n] @ qvec
+            sims = in_context(store.sentence_vectors[base : base + n], qvec)
             penalty = PENALTY if self._promotional(idx) else 0.0
             prev: ScoredSentence | None = None
             for k, (s, e) in enumerate(r.chunk.sentences):
