@@ -37,7 +37,7 @@ CALLS_FOR = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|there is a need|need fo
                        r"strong|is (?:much )?needed|are needed|is required|believe in the "
                        r"importance)\b", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "eighth": 8, "ninth": 9, "tenth": 10}
+             "eighth": 8, "ninth": 9, "tenth": 10, "last": -1, "final": -1}  # -1: the list's last
 _ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+|of\s+(?:the\s+)?"
                         r"(?:[\w’'-]+\s+){0,3})?(recommendation|point|question|"
                         r"step|measure|item|principle|priority|issue|area|pillar|obligation|example|"

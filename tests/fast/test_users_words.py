@@ -183,6 +183,13 @@ def test_the_first_of_a_documents_recommendations_is_item_one_of_that_list(
     assert "1. Ensure that technology-facilitated THB is covered" in ans.citations[0].excerpt
 
 
+def test_the_last_recommendation_is_the_highest_numbered_item_of_that_list(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what is the last recommendation in the OSCE brief?")
+    assert not ans.refused
+    assert "3. Strengthen cooperation between States" in ans.citations[0].excerpt
+
+
 def test_a_list_item_and_its_lead_in_picked_apart_become_one_excerpt(
         fast_assistant: Assistant) -> None:
     from assistant.answering.extractive.scoring import ScoredSentence

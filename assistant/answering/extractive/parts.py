@@ -48,6 +48,12 @@ def cover_parts(picked: list[ScoredSentence], parts: list[str], retriever: Retri
     return out
 
 
+def item_number(sentence: str) -> int | None:
+    """The number of the list item a sentence opens with a digit ('3. Strengthen…' -> 3)."""
+    m = re.match(r"\s*\(?(\d{1,2})[.)]\s", sentence)
+    return int(m.group(1)) if m else None
+
+
 def numbered_items(topic: str, retriever: Retriever, results: list[SearchResult],
                    filters: SearchFilters | None) -> list[SearchResult]:
     """For 'the first of the brief's recommendations': the passages that hold item 1 of a list
@@ -58,6 +64,13 @@ def numbered_items(topic: str, retriever: Retriever, results: list[SearchResult]
         return results
     have = {r.index for r in results}
     allowed = retriever.mask(filters)
+    if n < 0:  # 'the last recommendation': the highest number of such a list
+        n = max((number for row, c in enumerate(retriever.store.chunks)
+                 if kind[:6] in (c.locator_at(0).section or "").lower()
+                 and (allowed is None or allowed[row])
+                 for a, b in c.sentences if (number := item_number(c.text[a:b]))), default=0)
+        if n == 0:
+            return results
     extra: list[SearchResult] = []
     for row, c in enumerate(retriever.store.chunks):
         section = (c.locator_at(0).section or "").lower()
@@ -74,6 +87,12 @@ def lift_numbered(scored: list[ScoredSentence], topic: str) -> list[ScoredSenten
     n, kind = wanted_ordinal(topic), wanted_list(topic)
     if n is None or kind is None or not scored:
         return scored
+    if n < 0:
+        n = max((number for s in scored
+                 if kind[:6] in (s.result.chunk.locator_at(s.start).section or "").lower()
+                 and (number := item_number(s.text))), default=0)
+        if n == 0:
+            return scored
     top = max(s.score for s in scored)
     items = [s for s in scored if is_item(s.text, n)
              and kind[:6] in (s.result.chunk.locator_at(s.start).section or "").lower()]
