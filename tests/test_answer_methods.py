@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.answering.answer_type import (
+    continues_quotation,
     expected_type,
     is_item,
     offers,
@@ -90,6 +91,17 @@ def test_ordinals_point_at_numbered_items() -> None:
     assert is_item("3. Strengthen cooperation", 3) and is_item("c) Liability", 3)
     assert is_item("iii. Report illegal content", 3) and is_item("Third, and closely related", 3)
     assert not is_item("2. Enhance State-led regulation", 3) and not is_item("30 countries", 3)
+
+
+def test_who_spoke_wants_a_named_speaker_and_their_quotation_runs_on() -> None:
+    said = "‘The current system is broken’, said the OSCE Special Representative Val Richey."
+    assert expected_type("who spoke at the launch of the OSCE study?") == "speaker"
+    assert expected_type("who wrote the OSCE study?") == "name"
+    assert offers(said, "speaker")
+    assert not offers("The Special Representative presented the study.", "speaker")
+    assert continues_quotation(said, "‘States need to adopt new laws and policies.’")
+    assert not continues_quotation(said, "‘Laws lag behind’, said Helga Maria Schmid.")
+    assert not continues_quotation("The study was presented today.", "‘States need laws.’")
 
 
 def test_short_replies_are_recognised() -> None:

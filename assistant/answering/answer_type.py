@@ -21,6 +21,11 @@ _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(pe
                   r"body|bodies|laws?|acts?|legislation|initiatives?|publications?|paper|reports?|office|"
                   r"agency|agencies|country|countries|courts?|conventions?|treaty|treaties|directives?|"
                   r"compan(?:y|ies)|events?|programmes?|programs?|instruments?)\b", re.I)
+# 'Who spoke at the launch?' wants the people quoted: a name with a verb of speech.
+_SPEAKER_Q = re.compile(r"\bwho\b(?:\s+[\w’'-]+){0,4}?\s+(?:spoke|speak|speaks|said|says|talked|"
+                        r"addressed|presented|stated|commented)\b", re.I)
+SPEECH = re.compile(r"\b(?:said|says|stated|states|told|added|noted|explained|warned|"
+                    r"emphasi[sz]ed|stressed|highlighted)\b")
 # "What has X led to?" wants a consequence; a sentence stating one says 'resulted in', 'led to'…
 _EFFECT_Q = re.compile(r"\b(led to|leads? to|result(?:ed|s)? in|consequences?|effects?|impacts?|outcomes?)\b", re.I)
 EFFECT = re.compile(r"\b(result(?:ed|s|ing)? in|led to|lead(?:s|ing)? to|caus(?:e|ed|es|ing)|consequen\w*|"
@@ -86,6 +91,8 @@ def missing_kind(question: str, quoted: list[str]) -> str | None:
 
 
 def expected_type(question: str) -> str | None:
+    if _SPEAKER_Q.search(question):
+        return "speaker"
     if _WHEN.search(question):
         return "date"
     if _HOW_MUCH.search(question):
@@ -125,6 +132,8 @@ def offers(sentence: str, kind: str | None) -> bool:
         return bool(DATE.search(sentence))
     if kind == "number":
         return bool(NUMBER.search(sentence))
+    if kind == "speaker":
+        return bool(SPEECH.search(sentence) and NAME.search(sentence))
     if kind == "name":
         return bool(NAME.search(sentence[1:]))  # a capitalised run not at the very start
     if kind == "effect":
@@ -149,6 +158,13 @@ def inherited_share(sentence: str) -> float:
 def responds_to_previous(sentence: str) -> bool:
     """A short follow-on that completes the sentence before it; quoted together with it."""
     return bool(RESPONSE.match(sentence)) and len(sentence.split()) <= RESPONSE_MAX_WORDS
+
+
+def continues_quotation(sentence: str, following: str) -> bool:
+    """``following`` goes on with what ``sentence`` quotes someone saying ('…', said Val
+    Richey. ‘States need to…’): it opens a quotation and names no speaker of its own."""
+    return bool(SPEECH.search(sentence) and NAME.search(sentence)) and \
+        following.lstrip()[:1] in "‘“\"'" and not SPEECH.search(following)
 
 
 def continues_list(sentence: str) -> bool:

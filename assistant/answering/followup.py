@@ -17,11 +17,16 @@ from assistant.retrieval.institutions import Institutions
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "former": 1,
              "latter": -1, "last": -1}
 _POINTER = re.compile(r"\bthe (first|second|third|fourth|fifth|former|latter|last)"
-                      r"(?: one| of (?:those|them|these|the \w+))?(?=\s*[,?.!]|\s*$| one\b)",
+                      r"(?: of (?:those|them|these)\b|(?: one| of the \w+)?(?=\s*[,?.!]|\s*$| one\b))",
                       re.I)
 _NAMED = re.compile(r"\((?:the |also known as (?:the )?)?[‘'\"“]?([A-Z][\w-]*(?: [A-Za-z][\w-]*){1,5}"
                     r")[’'\"”]?\)")
 _MARKED = re.compile(r"\b(First|Second|Third|Fourth|Fifth|Finally)\b[,:]?\s*")
+# People quoted: 'Secretary General Helga Maria Schmid stated…', '…, said the OSCE Special
+# Representative for Combating Trafficking Val Richey.'
+_RUN = r"[A-Z][a-z]+(?:\s+(?:for|of|on|[A-Z][a-z]+))*\s+[A-Z][a-z]+"
+_SPEAKER = re.compile(rf"({_RUN})\s+(?:stated|said|says|told|added|noted|warned)\b|"
+                      rf"\b(?:said|stated|added|noted|warned)\s+(?:the\s+)?(?:[A-Z]{{2,}}\s+)?({_RUN})")
 _ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,3}[.)])\s+(.+)$", re.M)
 _SWAP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about)\b", re.I)
 ITEM_WORDS = 18  # words of a marked or listed item carried into the question
@@ -35,7 +40,8 @@ def _clip(text: str) -> str:
 
 
 def items(answer: str) -> list[str]:
-    """The things an answer enumerates, in order."""
+    """The things an answer enumerates, in order: named things in brackets, 'First… Second…'
+    items, the people it quotes, or list items."""
     named = [m.group(1) for m in _NAMED.finditer(answer)]
     if len(named) >= 2:
         return named
@@ -46,6 +52,9 @@ def items(answer: str) -> list[str]:
     if len(marked) >= 2:
         ends = [m.start() for m in marked[1:]] + [len(answer)]
         return [_clip(answer[m.end() : e]) for m, e in zip(marked, ends, strict=True)]
+    speakers = list(dict.fromkeys(m.group(1) or m.group(2) for m in _SPEAKER.finditer(answer)))
+    if len(speakers) >= 2:
+        return speakers
     listed = [_clip(m.group(1)) for m in _ITEM.finditer(answer)]
     return listed if len(listed) >= 2 else []
 

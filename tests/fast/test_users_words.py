@@ -89,6 +89,11 @@ def test_items_of_an_answer_are_its_bracketed_names_or_its_first_second_sentence
                              "whether compliance should be voluntary or mandatory"]
     finally_first = ("“Finally, a key topic is transparency.” [1] It also says: " + marked)
     assert items(finally_first) == items(marked)
+    spoke = ("“OSCE Secretary General Helga Maria Schmid stated at the opening that ‘…’” [1] "
+             "“‘The current system is broken’, said the OSCE Special Representative for "
+             "Combating Trafficking Val Richey.” [2]")
+    assert items(spoke) == ["Secretary General Helga Maria Schmid",
+                            "Special Representative for Combating Trafficking Val Richey"]
 
 
 def test_the_second_one_and_a_possessive_follow_up_become_standalone(
@@ -101,6 +106,8 @@ def test_the_second_one_and_a_possessive_follow_up_become_standalone(
                     "Convention’) emphasize…” [1]")]
     assert standalone("what's the catch with the second one?", history, insts) == \
         "what's the catch with Lanzarote Convention?"
+    assert standalone("what did the second of them want governments to do?", history,
+                      insts) == "what did Lanzarote Convention want governments to do?"
     asked = [Turn(role="user", content="which age group does EqNow single out as most at risk?"),
              Turn(role="assistant", content="Adolescent girls.")]
     assert standalone("and the OSCE's?", asked, insts) == \

@@ -6,7 +6,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.answering.answer_type import continues_list, is_lead_in, responds_to_previous
+from assistant.answering.answer_type import (
+    continues_list,
+    continues_quotation,
+    is_lead_in,
+    responds_to_previous,
+)
 from assistant.answering.base import quotable
 from assistant.answering.extractive.scoring import ScoredSentence
 from ingest.documents import Chunk
@@ -103,8 +108,14 @@ def assemble(picked: list[ScoredSentence]) -> list[ScoredSentence]:
     for p, (lo, hi) in zip(out, spans, strict=True):
         sents = p.result.chunk.sentences
         text = p.result.chunk.text
-        if hi + 1 < len(sents) and (p.result.chunk.chunk_id, hi + 1) not in owner \
-                and responds_to_previous(text[sents[hi + 1][0] : sents[hi + 1][1]]):
+        if hi + 1 < len(sents) and (p.result.chunk.chunk_id, hi + 1) not in owner and (
+                responds_to_previous(text[sents[hi + 1][0] : sents[hi + 1][1]])
+                or continues_quotation(text[sents[hi][0] : sents[hi][1]],
+                                       text[sents[hi + 1][0] : sents[hi + 1][1]])):
             hi += 1
+        last = hi + LIST_ITEMS_MAX
+        while hi + 1 < min(len(sents), last) and (p.result.chunk.chunk_id, hi + 1) not in owner \
+                and continues_list(text[sents[hi][0] : sents[hi][1]]):
+            hi += 1  # '…; and' runs on into the next item
         result.append(replace(p, start=sents[lo][0], end=sents[hi][1], k_end=hi))
     return result
