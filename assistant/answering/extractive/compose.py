@@ -64,7 +64,8 @@ def _lead_in(s: ScoredSentence) -> str:
 
 def silence(institution: str, topic: str) -> str:
     on = f"on {topic}" if topic else "on this"
-    return f"{institution} is silent {on}: none of its documents in the collection addresses it."
+    return (f"{institution} is silent {on}: I found no passage in its documents in the "
+            "collection that addresses it.")
 
 
 def compose(shape: Shape, retriever: Retriever
