@@ -74,8 +74,10 @@ def initialisms(texts: Iterable[str]) -> dict[str, str]:
     seen: dict[str, Counter[str]] = {}
     for text in texts:
         for m in _CAP_RUN.finditer(text):
-            words = [w for w in m.group(0).split() if w[0].isupper()]
-            seen.setdefault("".join(w[0] for w in words).lower(), Counter())[m.group(0)] += 1
+            run = re.sub(r"^(?:The|A|An|This|These|Its|Their)\s+", "", m.group(0))
+            words = [w for w in run.split() if w[0].isupper()]
+            if len(words) >= 2:
+                seen.setdefault("".join(w[0] for w in words).lower(), Counter())[run] += 1
     return {k: c.most_common(1)[0][0] for k, c in seen.items()}
 
 

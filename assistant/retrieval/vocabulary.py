@@ -16,7 +16,7 @@ from assistant.retrieval.names import (
     unknown_names,
     unknown_titles,
 )
-from assistant.retrieval.spelling import Speller
+from assistant.retrieval.spelling import Speller, is_english
 from ingest.acronyms import definitions
 from ingest.store import StoredIndex
 from ingest.text import content_terms
@@ -83,16 +83,20 @@ class Vocabulary:
 
     def spell_out(self, text: str) -> str:
         """Abbreviations the collection never uses but spells out, spelled out: 'a US law' ->
-        'a US (United States) law'. Only upper-case words of 2-5 letters, not words the
-        collection itself uses ('OSCE', 'THB')."""
+        'a US (United States) law', 'eqnow sdgs link' -> '… sdgs (Sustainable Development
+        Goals) link'. Words of 2-5 letters (and a plural 's'), upper case or not an English
+        word, that the collection itself does not use ('OSCE', 'THB')."""
         def repl(m: re.Match[str]) -> str:
             word = m.group(0)
             low = word.lower()
-            if low in self.known_terms or low in self.acronym_forms or \
-                    word in self.acronym_forms or low not in self.known_initialisms:
+            if low in self.known_terms or low in self.acronym_forms or word in self.acronym_forms \
+                    or not word.isupper() and is_english(low):
                 return word
-            return f"{word} ({self.known_initialisms[low]})"
-        return re.sub(r"(?<![\w(])[A-Z]{2,5}(?![\w)])", repl, text)
+            key = low if low in self.known_initialisms else low[:-1] if low.endswith("s") else ""
+            if key not in self.known_initialisms:
+                return word
+            return f"{word} ({self.known_initialisms[key]})"
+        return re.sub(r"(?<![\w(])[A-Za-z]{2,5}s?(?![\w)’'-])", repl, text)
 
     def unknown(self, question: str) -> list[str]:
         """Names and titles in ``question`` the collection never mentions ('Brazil', 'the

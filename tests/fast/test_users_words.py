@@ -301,6 +301,9 @@ def test_an_abbreviation_the_collection_spells_out_is_read_spelled_out(
     vocab = fast_assistant.retriever.vocab
     assert vocab.spell_out("a US law") == "a US (United States) law"
     assert vocab.spell_out("the OSCE and THB") == "the OSCE and THB"  # words it uses itself
+    assert vocab.spell_out("eqnow sdgs link") == \
+        "eqnow sdgs (Sustainable Development Goals) link"  # a plural, not an English word
+    assert vocab.spell_out("is this us?") == "is this us?"  # an English word in lower case
 
 
 def test_a_year_given_to_a_law_is_checked_against_the_year_quoted_for_it(
