@@ -320,3 +320,10 @@ def test_a_year_given_to_a_law_is_checked_against_the_year_quoted_for_it(
     dated = analyze("what did the OSCE's 2019 study say about websites?", r)
     assert dated.doc_years == [2019]
     assert wrong_event_year(dated, fosta) is None  # a year that dates a document is not checked
+
+
+def test_a_sentence_that_leans_on_the_one_before_is_quoted_with_it(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what is FOSTA-SESTA?")
+    excerpt = next(c.excerpt for c in ans.citations if "FOSTA-SESTA" in c.excerpt)
+    assert excerpt.startswith("The principle of no liability is also being reconsidered")

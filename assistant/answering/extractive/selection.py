@@ -9,6 +9,7 @@ import numpy as np
 from assistant.answering.answer_type import (
     continues_list,
     continues_quotation,
+    inherited_share,
     is_lead_in,
     responds_to_previous,
 )
@@ -92,7 +93,8 @@ def assemble(picked: list[ScoredSentence]) -> list[ScoredSentence]:
         cid = p.result.chunk.chunk_id
         if (cid, p.k) in owner:
             continue
-        lo = p.k - 1 if p.inherited and p.k > 0 and (cid, p.k - 1) not in owner else p.k
+        leans = p.inherited or inherited_share(p.text) > 0  # scored high alone or not
+        lo = p.k - 1 if leans and p.k > 0 and (cid, p.k - 1) not in owner else p.k
         for j in (owner.get((cid, lo - 1)), owner.get((cid, p.k + 1))):
             if j is not None:  # touches an excerpt already made: grow that one
                 spans[j] = [min(spans[j][0], lo), max(spans[j][1], p.k)]
