@@ -327,3 +327,17 @@ def test_a_sentence_that_leans_on_the_one_before_is_quoted_with_it(
     ans = fast_assistant.ask("what is FOSTA-SESTA?")
     excerpt = next(c.excerpt for c in ans.citations if "FOSTA-SESTA" in c.excerpt)
     assert excerpt.startswith("The principle of no liability is also being reconsidered")
+
+
+def test_asked_for_the_recommendations_the_answer_quotes_the_numbered_list(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.lists import wants_recommendations
+
+    assert wants_recommendations("what are the main recommendations?")
+    assert wants_recommendations("what does the brief recommend?")
+    assert not wants_recommendations("what does it recommend about platform liability?")
+    assert not wants_recommendations("what is the first recommendation?")
+    ans = fast_assistant.ask("what are the OSCE's main recommendations?")
+    first = ans.citations[0].excerpt
+    assert "1. Ensure that technology-facilitated THB is covered" in first
+    assert "2. Enhance State-led regulatory frameworks." in first

@@ -23,10 +23,9 @@ from assistant.answering.extractive.institutional import (
     only_from,
     prefer_named,
 )
+from assistant.answering.extractive.lists import lift_numbered, numbered_items
 from assistant.answering.extractive.parts import (
     cover_parts,
-    lift_numbered,
-    numbered_items,
     parts_of,
 )
 from assistant.answering.extractive.premises import corrections, wrong_attribution
@@ -101,7 +100,8 @@ class ExtractiveAnswerer:
                 results: list[SearchResult], filters: SearchFilters | None
                 ) -> tuple[Shape | None, str | None]:
         cfg = self.config
-        results = numbered_items(asked.topic, self.retriever, results, filters)
+        results = numbered_items(asked.topic, self.retriever, results, filters,
+                                 named_docs(asked, self.retriever) if asked.scoped else None)
         scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
         misattributed = wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)
         if misattributed is not None:
