@@ -27,8 +27,11 @@ from typing import Any
 from evals.cluster_client import AskError, Reply, User
 from evals.loadtest import ROOT, MemorySampler, _pct, conversation_scripts, log_stderr
 
+# A follow-up that needs the first turn to be read ('she' is Schmid) and that the collection
+# answers, so both answers can go into the brief. ('What else did she say?' is refused: the
+# first answer already quotes everything the documents have her say.)
 FOLLOW_UP = ("Who opened the OSCE launch event for the study on technology-facilitated "
-             "trafficking?", "What else did she say?", "Schmid")
+             "trafficking?", "What did she say the OSCE has to offer?", "Schmid")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from assistant.answering.answer_type import (
     responds_to_previous,
     wanted_ordinal,
 )
+from assistant.core.models import Turn
 from assistant.core.settings import Settings
 from assistant.engine import Assistant
 from assistant.retrieval.names import bigrams, initialisms, unknown_titles
@@ -201,3 +202,14 @@ def test_a_word_the_collection_never_uses_is_expanded_to_its_nearest_words(assis
     exp = assistant.retriever.expander
     assert "fastest" in exp.expand("which illegal industry is expanding quickest?")
     assert exp.expand("what does the OSCE recommend on liability?") == []
+
+
+@pytest.mark.slow
+def test_what_else_after_an_answer_that_quoted_it_all_says_so(assistant: Assistant) -> None:
+    first = "Who opened the OSCE launch event for the study on technology-facilitated trafficking?"
+    ans = assistant.ask(first)
+    assert any("unique expertise" in c.excerpt for c in ans.citations)  # all she says, quoted
+    history = [Turn(role="user", content=first), Turn(role="assistant", content=ans.answer)]
+    more = assistant.ask("What else did she say?", history=history)
+    assert more.refused
+    assert more.refusal_reason == "the answer before already quotes all the documents say on this"

@@ -122,7 +122,7 @@ def test_document_view_opens_at_the_cited_passage(
         view.wait_for_function("() => document.querySelector('mark#cited') && scrollY > 0")
         cited = view.evaluate(CITED_IN_VIEW)
         print(f"\ndocument view ({name}): {cited}")
-        assert cited["text"].startswith("For example, in the United States 78% of child victims")
+        assert "For example, in the United States 78% of child victims" in cited["text"]
         assert 0 <= cited["top"] < cited["height"]  # scrolled into view, not below the fold
         assert view.locator("mark.passage").count() >= 1  # the rest of the passage, marked
         head = view.inner_text("header")

@@ -121,6 +121,9 @@ class ExtractiveAnswerer:
                                cfg.refusal_threshold)
         if reason is None and not picked:
             reason = "the best evidence is too weak"
+            if seen and select(scored, self.retriever.store.sentence_vectors, 1,
+                               cfg.refusal_threshold):
+                reason = "the answer before already quotes all the documents say on this"
         if reason is not None:
             return None, reason
         parts = parts_of(asked.topic)
