@@ -21,6 +21,7 @@ import pytest
 
 from assistant.feedback import ensure_schema, feedback_records
 from tests.e2e.serving import ROOT, Browser, Server, free_port, start_server, stop_server
+from tests.e2e.test_browser import open_app
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 ALICE_PW = "alice-long-passphrase"
@@ -187,7 +188,7 @@ def test_chat_works_in_a_browser_under_the_policy(chromium: Browser, tmp_path: P
         violations: list[str] = []
         page.on("console", lambda m: violations.append(m.text)
                 if "Content Security Policy" in m.text else None)
-        page.goto(server.url)
+        open_app(page, server)  # signed in first: typing before the redirect loses the text
         page.fill("textarea#chat-input", "What share of sex trafficking victims are advertised "
                   "online?")
         page.wait_for_selector("#chat-submit:enabled")
