@@ -23,6 +23,7 @@ from assistant.ui.render import DRAFT
 from tests.e2e.serving import ROOT, Browser, Server, free_port, start_server, stop_server
 from tests.e2e.test_browser import ANSWER, ask, open_app, record_stream, shot
 
+LLM_TIMEOUT_S = 480  # the server's limit for one answer, and the page's wait for it
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.llm, pytest.mark.timeout(900)]
 Q = "What liability standard does the OSCE recommend for platforms?"
 CHECKED = re.compile(r"^Checked: (\d+) sentences? verified, (\d+) marked unsupported$", re.M)
@@ -37,7 +38,7 @@ def _app(gguf: Path, corpus_index: Path, work: Path) -> Iterator[Server]:
         app = start_server(work, {
             "PA_INDEX_DIR": str(corpus_index), "PA_CORPUS_DIR": str(ROOT / "corpus"),
             "PA_ANSWERER": "llm", "PA_LLM_PROVIDER": "local", "PA_LLM_SERVER_PORT": str(llm.port),
-            "PA_LLM_FIRST_TOKEN_TIMEOUT_S": "240", "PA_LLM_TIMEOUT_S": "480"})
+            "PA_LLM_FIRST_TOKEN_TIMEOUT_S": "240", "PA_LLM_TIMEOUT_S": str(LLM_TIMEOUT_S)})
         yield app
         stop_server(app)
     finally:
@@ -63,7 +64,10 @@ def qwen_app(settings: Settings, corpus_index: Path,
 
 
 def _ask_and_watch(page: Any, server: Server) -> tuple[list[str], str]:
-    """Every text the answer showed while it was built, and its final text."""
+    """Every text the answer showed while it was built, and its final text. The page waits as
+    long as the server waits for the model (PA_LLM_TIMEOUT_S), not the browser tests' 90 s: on
+    two shared cores a small model's answer can take longer."""
+    page.set_default_timeout(LLM_TIMEOUT_S * 1000)
     open_app(page, server)
     record_stream(page)
     final = ask(page, Q, 1).inner_text()
