@@ -64,7 +64,8 @@ def score_labels(assistant: Any, rows: list[dict[str, Any]]) -> list[Scored]:
             if idx is None:
                 raise ValueError(f"passage {cid} is not in the index (re-ingest?)")
             r = SearchResult(chunk=store.chunks[idx], score=0.0, index=idx)
-            checks.append(check_sentence(row["sentence"], r, assistant.retriever, others))
+            checks.append(check_sentence(row["sentence"], r, assistant.retriever, others,
+                                         row["question"]))
         # passes at threshold t when some cited passage has no flag and a score >= t
         clean = [c.score for c in checks if not c.flags]
         out.append(Scored(row["supported"], max(clean) if clean else max(c.score for c in checks),

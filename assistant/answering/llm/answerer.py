@@ -14,7 +14,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from assistant.answering.condense import condense, is_follow_up
 from assistant.answering.config import AnswerConfig, LLMConfig
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
-from assistant.answering.llm.checked import INSUFFICIENT, build_answer
+from assistant.answering.llm.checked import INSUFFICIENT, build_answer, readable, why_quoted
 from assistant.answering.llm.models import LLMError
 from assistant.answering.llm.prompting import (
     Evidence,
@@ -132,20 +132,16 @@ class LLMAnswerer:
         yield from self._generate(standalone, results, evidence, parts, marks)
         t2 = time.perf_counter()
         raw = "".join(parts)
-        checked = None if INSUFFICIENT in raw else build_answer(
+        checked = None if INSUFFICIENT in raw or not readable(raw) else build_answer(
             question, standalone, raw, results, self.retriever, self.config.support_threshold,
             shown=evidence.numbers)
         if checked is None:  # nothing verifiable: say so, and quote the evidence instead
-            checked = quoted
-            checked.question = question
             # the evidence passed the extractive engine's gate: the 1.5B model called it
             # insufficient on 3 of 10 benchmark questions, and the quotes held the key facts
             # on 2 of them, so the reader gets the quotes, not a refusal
-            checked.notice = (
-                "The language model found the evidence insufficient, so the quoted evidence is "
-                "shown instead." if INSUFFICIENT in raw else
-                "The language model's answer could not be verified against the sources, so the "
-                "quoted evidence is shown instead.")
+            checked = quoted
+            checked.question = question
+            checked.notice = why_quoted(raw)
         checked.draft = raw
         checked.timings_ms = {"retrieve": round((t1 - t0) * 1e3, 2), **marks,
                               "generate": round((t2 - t1) * 1e3, 2),
