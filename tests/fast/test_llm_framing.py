@@ -77,6 +77,12 @@ def test_question_words_the_passage_uses_or_a_reporting_verb_pass() -> None:
                "Facebook, VKontakte and Youtube, commit in their Terms of Use to removing "
                "content that “facilitates or coordinates the exploitation of humans”.")
     assert question_echo(s, q, f"{passage}\n{OSCE} {BRIEF}") == []
+    # one question word around the passage's own facts (documents suite, labelled supported)
+    q = "What proportion of sex trafficking victims are advertised online, according to the OSCE?"
+    s = "The proportion of sex trafficking victims advertised online is 75% according to the OSCE."
+    assert question_echo(s, q, "Today technology is a centerpiece of the human trafficking "
+                         "business model and 75% of sex trafficking victims are advertised "
+                         "online.\nOSCE Press release") == []
     q = "what's the first of the osce brief's recommendations?"
     s = "The first recommendation is to ensure that technology-facilitated THB is covered."
     assert question_echo(s, q, "Conclusions and recommendations\n1. Ensure that "

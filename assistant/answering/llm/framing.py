@@ -28,9 +28,14 @@ from assistant.answering.llm.checks import _VERBS, speaks_for
 from ingest.text import content_terms, fold, stem
 
 # Verbs that only say a document or speaker states something: "The OSCE brief names …".
-_REPORTING = re.compile(
-    rf"^(?:(?:\S+\s+){{0,7}}?\S+?)\s+(?P<verb>(?:{_VERBS})|names?|mentions?|lists?|cites?|"
-    r"gives?|defines?|sets out|summari[sz]es|summari[sz]ed)\b")
+_REPORTING = (rf"(?:{_VERBS})|names?|mentions?|lists?|cites?|gives?|defines?|sets out")
+# Verbs that credit a speaker with a stance or a summary: the passage must state it.
+_STANCE = (r"wants?|wanted|wish(?:es)?|prefers?|preferred|demands?|demanded|expects?|"
+           r"summari[sz]e[sd]?|sums? up|supports?|opposes?|favou?rs?|rejects?|agrees?")
+# The frame of a sentence that names who says or wants something: its subject and verb.
+_FRAME = re.compile(
+    rf"^(?:(?i:according to)\s+(?P<a>[^,]+?)\s*,|(?P<b>(?:\S+\s+){{0,9}}?\S+?)\s+"
+    rf"(?:also\s+|further\s+|strongly\s+)?(?P<verb>{_STANCE}|{_REPORTING})\b)")
 # "<someone> argue(s) that", "<someone> do not believe that" inside a passage sentence.
 _CLAIM_VERBS = (r"argue[sd]?|believe[sd]?|claim(?:s|ed)?|contend(?:s|ed)?|maintain(?:s|ed)?|"
                 r"insist(?:s|ed)?|assert(?:s|ed)?|fear(?:s|ed)?|warn(?:s|ed)?|say|says|said|"
@@ -57,25 +62,43 @@ def _list_ordinals(evidence: str) -> set[str]:
     return {stem(_ORDINALS[n - 1]) for n in nums if 0 < n <= len(_ORDINALS)}
 
 
-def question_echo(sentence: str, question: str, evidence: str, document: Iterable[str] = ()
-                  ) -> list[str]:
-    """The sentence's words (as written) that come from the question, when neither the cited
-    ``evidence`` nor the ``document``'s other text uses them."""
-    asked = _terms(question)
-    if not asked:
-        return []
-    have = set(_terms(evidence)) | _list_ordinals(evidence)
-    m = _REPORTING.match(sentence.strip())
-    skip = stem(fold(m.group("verb")).split()[0]) if m else None
+def _echoed(text: str, asked: frozenset[str], have: set[str], document: Iterable[str]
+            ) -> list[str]:
+    """The words of ``text`` (as written) from the question that neither the cited passage
+    (``have``: its terms) nor the rest of its document uses."""
     out: list[str] = []
-    for word in re.findall(r"[A-Za-z][A-Za-z'’\-]*", sentence):
+    for word in re.findall(r"[A-Za-z][A-Za-z'’\-]*", text):
         for t in content_terms(word):
-            if t in asked and t not in have and t != skip and word not in out:
+            if t in asked and t not in have and word not in out:
                 out.append(word)
     if out:
         doc = set().union(*(_terms(t) for t in document)) if document else set()
         out = [w for w in out if not set(content_terms(w)) <= doc]
     return out
+
+
+def question_echo(sentence: str, question: str, evidence: str, document: Iterable[str] = ()
+                  ) -> list[str]:
+    """Words the sentence takes from the question, not from the source: any in its speaker
+    frame (who says or wants something: "The OSCE's anti-trafficking envoy summarized", "The
+    OSCE wants"), or two or more anywhere (a premise restated: "The OSCE's own Lanzarote treaty
+    leaves grown-ups out"). Words the cited ``evidence`` or the ``document``'s other text uses
+    do not count, nor a plain reporting verb ("says", "names": the speaker check judges it). One
+    question word around the passage's facts ("The proportion … is 75%") is no error."""
+    asked = _terms(question)
+    if not asked:
+        return []
+    have = set(_terms(evidence)) | _list_ordinals(evidence)
+    m = _FRAME.match(sentence.strip())
+    if m:
+        frame = m.group("a") or m.group("b") or ""
+        verb = m.group("verb")
+        if verb and re.fullmatch(_STANCE, verb, re.I):
+            frame = f"{frame} {verb}"
+        if _echoed(frame, asked, have, document):
+            return _echoed(sentence, asked, have, document)
+    anywhere = _echoed(sentence, asked, have, document)
+    return anywhere if len(anywhere) >= 2 else []
 
 
 def _head(who: str) -> str | None:
