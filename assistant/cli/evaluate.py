@@ -203,6 +203,11 @@ def _bounds(thresholds: Path, answerer: AnswerMode, suites: list[str]
     return table.__getitem__
 
 
+Recheck = Annotated[bool, typer.Option(
+    "--recheck", help="With --answers: check the saved LLM answers again with the current "
+    "checker (drafts against the passages the model was shown; see evals/recheck.py)")]
+
+
 def eval_cmd(
     suite: Annotated[list[str] | None, typer.Option(
         "--suite", help="A suite name (documents, users-dev, users-test) or a case file or "
@@ -241,10 +246,7 @@ def eval_cmd(
     answers: Annotated[Path | None, typer.Option(
         "--answers", help="Reuse the answers saved in this folder and save new ones there "
         "(a slow LLM run is generated once, and resumes where it stopped)")] = None,
-    recheck: Annotated[bool, typer.Option(
-        "--recheck", help="With --answers: check the saved LLM answers again with the current "
-        "checker (drafts against the passages the model was shown; see evals/recheck.py)")
-        ] = False,
+    recheck: Recheck = False,
 ) -> None:
     """Run the evaluation suites: retrieval, answer, refusal and latency metrics."""
     from evals.suites import default_suites

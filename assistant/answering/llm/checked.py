@@ -145,8 +145,7 @@ def build_answer(question: str, standalone: str, raw: str, results: list[SearchR
                  ) -> Answer | None:
     """The checked answer, a refusal when the model said the evidence is insufficient, or
     None when the output holds no words or none of its sentences is supported by the passages
-    it cites. ``shown`` are
-    the passage numbers the model saw (default: all); a marker to another is removed."""
+    it cites. ``shown``: the passage numbers the model saw (default: all; others removed)."""
     if INSUFFICIENT in raw:
         return refuse(question, standalone, results, retriever,
                       "the language model found the passages insufficient", AnswerMode.LLM)
