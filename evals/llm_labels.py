@@ -1,10 +1,16 @@
 """The support check of generated sentences, measured against labels written by hand.
 
 ``evals/llm_labels.jsonl`` holds sentences the local 1.5B model wrote for ``users-dev``
-questions (never ``users-test``), one JSON object a line::
+questions (the first 49) and ``documents`` questions (the next 70, ``"suite": "documents"``;
+never ``users-test``), one JSON object a line::
 
     {"question": "...", "sentence": "...", "chunk_ids": ["..."], "supported": true,
      "note": "why, when it is not obvious"}
+
+The documents rows were labelled after the framing checks of
+``assistant.answering.llm.framing`` were written against the users-dev rows, so they measured
+those checks on sentences they were not written for (one first version of the question-echo
+check was then narrowed: it flagged 7 of their supported sentences).
 
 ``supported`` is a person's reading: the cited passage states what the sentence says. The
 check (``assistant.answering.llm.checked``: support score, figures, names, speaker) is re-run on
@@ -64,7 +70,8 @@ def score_labels(assistant: Any, rows: list[dict[str, Any]]) -> list[Scored]:
             if idx is None:
                 raise ValueError(f"passage {cid} is not in the index (re-ingest?)")
             r = SearchResult(chunk=store.chunks[idx], score=0.0, index=idx)
-            checks.append(check_sentence(row["sentence"], r, assistant.retriever, others))
+            checks.append(check_sentence(row["sentence"], r, assistant.retriever, others,
+                                         row["question"]))
         # passes at threshold t when some cited passage has no flag and a score >= t
         clean = [c.score for c in checks if not c.flags]
         out.append(Scored(row["supported"], max(clean) if clean else max(c.score for c in checks),

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,11 @@ class SavedAnswers:
 class ReplayingAssistant:
     """The assistant, with ``ask`` answered from :class:`SavedAnswers` when it can be."""
 
-    def __init__(self, assistant: Any, saved: SavedAnswers) -> None:
+    def __init__(self, assistant: Any, saved: SavedAnswers,
+                 recheck: Callable[[Answer], Answer] | None = None) -> None:
         self._inner = assistant
         self.saved = saved
+        self.recheck = recheck  # saved answers checked again (evals.recheck), never re-saved
         self.generated = 0
         self.replayed = 0
 
@@ -93,7 +96,7 @@ class ReplayingAssistant:
             saved = self.saved.load(key, mode_name)
             if saved is not None:
                 self.replayed += 1
-                return saved
+                return self.recheck(saved) if self.recheck is not None else saved
         t0 = time.perf_counter()
         ans: Answer = self._inner.ask(question, history=history, filters=filters, mode=mode, k=k)
         ans.timings_ms[WALL] = round((time.perf_counter() - t0) * 1e3, 2)

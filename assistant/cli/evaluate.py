@@ -86,6 +86,7 @@ class _Run:
     show: bool
     show_held_out: bool = False
     answers: Path | None = None  # saved answers (see evals.saved_answers)
+    recheck: bool = False  # check saved LLM answers again with the current checker
 
 
 def _cases(spec: str, only: list[str]) -> tuple[str, list[Any]]:
@@ -115,9 +116,11 @@ def _run_suite(name: str, cases: list[Any], run: _Run) -> Any:
 
     saved = None
     if run.answers is not None:
+        from evals.recheck import Rechecker
         from evals.saved_answers import ReplayingAssistant, SavedAnswers
 
-        saved = ReplayingAssistant(run.assistant, SavedAnswers(run.answers, name))
+        again = Rechecker(run.assistant) if run.recheck else None
+        saved = ReplayingAssistant(run.assistant, SavedAnswers(run.answers, name), again)
     runner = SuiteRunner(saved or run.assistant, k=run.k)
     held_out = name in HELD_OUT and not run.show_held_out
 
@@ -137,6 +140,11 @@ def _run_suite(name: str, cases: list[Any], run: _Run) -> Any:
         use_saved_timings(result, runner.answers)
         err_console.print(f"eval: {name}: {saved.replayed} saved answers reused, "
                           f"{saved.generated} generated ({run.answers})", highlight=False)
+        if again is not None:
+            err_console.print(f"eval: {name}: {again.rechecked} checked again with the current "
+                              f"checker, {again.changed} changed, {again.stale} left as saved "
+                              "(no draft to check, or the evidence changed since)",
+                              highlight=False)
     if run.answerer is AnswerMode.LLM:
         result.metrics.update(llm_figures(result.cases, runner.answers))
     if run.baseline:
@@ -195,6 +203,11 @@ def _bounds(thresholds: Path, answerer: AnswerMode, suites: list[str]
     return table.__getitem__
 
 
+Recheck = Annotated[bool, typer.Option(
+    "--recheck", help="With --answers: check the saved LLM answers again with the current "
+    "checker (drafts against the passages the model was shown; see evals/recheck.py)")]
+
+
 def eval_cmd(
     suite: Annotated[list[str] | None, typer.Option(
         "--suite", help="A suite name (documents, users-dev, users-test) or a case file or "
@@ -233,6 +246,7 @@ def eval_cmd(
     answers: Annotated[Path | None, typer.Option(
         "--answers", help="Reuse the answers saved in this folder and save new ones there "
         "(a slow LLM run is generated once, and resumes where it stopped)")] = None,
+    recheck: Recheck = False,
 ) -> None:
     """Run the evaluation suites: retrieval, answer, refusal and latency metrics."""
     from evals.suites import default_suites
@@ -250,7 +264,7 @@ def eval_cmd(
                bool(baseline or (baseline is None and report is not None)),
                budget or list(DEFAULT_BUDGETS),
                _bounds(thresholds, answerer, list(chosen)) if check else None,
-               not as_json and sys.stderr.isatty(), show_held_out, answers)
+               not as_json and sys.stderr.isatty(), show_held_out, answers, recheck)
     results = {n: _run_suite(n, cs, run) for n, cs in chosen.items()}
     _write(results, report, as_json)
     _enforce(results, as_json, thresholds)

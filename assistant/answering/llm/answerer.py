@@ -14,7 +14,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 from assistant.answering.condense import condense, is_follow_up
 from assistant.answering.config import AnswerConfig, LLMConfig
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
-from assistant.answering.llm.checked import INSUFFICIENT, build_answer
+from assistant.answering.llm.checked import INSUFFICIENT, build_answer, readable, why_quoted
 from assistant.answering.llm.models import LLMError
 from assistant.answering.llm.prompting import (
     Evidence,
@@ -25,6 +25,7 @@ from assistant.answering.llm.prompting import (
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.models import Answer, SearchFilters, SearchResult, StreamEvent, Turn
 from assistant.core.prompts import load_prompt
+from assistant.retrieval.retriever import Retriever
 
 log = logging.getLogger(__name__)
 _DONE = object()
@@ -65,6 +66,26 @@ def _with_deadline(model: BaseChatModel, messages: list[BaseMessage], llm: LLMCo
             raise item
         first = False
         yield str(item)
+
+
+def checked_answer(question: str, standalone: str, raw: str, quoted: Answer,
+                   retriever: Retriever, support_threshold: float) -> Answer:
+    """The model's ``raw`` text checked against the evidence of the extractive answer
+    ``quoted`` (the passages the model was shown); when nothing in it can be shown, ``quoted``
+    with one line saying why. Also how saved drafts are checked again (``eval --recheck``)."""
+    results, evidence = evidence_of(quoted, retriever.store)
+    checked = None if INSUFFICIENT in raw or not readable(raw) else build_answer(
+        question, standalone, raw, results, retriever, support_threshold,
+        shown=evidence.numbers)
+    if checked is None:  # nothing verifiable: say so, and quote the evidence instead
+        # the evidence passed the extractive engine's gate: the 1.5B model called it
+        # insufficient on 3 of 10 benchmark questions, and the quotes held the key facts
+        # on 2 of them, so the reader gets the quotes, not a refusal
+        checked = quoted.model_copy(deep=True)
+        checked.question = question
+        checked.notice = why_quoted(raw)
+    checked.draft = raw
+    return checked
 
 
 class LLMAnswerer:
@@ -132,21 +153,8 @@ class LLMAnswerer:
         yield from self._generate(standalone, results, evidence, parts, marks)
         t2 = time.perf_counter()
         raw = "".join(parts)
-        checked = None if INSUFFICIENT in raw else build_answer(
-            question, standalone, raw, results, self.retriever, self.config.support_threshold,
-            shown=evidence.numbers)
-        if checked is None:  # nothing verifiable: say so, and quote the evidence instead
-            checked = quoted
-            checked.question = question
-            # the evidence passed the extractive engine's gate: the 1.5B model called it
-            # insufficient on 3 of 10 benchmark questions, and the quotes held the key facts
-            # on 2 of them, so the reader gets the quotes, not a refusal
-            checked.notice = (
-                "The language model found the evidence insufficient, so the quoted evidence is "
-                "shown instead." if INSUFFICIENT in raw else
-                "The language model's answer could not be verified against the sources, so the "
-                "quoted evidence is shown instead.")
-        checked.draft = raw
+        checked = checked_answer(question, standalone, raw, quoted, self.retriever,
+                                 self.config.support_threshold)
         checked.timings_ms = {"retrieve": round((t1 - t0) * 1e3, 2), **marks,
                               "generate": round((t2 - t1) * 1e3, 2),
                               "verify": round((time.perf_counter() - t2) * 1e3, 2),

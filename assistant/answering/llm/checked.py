@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answering.llm.checks import missing_names, wrong_speaker
+from assistant.answering.llm.framing import (
+    document_texts,
+    question_echo,
+    third_party,
+    unasked_question,
+)
 from assistant.answering.refusal import refuse
 from assistant.answering.verify import (
+    MARKER,
     ParsedSentence,
     missing_specifics,
     parse_markers,
@@ -50,9 +58,10 @@ def ok(c: SentenceCheck, threshold: float) -> bool:
     return not c.flags and c.score >= threshold
 
 
-def check_sentence(text: str, r: SearchResult, retriever: Retriever, others: list[str]
-                   ) -> SentenceCheck:
-    """A generated sentence against one passage it cites (``others``: every publisher)."""
+def check_sentence(text: str, r: SearchResult, retriever: Retriever, others: list[str],
+                   question: str = "") -> SentenceCheck:
+    """A generated sentence against one passage it cites (``others``: every publisher;
+    ``question``: what the user asked, which is no evidence)."""
     evidence, vecs = _evidence(retriever, r)
     score, idx = support_score(text, evidence, retriever.embedder, vecs)
     cited = _cited_text(r)
@@ -68,19 +77,29 @@ def check_sentence(text: str, r: SearchResult, retriever: Retriever, others: lis
     who = wrong_speaker(text, [(r.chunk.publisher, r.chunk.title)], others)
     if who:
         flags.append(f"credits {who} with words published by {r.chunk.publisher}")
+    if idx >= 0:
+        said_by = third_party(text, evidence[idx], r.chunk.publisher, r.chunk.title, others)
+        if said_by:
+            flags.append(f"the cited passage credits this to {said_by}")
+    echo = question_echo(text, question, cited, document_texts(retriever.store, r.chunk.doc_id))
+    if echo:
+        flags.append("words from the question, not the cited source: " + ", ".join(echo))
+    if unasked_question(text, cited):
+        flags.append("put as a question the cited passage does not ask")
     return SentenceCheck(score, idx, flags)
 
 
 def _checks(ps: ParsedSentence, results: list[SearchResult], retriever: Retriever,
-            others: list[str], threshold: float, valid: set[int]
+            others: list[str], threshold: float, valid: set[int], question: str = ""
             ) -> tuple[dict[int, SentenceCheck], str | None]:
     """The sentence against each passage it cites. When none supports it, a wrong marker: the
     first other passage the model was shown that does replaces the markers (with a note)."""
-    checks = {m: check_sentence(ps.text, results[m - 1], retriever, others) for m in ps.markers}
+    checks = {m: check_sentence(ps.text, results[m - 1], retriever, others, question)
+              for m in ps.markers}
     if not ps.markers or any(ok(c, threshold) for c in checks.values()):
         return checks, None
     for m in sorted(valid - set(checks)):
-        c = check_sentence(ps.text, results[m - 1], retriever, others)
+        c = check_sentence(ps.text, results[m - 1], retriever, others, question)
         if ok(c, threshold):
             note = f"{ps.markers} → [{m}]"
             ps.markers = [m]
@@ -103,25 +122,47 @@ def _reasons(ps: ParsedSentence, checks: dict[int, SentenceCheck], threshold: fl
     return flags
 
 
+def readable(raw: str) -> bool:
+    """True when the model's output holds words: not empty, not only markers or symbols."""
+    return len(re.findall(r"[^\W\d_]{2,}", MARKER.sub("", raw))) > 0
+
+
+def why_quoted(raw: str) -> str:
+    """The one line shown above the quoted evidence when the model's answer is not shown."""
+    if INSUFFICIENT in raw:
+        why = "The language model found the evidence insufficient"
+    elif not raw.strip():
+        why = "The language model returned an empty answer"
+    elif not readable(raw):
+        why = "The language model returned no readable text"
+    else:
+        why = "The language model's answer could not be verified against the sources"
+    return f"{why}, so the quoted evidence is shown instead."
+
+
 def build_answer(question: str, standalone: str, raw: str, results: list[SearchResult],
                  retriever: Retriever, support_threshold: float, shown: set[int] | None = None
                  ) -> Answer | None:
     """The checked answer, a refusal when the model said the evidence is insufficient, or
-    None when no sentence of the output is supported by the passages it cites. ``shown`` are
-    the passage numbers the model saw (default: all); a marker to another is removed."""
-    if INSUFFICIENT in raw or not raw.strip():
+    None when the output holds no words or none of its sentences is supported by the passages
+    it cites. ``shown``: the passage numbers the model saw (default: all; others removed)."""
+    if INSUFFICIENT in raw:
         return refuse(question, standalone, results, retriever,
                       "the language model found the passages insufficient", AnswerMode.LLM)
+    if not readable(raw):
+        return None
     valid = set(range(1, len(results) + 1)) if shown is None else shown
     parsed, invalid = parse_markers(raw, valid)
     others = sorted({d["meta"]["publisher"] for d in retriever.store.documents.values()})
+    asked = question if standalone == question else f"{question}\n{standalone}"
     renumber: dict[int, int] = {}
     best_sentence: dict[int, tuple[float, int]] = {}
     pair_ok: dict[int, bool] = {}
     sentences: list[AnswerSentence] = []
     repaired: list[str] = []
     for ps in parsed:
-        checks, note = _checks(ps, results, retriever, others, support_threshold, valid)
+        checks, note = _checks(ps, results, retriever, others, support_threshold, valid,
+                               asked)
         if note:
             repaired.append(note)
         for m, c in checks.items():
