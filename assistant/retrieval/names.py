@@ -163,7 +163,8 @@ def places_in(question: str, countries: frozenset[str]) -> list[tuple[str, str]]
     found: list[tuple[str, str]] = []
     for n, forms in _place_patterns(countries):
         for form, pattern in forms:
-            if pattern.search(low):
+            # the substring test is a cheap necessary condition for the pattern
+            if form in low and pattern.search(low):
                 found.append((n, form))
                 break
     return found
