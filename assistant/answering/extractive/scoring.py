@@ -71,9 +71,12 @@ class SentenceScorer:
 
     def __init__(self, retriever: Retriever) -> None:
         self.retriever = retriever
-        self._terms: dict[int, list[set[str]]] = {}
-        self._doc_terms: dict[str, set[str]] = {}
-        self._promo: dict[int, bool] = {}
+        # Facts of the loaded index version, kept with it: an answerer is built per question,
+        # and tokenising the same passages again each time was a third of the answer's cost.
+        memo = retriever.__dict__.setdefault("_scorer_memo", ({}, {}, {}))
+        self._terms: dict[int, list[set[str]]] = memo[0]
+        self._doc_terms: dict[str, set[str]] = memo[1]
+        self._promo: dict[int, bool] = memo[2]
 
     def _sentence_terms(self, idx: int) -> list[set[str]]:
         if idx not in self._terms:
