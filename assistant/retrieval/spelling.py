@@ -56,6 +56,14 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def letters(word: str) -> int:
+    """The set of the word's letters as a bit mask."""
+    mask = 0
+    for c in word:
+        mask |= 1 << ord(c)
+    return mask
+
+
 class Speller:
     def __init__(self, texts: Iterable[str]) -> None:
         counts: Counter[str] = Counter()
@@ -63,17 +71,22 @@ class Speller:
             counts.update(w.lower() for w in _TOKEN.findall(t))
         counts.update(STOPWORDS)
         self.counts = counts
-        self.by_len: dict[int, list[str]] = {}
+        self.by_len: dict[int, list[tuple[str, int]]] = {}
         for w in counts:
-            self.by_len.setdefault(len(w), []).append(w)
+            self.by_len.setdefault(len(w), []).append((w, letters(w)))
 
     def correct_word(self, word: str) -> str:
         if len(word) < MIN_LEN or word in self.counts or is_english(word):
             return word
         limit = 1 if len(word) <= 7 else 2
         best: list[tuple[int, int, str]] = []
+        mask = letters(word)
         for n in range(len(word) - limit, len(word) + limit + 1):
-            for cand in self.by_len.get(n, []):
+            for cand, cmask in self.by_len.get(n, []):
+                # An edit adds or removes at most one letter of each word's set of letters, so
+                # more than ``limit`` letters of one missing from the other rule it out at once.
+                if (mask & ~cmask).bit_count() > limit or (cmask & ~mask).bit_count() > limit:
+                    continue
                 d = edit_distance(word, cand, limit)
                 if d <= limit:
                     best.append((d, -self.counts[cand], cand))
