@@ -62,7 +62,7 @@ def worker(suites: list[str]) -> None:
 
     a.embedder.embed_query_vector = timed_embed  # type: ignore[method-assign]
     Retriever.search = timed_search  # type: ignore[method-assign]
-    for line in sys.stdin:
+    for _line in sys.stdin:
         rows = []
         for q in qs:
             acc["embed"] = acc["retrieve"] = 0.0
