@@ -219,6 +219,14 @@ def test_a_list_item_and_its_lead_in_picked_apart_become_one_excerpt(
     assert len(out) == 1
     assert chunk.text[out[0].start:out[0].end].startswith("b. Due diligence obligations")
     assert out[0].k == k and out[0].k_end is not None and out[0].k_end >= k + 2
+    # 'c. Liability…' is b.'s sibling: b.'s 'including:' announces i.-iv., not c.
+    c_item = next(j for j, (a, b) in enumerate(chunk.sentences)
+                  if chunk.text[a:b].startswith("c. Liability for harm"))
+    alone = trim([at(c_item, 0.9)], None)
+    assert chunk.text[alone[0].start:alone[0].end].startswith("c. Liability for harm")
+    # a roman item still takes the lettered item that announces it
+    first_sub = trim([at(k + 1, 0.9)], None)
+    assert chunk.text[first_sub[0].start:first_sub[0].end].startswith("b. Due diligence")
 
 
 def test_the_thing_asked_for_must_be_something_the_collection_has_a_word_for(

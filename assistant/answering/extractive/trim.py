@@ -21,17 +21,34 @@ LEAD_IN_REACH = 6  # sentences back from a list item to its lead-in
 _ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")
 
 
+_MARKER = re.compile(r"^\s*\(?([a-z0-9]{1,4})[.)]\s")
+_ROMAN = frozenset(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"])
+
+
+def _level(sentence: str) -> str | None:
+    """The kind of marker a list item carries: 'number', 'roman', 'letter' or 'bullet'."""
+    m = _MARKER.match(sentence)
+    if m is None:
+        return "bullet" if _ITEM.match(sentence) else None
+    mark = m.group(1)
+    return "number" if mark.isdigit() else "roman" if mark in _ROMAN else "letter"
+
+
 def with_lead_in(s: ScoredSentence) -> ScoredSentence:
     """A list item quoted from the sentence that announces its list ('…should:'), when its
-    passage holds that sentence."""
-    if not _ITEM.match(s.text):
+    passage holds that sentence. An item of the same kind that announces a list of its own
+    ('b. Due diligence obligations…, including:' before 'c. Liability…') is a sibling, not
+    the lead-in: its sub-items are passed over too."""
+    level = _level(s.text)
+    if level is None:
         return s
     c = s.result.chunk
     for j in range(s.k - 1, max(-1, s.k - 1 - LEAD_IN_REACH), -1):
         a, b = c.sentences[j]
-        if is_lead_in(c.text[a:b]):
+        text = c.text[a:b]
+        if is_lead_in(text) and _level(text) != level:
             return replace(s, start=a, k=j, k_end=s.k if s.k_end is None else s.k_end)
-        if not _ITEM.match(c.text[a:b]):
+        if not _ITEM.match(text):
             break
     return s
 
