@@ -6,12 +6,16 @@ share the question's words, so the structure answers, not the words."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+
+import numpy as np
 
 from assistant.answering.answer_type import is_item, wanted_list, wanted_ordinal
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.focus import FRAME
 from assistant.core.models import SearchFilters, SearchResult
 from assistant.retrieval.retriever import Retriever
+from ingest.documents import Chunk
 from ingest.text import content_terms, stem
 
 # 'what are the OSCE's (main) recommendations?', 'what does the brief recommend?'
@@ -34,6 +38,20 @@ def _in_list(section: str | None, kind: str) -> bool:
     return kind[:6] in (section or "").lower()
 
 
+def _list_passages(retriever: Retriever, kind: str,
+                   allowed: np.ndarray | None) -> Iterator[tuple[int, Chunk]]:
+    """(row, passage) of the passages under a heading naming that kind of list, within the
+    filter's ``allowed`` rows."""
+    for row, c in enumerate(retriever.store.chunks):
+        if _in_list(c.locator_at(0).section, kind) and (allowed is None or allowed[row]):
+            yield row, c
+
+
+def _listed(s: ScoredSentence, kind: str) -> bool:
+    """The sentence sits under a heading naming that kind of list."""
+    return _in_list(s.result.chunk.locator_at(s.start).section, kind)
+
+
 def item_number(sentence: str) -> int | None:
     """The number of the list item a sentence opens with a digit ('3. Strengthen…' -> 3)."""
     m = re.match(r"\s*\(?(\d{1,2})[.)]\s", sentence)
@@ -52,28 +70,20 @@ def numbered_items(topic: str, retriever: Retriever, results: list[SearchResult]
     if wants_recommendations(topic):
         return results + [
             SearchResult(chunk=c, score=0.0, index=row)
-            for row, c in enumerate(retriever.store.chunks)
-            if row not in have and _in_list(c.locator_at(0).section, RECOMMEND_SECTION)
-            and (allowed is None or allowed[row]) and (not docs or c.doc_id in docs)
+            for row, c in _list_passages(retriever, RECOMMEND_SECTION, allowed)
+            if row not in have and (not docs or c.doc_id in docs)
             and any((item_number(c.text[a:b]) or 99) <= LIST_ITEMS for a, b in c.sentences)]
     n, kind = wanted_ordinal(topic), wanted_list(topic)
     if n is None or kind is None:
         return results
     if n < 0:  # 'the last recommendation': the highest number of such a list
-        n = max((number for row, c in enumerate(retriever.store.chunks)
-                 if kind[:6] in (c.locator_at(0).section or "").lower()
-                 and (allowed is None or allowed[row])
+        n = max((number for _row, c in _list_passages(retriever, kind, allowed)
                  for a, b in c.sentences if (number := item_number(c.text[a:b]))), default=0)
         if n == 0:
             return results
-    extra: list[SearchResult] = []
-    for row, c in enumerate(retriever.store.chunks):
-        section = (c.locator_at(0).section or "").lower()
-        if row in have or kind[:6] not in section or allowed is not None and not allowed[row]:
-            continue
-        if any(is_item(c.text[a:b], n) for a, b in c.sentences):
-            extra.append(SearchResult(chunk=c, score=0.0, index=row))
-    return results + extra
+    return results + [SearchResult(chunk=c, score=0.0, index=row)
+                      for row, c in _list_passages(retriever, kind, allowed)
+                      if row not in have and any(is_item(c.text[a:b], n) for a, b in c.sentences)]
 
 
 def lift_numbered(scored: list[ScoredSentence], topic: str) -> list[ScoredSentence]:
@@ -85,15 +95,13 @@ def lift_numbered(scored: list[ScoredSentence], topic: str) -> list[ScoredSenten
     if n is None or kind is None or not scored:
         return scored
     if n < 0:
-        n = max((number for s in scored
-                 if kind[:6] in (s.result.chunk.locator_at(s.start).section or "").lower()
+        n = max((number for s in scored if _listed(s, kind)
                  and (number := item_number(s.text))), default=0)
         if n == 0:
             return scored
     top = max(s.score for s in scored)
-    items = [s for s in scored if is_item(s.text, n)
-             and kind[:6] in (s.result.chunk.locator_at(s.start).section or "").lower()]
-    numbered = [s for s in items if re.match(rf"\s*\(?{n}[.)]\s", s.text)]
+    items = [s for s in scored if is_item(s.text, n) and _listed(s, kind)]
+    numbered = [s for s in items if item_number(s.text) == n]
     for s in numbered or items:  # '1.' outranks a nested 'a.' or 'i.' when both exist
         s.score = s.own = top + 0.01
     return sorted(scored, key=lambda x: -x.score)
@@ -104,7 +112,6 @@ def _lift_first_items(scored: list[ScoredSentence]) -> list[ScoredSentence]:
     top = max(s.score for s in scored)
     for s in scored:
         number = item_number(s.text)
-        if number is not None and number <= LIST_ITEMS and \
-                _in_list(s.result.chunk.locator_at(s.start).section, RECOMMEND_SECTION):
+        if number is not None and number <= LIST_ITEMS and _listed(s, RECOMMEND_SECTION):
             s.score = s.own = top + 0.01 * (LIST_ITEMS + 1 - number)
     return sorted(scored, key=lambda x: -x.score)
