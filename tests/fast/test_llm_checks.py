@@ -21,8 +21,8 @@ from assistant.answering.llm.checked import UNVERIFIED, build_answer
 from assistant.answering.llm.checks import missing_names, speaker, wrong_speaker
 from assistant.answering.llm.models import LLMError
 from assistant.answering.llm.prompting import build_messages, evidence_of, format_passages
-from assistant.core.models import SearchResult
 from assistant.engine import Assistant
+from tests.fast.evidence import results_with
 
 EQUALITY_NOW = ("Equality Now sees a clear role for governments to work with international bodies, "
                 "tech companies and civil society to come up with a convention or common "
@@ -36,12 +36,6 @@ Q = "Who should governments work with on common regulations for tech companies?"
 def fake(*replies: str) -> GenericFakeChatModel:
     msgs: Iterator[AIMessage] = iter([AIMessage(content=r) for r in replies])
     return GenericFakeChatModel(messages=msgs)
-
-
-def _results(a: Assistant, question: str, needle: str) -> tuple[list[SearchResult], int]:
-    results = a.retriever.search(question, a.answer_config.top_k)
-    n = next(i for i, r in enumerate(results, start=1) if needle in r.chunk.text)
-    return results, n
 
 
 # ---- the speaker ---------------------------------------------------------------------------
@@ -86,7 +80,7 @@ def test_a_name_the_passage_never_states_is_missing() -> None:
 # ---- the whole check, on the real corpus ---------------------------------------------------
 def test_words_credited_to_the_wrong_institution_are_not_shown_as_fact(
         fast_assistant: Assistant) -> None:
-    results, n = _results(fast_assistant, Q, "Equality Now sees a clear role")
+    results, n = results_with(fast_assistant, Q, "Equality Now sees a clear role")
     raw = (f"Equality Now sees a clear role for governments to work with international bodies, "
            f"tech companies and civil society [{n}]. The OSCE asks internet companies to work "
            f"with international bodies, tech companies and civil society [{n}].")
@@ -103,7 +97,7 @@ def test_words_credited_to_the_wrong_institution_are_not_shown_as_fact(
 
 
 def test_a_figure_or_name_no_cited_passage_states_is_flagged(fast_assistant: Assistant) -> None:
-    results, n = _results(fast_assistant, Q, "Equality Now sees a clear role")
+    results, n = results_with(fast_assistant, Q, "Equality Now sees a clear role")
     raw = (f"Equality Now sees a clear role for governments to work with tech companies [{n}]. "
            f"Equality Now sees a role for Europol in 27 countries [{n}].")
     ans = build_answer(Q, Q, raw, results, fast_assistant.retriever, 0.3)
@@ -116,7 +110,7 @@ def test_a_figure_or_name_no_cited_passage_states_is_flagged(fast_assistant: Ass
 
 def test_a_wrong_marker_is_repaired_to_the_passage_that_states_the_sentence(
         fast_assistant: Assistant) -> None:
-    results, n = _results(fast_assistant, Q, "Equality Now sees a clear role")
+    results, n = results_with(fast_assistant, Q, "Equality Now sees a clear role")
     wrong = next(i for i, r in enumerate(results, start=1)
                  if r.chunk.publisher != "Equality Now")
     ans = build_answer(Q, Q, f"{EQUALITY_NOW} [{wrong}]", results, fast_assistant.retriever,
@@ -147,7 +141,7 @@ def test_the_prompt_holds_the_extractive_evidence_with_its_markers(
 
 def test_a_marker_to_a_passage_the_model_was_not_shown_is_removed(
         fast_assistant: Assistant) -> None:
-    results, n = _results(fast_assistant, Q, "Equality Now sees a clear role")
+    results, n = results_with(fast_assistant, Q, "Equality Now sees a clear role")
     hidden = next(i for i in range(1, len(results) + 1) if i != n)
     ans = build_answer(Q, Q, f"{EQUALITY_NOW} [{n}][{hidden}]", results,
                        fast_assistant.retriever, fast_assistant.answer_config.support_threshold,

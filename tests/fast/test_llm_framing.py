@@ -19,6 +19,7 @@ from assistant.answering.llm.checked import UNVERIFIED, build_answer
 from assistant.answering.llm.framing import question_echo, third_party, unasked_question
 from assistant.core.enums import AnswerMode
 from assistant.engine import Assistant
+from tests.fast.evidence import results_with
 
 OSCE = "OSCE Office of the Special Representative and Co-ordinator for Combating Trafficking in Human Beings"
 BRIEF = "Policy Responses to Technology-Facilitated Trafficking in Human Beings (policy brief)"
@@ -122,10 +123,8 @@ def test_a_statement_turned_into_one_of_the_questions_asked_is_caught() -> None:
 # ---- the whole check, on the real corpus ---------------------------------------------------
 def test_they_argue_is_shown_unverified_in_the_answer(fast_assistant: Assistant) -> None:
     q = "does anyone see tech as something that can help fight this? OSCE, CoE, EqNow"
-    results = fast_assistant.retriever.search("explicit reference to technology stakeholders "
-                                              "argue", fast_assistant.answer_config.top_k)
-    n = next(i for i, r in enumerate(results, start=1) if "some stakeholders argue" in
-             r.chunk.text)
+    results, n = results_with(fast_assistant, "explicit reference to technology stakeholders "
+                              "argue", "some stakeholders argue")
     raw = (f"Some stakeholders argue that incorporating an explicit reference to technology "
            f"would be a valuable tool [{n}]. They argue that incorporating an explicit reference "
            f"to technology would be valuable for ensuring justice and mobilizing resources [{n}].")
