@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import replace
 
 import numpy as np
@@ -68,16 +69,23 @@ def select(scored: list[ScoredSentence], vectors: np.ndarray, max_n: int, floor:
     return picked
 
 
+def run_on(chunk: Chunk, k: int, taken: Container[int] = ()) -> int:
+    """The last sentence reached from sentence ``k`` through list items that run on into the
+    next ('…; and', '…;'), at most LIST_ITEMS_MAX sentences from ``k``, stopping before one
+    that is ``taken``."""
+    last = min(len(chunk.sentences), k + LIST_ITEMS_MAX)
+    while k + 1 < last and k + 1 not in taken and \
+            continues_list(chunk.text[chunk.sentences[k][0] : chunk.sentences[k][1]]):
+        k += 1
+    return k
+
+
 def extend_lead_in(chunk: Chunk, k: int, end: int) -> int:
     """A sentence that announces a list ('…including:') is quoted with the items that follow,
     up to the item that closes the list ('…; and' runs on into the last one)."""
-    if not is_lead_in(chunk.text[chunk.sentences[k][0] : end]):
+    if not is_lead_in(chunk.text[chunk.sentences[k][0] : end]) or k + 1 >= len(chunk.sentences):
         return end
-    for _s, e in chunk.sentences[k + 1 : k + 1 + LIST_ITEMS_MAX]:
-        end = e
-        if not continues_list(chunk.text[_s:e]):
-            break
-    return end
+    return chunk.sentences[run_on(chunk, k + 1)][1]
 
 
 def assemble(picked: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -110,14 +118,12 @@ def assemble(picked: list[ScoredSentence]) -> list[ScoredSentence]:
     for p, (lo, hi) in zip(out, spans, strict=True):
         sents = p.result.chunk.sentences
         text = p.result.chunk.text
-        if hi + 1 < len(sents) and (p.result.chunk.chunk_id, hi + 1) not in owner and (
+        taken = {k for c, k in owner if c == p.result.chunk.chunk_id}
+        if hi + 1 < len(sents) and hi + 1 not in taken and (
                 responds_to_previous(text[sents[hi + 1][0] : sents[hi + 1][1]])
                 or continues_quotation(text[sents[hi][0] : sents[hi][1]],
                                        text[sents[hi + 1][0] : sents[hi + 1][1]])):
             hi += 1
-        last = hi + LIST_ITEMS_MAX
-        while hi + 1 < min(len(sents), last) and (p.result.chunk.chunk_id, hi + 1) not in owner \
-                and continues_list(text[sents[hi][0] : sents[hi][1]]):
-            hi += 1  # '…; and' runs on into the next item
+        hi = run_on(p.result.chunk, hi, taken)  # '…; and' runs on into the next item
         result.append(replace(p, start=sents[lo][0], end=sents[hi][1], k_end=hi))
     return result
