@@ -12,6 +12,11 @@ The documents rows were labelled after the framing checks of
 those checks on sentences they were not written for (one first version of the question-echo
 check was then narrowed: it flagged 7 of their supported sentences).
 
+The 33 rows marked ``"batch": 2`` were labelled after the wording checks of
+``assistant.answering.llm.unstated`` were written against the first 119: they are the sentences
+of the saved users-dev and documents answers that the first 119 did not cover, read and labelled
+before the checks were run on them. ``calibrate --labels`` reports each batch apart.
+
 ``supported`` is a person's reading: the cited passage states what the sentence says. The
 check (``assistant.answering.llm.checked``: support score, figures, names, speaker) is re-run on
 each sentence against the passages it cites, at several thresholds, and compared with the labels:

@@ -18,13 +18,14 @@ def _labels(a: Any, path: Path) -> None:
     from evals.llm_labels import GRID, calibrated, load_labels, precision_recall, score_labels
 
     try:
-        scored = score_labels(a, load_labels(path))
+        rows = load_labels(path)
+        scored = score_labels(a, rows)
     except (OSError, ValueError) as exc:
         fail(f"{path}: {exc}", 2)
     good = sum(s.supported for s in scored)
     t = Table(title=f"{path}: {len(scored)} labelled sentences, {good} supported, "
               f"{len(scored) - good} not; {sum(s.flagged for s in scored)} fail a figure, "
-              "name or speaker check")
+              "name, speaker, framing or wording check")
     for col in ("threshold", "shown as fact", "of them unsupported", "precision", "recall"):
         t.add_column(col, justify="right")
     current = a.settings.support_threshold
@@ -33,6 +34,13 @@ def _labels(a: Any, path: Path) -> None:
         t.add_row(f"{th:.2f}{' (current)' if th == current else ''}", str(r["passed"]),
                   str(r["wrongly_passed"]), str(r["precision"]), str(r["recall"]))
     console.print(t)
+    batches = sorted({r.get("batch", 1) for r in rows})
+    for b in batches if len(batches) > 1 else []:
+        r = precision_recall([s for s, row in zip(scored, rows, strict=True)
+                              if row.get("batch", 1) == b], current)
+        console.print(f"batch {b} at {current}: {r['passed']} shown as fact, "
+                      f"{r['wrongly_passed']} of them unsupported, precision {r['precision']}, "
+                      f"recall {r['recall']}")
     best = calibrated(scored)
     console.print(f"calibrated PA_SUPPORT_THRESHOLD = {best:.2f} (least errors, an unsupported "
                   f"sentence shown as fact counting twice; current {current})")

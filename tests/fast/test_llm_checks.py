@@ -92,7 +92,8 @@ def test_words_credited_to_the_wrong_institution_are_not_shown_as_fact(
     assert first.supported and first.flags == []
     assert not second.supported
     assert second.flags == ["credits The OSCE with words published by Equality Now",
-                            "name not in the cited passage: OSCE"]
+                            "name not in the cited passage: OSCE",
+                            "words the cited passage does not use: internet"]
     assert f"{UNVERIFIED} The OSCE asks internet companies" in ans.answer
 
 
@@ -103,7 +104,8 @@ def test_a_figure_or_name_no_cited_passage_states_is_flagged(fast_assistant: Ass
     ans = build_answer(Q, Q, raw, results, fast_assistant.retriever, 0.3)
     assert ans is not None
     assert ans.sentences[1].flags == ["figure not in the cited passage: 27",
-                                      "name not in the cited passage: Europol"]
+                                      "name not in the cited passage: Europol",
+                                      "words the cited passage does not use: countries"]
     assert not ans.sentences[1].supported
     assert f"{UNVERIFIED} Equality Now sees a role for Europol" in ans.answer
 
