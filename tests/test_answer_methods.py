@@ -213,3 +213,15 @@ def test_what_else_after_an_answer_that_quoted_it_all_says_so(assistant: Assista
     more = assistant.ask("What else did she say?", history=history)
     assert more.refused
     assert more.refusal_reason == "the answer before already quotes all the documents say on this"
+
+
+def test_a_quoted_second_example_brings_the_first(assistant: Assistant) -> None:
+    """'A second example of self-regulation…' is quoted after 'A primary example of
+    self-regulation…', so 'the second of those' can be counted (assistant/answering/extractive/
+    siblings.py)."""
+    ans = assistant.ask("what examples of the tech industry regulating itself does the osce "
+                        "brief give?")
+    first = "A primary example of self-regulation is the evolution of Terms of Use."
+    assert not ans.refused
+    assert first in ans.answer
+    assert ans.answer.index(first) < ans.answer.index("A second example of self-regulation")

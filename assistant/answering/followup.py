@@ -27,6 +27,10 @@ _MARKED = re.compile(r"\b(First|Second|Third|Fourth|Fifth|Finally)\b[,:]?\s*")
 _RUN = r"[A-Z][a-z]+(?:\s+(?:for|of|on|[A-Z][a-z]+))*\s+[A-Z][a-z]+"
 _SPEAKER = re.compile(rf"({_RUN})\s+(?:stated|said|says|told|added|noted|warned)\b|"
                       rf"\b(?:said|stated|added|noted|warned)\s+(?:the\s+)?(?:[A-Z]{{2,}}\s+)?({_RUN})")
+# 'A primary example of self-regulation is…' … 'A second example of self-regulation has been…'
+_NTH = {"first": 1, "primary": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_NTH_NOUN = re.compile(r"\b(?:A|An|The)\s+(first|primary|second|third|fourth|fifth)\s+"
+                       r"([a-z]+)\s+(?:of|to|for|in)\b[^.;]*")
 _ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,3}[.)])\s+(.+)$", re.M)
 _SWAP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about)\b", re.I)
 ITEM_WORDS = 18  # words of a marked or listed item carried into the question
@@ -39,9 +43,23 @@ def _clip(text: str) -> str:
     return " ".join(text.split()[:ITEM_WORDS]).rstrip(".;,”\"’")
 
 
+def _nth_items(answer: str) -> tuple[int, list[str]]:
+    """Where the first run of 'A primary example of X… A second example of X…' sentences
+    starts, and its items in order (one noun, ordinals from 1 with no gap); (-1, []) if none."""
+    runs: dict[str, dict[int, re.Match[str]]] = {}
+    for m in _NTH_NOUN.finditer(answer):
+        runs.setdefault(m.group(2), {}).setdefault(_NTH[m.group(1).lower()], m)
+    found = [r for r in runs.values() if len(r) >= 2 and sorted(r) == list(range(1, len(r) + 1))]
+    if not found:
+        return -1, []
+    run = min(found, key=lambda r: r[1].start())
+    return run[1].start(), [_clip(run[n].group(0)) for n in sorted(run)]
+
+
 def items(answer: str) -> list[str]:
     """The things an answer enumerates, in order: named things in brackets, 'First… Second…'
-    items, the people it quotes, or list items."""
+    items or 'A primary example… A second example…' sentences (whichever run the answer
+    quotes first), the people it quotes, or list items."""
     named = [m.group(1) for m in _NAMED.finditer(answer)]
     if len(named) >= 2:
         return named
@@ -49,6 +67,9 @@ def items(answer: str) -> list[str]:
     firsts = [n for n, m in enumerate(marked) if m.group(1) == "First"]
     if firsts:  # a 'Finally…' quoted before the 'First… Second…' run is not its first item
         marked = marked[firsts[0]:]
+    at, nth = _nth_items(answer)
+    if nth and (len(marked) < 2 or at < marked[0].start()):
+        return nth
     if len(marked) >= 2:
         ends = [m.start() for m in marked[1:]] + [len(answer)]
         return [_clip(answer[m.end() : e]) for m, e in zip(marked, ends, strict=True)]
