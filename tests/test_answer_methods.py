@@ -225,3 +225,17 @@ def test_a_quoted_second_example_brings_the_first(assistant: Assistant) -> None:
     assert not ans.refused
     assert first in ans.answer
     assert ans.answer.index(first) < ans.answer.index("A second example of self-regulation")
+
+
+def test_an_official_of_the_wrong_institution_is_corrected_with_who_spoke(
+        assistant: Assistant) -> None:
+    """Asked what an official of an institution said, when only another institution's document
+    quotes anyone on it, the answer opens with who that was (premises.wrong_speaker)."""
+    ans = assistant.ask("what did the Council of Europe's chief say when the tech-trafficking "
+                        "study was launched?")
+    first = ans.answer.split("\n\n", 1)[0]
+    assert first.startswith("The documents quote OSCE Secretary General Helga Maria Schmid on "
+                            "this, not an official of")
+    assert "how prepared they are" in ans.answer
+    same = assistant.ask("what did the OSCE's top official say at the launch of the study?")
+    assert not same.answer.startswith("The documents quote")

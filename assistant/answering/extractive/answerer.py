@@ -28,7 +28,7 @@ from assistant.answering.extractive.parts import (
     cover_parts,
     parts_of,
 )
-from assistant.answering.extractive.premises import corrections, wrong_attribution
+from assistant.answering.extractive.premises import corrections, wrong_attribution, wrong_speaker
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
@@ -104,7 +104,8 @@ class ExtractiveAnswerer:
         results = numbered_items(asked.topic, self.retriever, results, filters,
                                  named_docs(asked, self.retriever) if asked.scoped else None)
         scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
-        misattributed = wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)
+        misattributed = (wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)
+                         or wrong_speaker(asked, scored, self.retriever, cfg.evidence_floor))
         if misattributed is not None:
             scored = only_from(scored, self.retriever.institutions.all[
                 self.retriever.institutions.of_doc(misattributed[1].result.chunk.doc_id)].doc_ids)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.answer_type import offers
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
@@ -30,6 +31,13 @@ _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|arg
                       r"believes?|thinks?|states?|stated|reports?|reported|warns?|warned|shows?|"
                       r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|\d|"
                       r"\b(?:why|how come)\s+(?:did|does|do|is|was)\b", re.I)
+# 'what did the Council of Europe's top official say…': words asked of a person of it.
+_OFFICIAL_SAID = re.compile(r"\b(?:official|officials|representative|envoy|secretary|director|"
+                            r"head|chief|spokes(?:person|man|woman)|minister|president|chair|"
+                            r"commissioner)\b[^?]*\b(?:say|said|tell|told|state|stated)\b", re.I)
+# The person a sentence quotes: 'OSCE Secretary General Helga Maria Schmid stated…'
+_QUOTED_PERSON = re.compile(r"((?:[A-Z]{2,}\s+)?[A-Z][a-z]+(?:\s+(?:for|of|on|[A-Z][a-z]+))*"
+                            r"\s+[A-Z][a-z]+)\s+(?:stated|said|told|added|noted|warned)\b")
 _NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
@@ -105,6 +113,27 @@ def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Ret
     other = insts.of_doc(top.result.chunk.doc_id)
     return (f"The documents attribute this to {other}, not {name}: nothing from {name} in the "
             "collection says it.", top)
+
+
+def wrong_speaker(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
+                  floor: float) -> tuple[str, ScoredSentence] | None:
+    """The question asks what an official of the named institution said, its documents quote
+    no one, and another institution's document quotes a person on it: who that was."""
+    if len(asked.institutions) != 1 or asked.comparison or \
+            not _OFFICIAL_SAID.search(asked.corrected):
+        return None
+    name = asked.institutions[0]
+    insts = retriever.institutions
+    mine = set(insts.all[name].doc_ids)
+    spoken = [s for s in scored if s.score >= floor and offers(s.text, "speaker")]
+    if not spoken or any(s.result.chunk.doc_id in mine for s in spoken):
+        return None
+    top = spoken[0]
+    person = _QUOTED_PERSON.search(top.text)
+    if person is None:
+        return None
+    return (f"The documents quote {person.group(1)} on this, not an official of {name}: no "
+            f"document from {name} in the collection quotes one.", top)
 
 
 def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever) -> list[str]:
