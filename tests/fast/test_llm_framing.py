@@ -179,3 +179,15 @@ def test_an_empty_or_wordless_reply_gives_the_quoted_evidence_not_a_refusal(
         assert ans.answer == quoted.answer
         assert ans.notice == f"{why}, so the quoted evidence is shown instead."
         assert ans.draft == reply
+
+
+def test_words_a_third_party_wants_are_not_the_publishers() -> None:
+    icat = ("ICAT wants to “kick-start a dialogue across countries, involving all stakeholders "
+            "with a view to developing stronger responses both to the misuse of technology and "
+            "to harness its useful potential.”")
+    s = ("Equality Now wants governments to develop stronger responses both to the misuse of "
+         "technology and harness its useful potential.")
+    assert third_party(s, icat, "Equality Now", "Technology and Trafficking",
+                       PUBLISHERS) == "ICAT"
+    assert third_party("ICAT wants to kick-start a dialogue across countries.", icat,
+                       "Equality Now", "Technology and Trafficking", PUBLISHERS) is None

@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 from assistant.answering.llm.checked import check_sentence
-from assistant.answering.llm.unstated import relative_dates, unstated_words
+from assistant.answering.llm.unstated import WordSense, relative_dates, unstated_words
 from assistant.engine import Assistant
+from ingest.embedding import BaseEmbedder
 from tests.fast.evidence import results_with
 
 DEBATE = ("Permeating these key topics are debates on the appropriate relationship between "
@@ -71,3 +72,29 @@ def test_the_checker_flags_both_on_the_real_passages(fast_assistant: Assistant) 
     assert "words the cited passage does not use: balanced" in debate.flags
     verbatim = check_sentence(DEBATE, results[n - 1], a.retriever, others)
     assert verbatim.flags == []
+
+
+class _Letters:
+    """An embedder whose word vectors are alike when the words share their first letter."""
+
+    def encode(self, texts: list[str]) -> list[list[float]]:
+        out = []
+        for t in texts:
+            v = [0.0] * 26
+            v[ord(t[0].lower()) - 97] = 1.0
+            out.append(v)
+        return out
+
+
+def test_a_word_of_like_meaning_in_the_passage_counts_as_stated() -> None:
+    sense = WordSense(_Letters())  # type: ignore[arg-type]
+    s = "The OSCE says that other rights must be balanced against online safety."
+    assert unstated_words(s, DEBATE, sense) == []  # 'balanced' is like 'between' here
+    assert unstated_words("Two rights are at stake.", DEBATE, sense) == ["Two"]  # numbers: never
+
+
+def test_the_real_embedder_hears_web_in_internet(embedder: BaseEmbedder) -> None:
+    sense = WordSense(embedder)
+    passage = "ICT – and the internet specifically – facilitates connectivity among perpetrators."
+    assert sense.close("web", passage)
+    assert not sense.close("bound", passage)

@@ -14,7 +14,7 @@ from assistant.answering.llm.framing import (
     third_party,
     unasked_question,
 )
-from assistant.answering.llm.unstated import relative_dates, unstated_words
+from assistant.answering.llm.unstated import relative_dates, unstated_words, word_sense
 from assistant.answering.refusal import refuse
 from assistant.answering.verify import (
     MARKER,
@@ -87,7 +87,8 @@ def check_sentence(text: str, r: SearchResult, retriever: Retriever, others: lis
         flags.append("words from the question, not the cited source: " + ", ".join(echo))
     if unasked_question(text, cited):
         flags.append("put as a question the cited passage does not ask")
-    unstated = [w for w in unstated_words(text, cited) if w not in names]
+    sense = word_sense(retriever.embedder)
+    unstated = [w for w in unstated_words(text, cited, sense) if w not in names]
     if unstated:
         flags.append("words the cited passage does not use: " + ", ".join(unstated))
     when = relative_dates(text)

@@ -36,14 +36,15 @@ _STANCE = (r"wants?|wanted|wish(?:es)?|prefers?|preferred|demands?|demanded|expe
 _FRAME = re.compile(
     rf"^(?:(?i:according to)\s+(?P<a>[^,]+?)\s*,|(?P<b>(?:\S+\s+){{0,9}}?\S+?)\s+"
     rf"(?:also\s+|further\s+|strongly\s+)?(?P<verb>{_STANCE}|{_REPORTING})\b)")
-# "<someone> argue(s) that", "<someone> do not believe that" inside a passage sentence.
+# "<someone> argue(s) that", "<someone> do not believe that", "ICAT wants to" inside a passage
+# sentence.
 _CLAIM_VERBS = (r"argue[sd]?|believe[sd]?|claim(?:s|ed)?|contend(?:s|ed)?|maintain(?:s|ed)?|"
                 r"insist(?:s|ed)?|assert(?:s|ed)?|fear(?:s|ed)?|warn(?:s|ed)?|say|says|said|"
                 r"suggest(?:s|ed)?|feel|feels|felt|think|thinks|thought|consider(?:s|ed)?")
 _CLAIM = re.compile(
     rf"(?:^|[,;:(]\s*|\b(?:however|but|while|whereas|although|and)\s+)"
     rf"(?P<who>[^,;:()]{{1,80}}?)\s+(?:(?:do|does|did)\s+not\s+|also\s+|further\s+)?"
-    rf"(?:{_CLAIM_VERBS})\s+(?:that\b|an?\s|the\s)", re.I)
+    rf"(?:(?:{_CLAIM_VERBS})\s+(?:that\b|an?\s|the\s)|want(?:s|ed)?\s+to\b)", re.I)
 _PREPOSITIONS = {"of", "in", "from", "with", "at", "on", "for", "to", "by", "among", "within"}
 _PRONOUNS = {"they", "it", "we", "he", "she", "this", "which", "who", "that", "these", "i",
              "one", "you"}

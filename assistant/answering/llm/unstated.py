@@ -14,7 +14,9 @@ must be in the cited passage (or its source line), by stem, with two exceptions:
   "document", "example", "include", a reporting verb anywhere ("the conventions *cited* in the
   brief"), and "first" … "tenth" when the passage numbers its items.
 
-A number word ("two", "three") must be in the passage as a word or a figure.
+A word of like meaning in the passage also counts ('web' for 'internet': :class:`WordSense`,
+the embedder's vectors of the two words, at the query expansion's threshold). A number word
+("two", "three") must be in the passage as a word or a figure.
 
 :func:`relative_dates`: "today", "last year" and the like, outside quotation marks. A passage's
 "launched today" is anchored by its date; the same "today" in an answer read later is not
@@ -25,8 +27,13 @@ A number word ("two", "three") must be in the passage as a word or a figure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import numpy as np
 
 from assistant.answering.llm.framing import _FRAME, _STANCE, _list_ordinals
+from assistant.retrieval.expansion import NEAR
+from ingest.embedding import BaseEmbedder
 from ingest.text import content_terms, fold
 
 # Words that frame a statement without adding to it (stemmed when compared).
@@ -65,9 +72,42 @@ def _body(sentence: str) -> str:
     return s[m.end():]
 
 
-def unstated_words(sentence: str, evidence: str) -> list[str]:
+class WordSense:
+    """Whether a word means what some word of a passage means: their vectors (the embedder's,
+    one word at a time, remembered) are at least ``NEAR`` alike, the threshold of query
+    expansion ('web' and 'internet', 'aims' and 'attempts'). Number words are never matched
+    this way."""
+
+    def __init__(self, embedder: BaseEmbedder) -> None:
+        self.embedder = embedder
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _of(self, words: list[str]) -> np.ndarray:
+        todo = [w for w in dict.fromkeys(words) if w not in self._vectors]
+        if todo:
+            if len(self._vectors) > 50_000:
+                self._vectors.clear()
+            for w, v in zip(todo, self.embedder.encode(todo), strict=True):
+                self._vectors[w] = np.asarray(v, dtype=np.float32)
+        return np.stack([self._vectors[w] for w in words])
+
+    def close(self, word: str, evidence: str) -> bool:
+        have = list(dict.fromkeys(w.lower() for w in _WORD.findall(evidence) if len(w) > 2))
+        if not have:
+            return False
+        sims = self._of(have) @ self._of([word.lower()])[0]
+        return float(sims.max()) >= NEAR
+
+
+@lru_cache(maxsize=4)
+def word_sense(embedder: BaseEmbedder) -> WordSense:
+    return WordSense(embedder)
+
+
+def unstated_words(sentence: str, evidence: str, sense: WordSense | None = None) -> list[str]:
     """The words (as written) of ``sentence`` outside its speaker frame that ``evidence`` (the
-    cited passage with its source line) does not use."""
+    cited passage with its source line) does not use, nor (with ``sense``) a word of like
+    meaning."""
     have = set(content_terms(evidence)) | _list_ordinals(evidence)
     folded = fold(evidence)
     out: list[str] = []
@@ -78,7 +118,8 @@ def unstated_words(sentence: str, evidence: str) -> list[str]:
                 out.append(word)
             continue
         terms = content_terms(word)
-        if any(t not in have and t not in _FRAMING for t in terms) and word not in out:
+        if any(t not in have and t not in _FRAMING for t in terms) and word not in out and \
+                (sense is None or not sense.close(word, evidence)):
             out.append(word)
     return out
 
