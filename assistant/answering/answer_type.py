@@ -90,8 +90,17 @@ def missing_kind(question: str, quoted: list[str]) -> str | None:
     return None
 
 
+# 'how did the OSCE's envoy sum up…', 'what did the Council of Europe's top official say…': a
+# person's words are asked for.
+PERSON_SAID = re.compile(r"\b(?:officials?|representative|envoy|secretary(?:[- ]general)?|director|"
+                         r"head|chief|spokes(?:person|man|woman)|minister|president|"
+                         r"chair(?:person)?|commissioner)(?:'s|’s)?\b[^?]*?\b(?:say|said|tell|told|"
+                         r"state|stated|sum(?:med)? up|summari[sz]ed?|describe|put it|call)\b",
+                         re.I)
+
+
 def expected_type(question: str) -> str | None:
-    if _SPEAKER_Q.search(question):
+    if _SPEAKER_Q.search(question) or PERSON_SAID.search(question):
         return "speaker"
     if _WHEN.search(question):
         return "date"

@@ -10,6 +10,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
+from assistant.answering.answer_type import expected_type, offers
 from assistant.answering.base import Answerer, evidence_gate
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
 from assistant.answering.extractive.frame import quote
@@ -183,3 +184,11 @@ def test_a_sentence_is_also_read_with_the_one_before_it() -> None:
     assert sims[1] == pytest.approx(np.sqrt(0.5))  # the sentence after the topic's one gains
     assert sims[2] == pytest.approx(0.0)  # only the sentence right before counts
     assert (vectors @ topic)[1] == pytest.approx(0.0)  # its own vector is untouched
+
+
+def test_a_question_about_what_a_person_said_wants_quoted_speech() -> None:
+    assert expected_type("how did the OSCE's envoy sum up the state of things?") == "speaker"
+    assert expected_type("what did the Council of Europe's top official say?") == "speaker"
+    assert expected_type("what does the OSCE say about liability?") != "speaker"
+    assert offers("“The current system is broken”, said the OSCE Special Representative Val "
+                  "Richey.", "speaker")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.answer_type import offers
+from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
@@ -31,10 +31,6 @@ _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|arg
                       r"believes?|thinks?|states?|stated|reports?|reported|warns?|warned|shows?|"
                       r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|\d|"
                       r"\b(?:why|how come)\s+(?:did|does|do|is|was)\b", re.I)
-# 'what did the Council of Europe's top official say…': words asked of a person of it.
-_OFFICIAL_SAID = re.compile(r"\b(?:official|officials|representative|envoy|secretary|director|"
-                            r"head|chief|spokes(?:person|man|woman)|minister|president|chair|"
-                            r"commissioner)\b[^?]*\b(?:say|said|tell|told|state|stated)\b", re.I)
 # The person a sentence quotes: 'OSCE Secretary General Helga Maria Schmid stated…'
 _QUOTED_PERSON = re.compile(r"((?:[A-Z]{2,}\s+)?[A-Z][a-z]+(?:\s+(?:for|of|on|[A-Z][a-z]+))*"
                             r"\s+[A-Z][a-z]+)\s+(?:stated|said|told|added|noted|warned)\b")
@@ -120,7 +116,7 @@ def wrong_speaker(asked: Asked, scored: list[ScoredSentence], retriever: Retriev
     """The question asks what an official of the named institution said, its documents quote
     no one, and another institution's document quotes a person on it: who that was."""
     if len(asked.institutions) != 1 or asked.comparison or \
-            not _OFFICIAL_SAID.search(asked.corrected):
+            not PERSON_SAID.search(asked.corrected):
         return None
     name = asked.institutions[0]
     insts = retriever.institutions
