@@ -30,6 +30,14 @@ SPEECH = re.compile(r"\b(?:said|says|stated|states|told|added|noted|explained|wa
 _EFFECT_Q = re.compile(r"\b(led to|leads? to|result(?:ed|s)? in|consequences?|effects?|impacts?|outcomes?)\b", re.I)
 EFFECT = re.compile(r"\b(result(?:ed|s|ing)? in|led to|lead(?:s|ing)? to|caus(?:e|ed|es|ing)|consequen\w*|"
                     r"thereby|as a result)\b", re.I)
+# 'What's getting in the way of X?' wants an obstacle; a sentence naming one says 'challenged',
+# 'barrier', 'hampering', 'inability'…
+_OBSTACLE_Q = re.compile(r"\b(?:(?:get(?:s|ting)?|stand(?:s|ing)?) in the way|obstacles?|barriers?|"
+                         r"hurdles?|hold(?:s|ing)? (?:it|them|things) back|stopping|hamper\w*|"
+                         r"hinder\w*|imped\w*|stumbling blocks?)\b", re.I)
+OBSTACLE = re.compile(r"\b(?:challeng(?:e|es|ed|ing)|barriers?|obstacles?|hamper\w*|hinder\w*|"
+                      r"imped\w*|inability|lack of|difficult\w*|at odds|not yet been implemented)"
+                      r"\b", re.I)
 # 'What does X propose / want / call for…' wants a recommendation; a sentence making one says
 # 'should', 'must', 'calls for', 'there is a need'… (the frame's verbs come from the same cues).
 _PROPOSAL_Q = re.compile(r"\b(propos(?:e|es|ing|als?)|recommend(?:s|ing|ations?)?|call(?:s|ing)? "
@@ -110,6 +118,8 @@ def expected_type(question: str) -> str | None:
         return "name"
     if _EFFECT_Q.search(question):
         return "effect"
+    if _OBSTACLE_Q.search(question):
+        return "obstacle"
     if _PROPOSAL_Q.search(question):
         return "proposal"
     return None
@@ -147,6 +157,8 @@ def offers(sentence: str, kind: str | None) -> bool:
         return bool(NAME.search(sentence[1:]))  # a capitalised run not at the very start
     if kind == "effect":
         return bool(EFFECT.search(sentence))
+    if kind == "obstacle":
+        return bool(OBSTACLE.search(sentence))
     if kind == "proposal":
         return bool(RECOMMENDS.search(sentence) or CALLS_FOR.search(sentence))
     return False

@@ -192,3 +192,12 @@ def test_a_question_about_what_a_person_said_wants_quoted_speech() -> None:
     assert expected_type("what does the OSCE say about liability?") != "speaker"
     assert offers("“The current system is broken”, said the OSCE Special Representative Val "
                   "Richey.", "speaker")
+
+
+def test_a_question_about_what_stands_in_the_way_wants_an_obstacle() -> None:
+    assert expected_type("what's getting in the way of that?") == "obstacle"
+    assert expected_type("any hurdles for police here?") == "obstacle"
+    assert offers("Moreover, the evolution of monitoring is being directly challenged by privacy "
+                  "restrictions and encryption.", "obstacle")
+    assert not offers("Monitoring of content online is critical to identifying exploitative "
+                      "content and removing it.", "obstacle")
