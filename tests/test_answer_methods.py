@@ -239,3 +239,15 @@ def test_an_official_of_the_wrong_institution_is_corrected_with_who_spoke(
     assert "how prepared they are" in ans.answer
     same = assistant.ask("what did the OSCE's top official say at the launch of the study?")
     assert not same.answer.startswith("The documents quote")
+
+
+def test_a_source_the_collection_only_quotes_answers_from_its_quotes(
+        assistant: Assistant) -> None:
+    """No document is from ICAT; Equality Now's paper quotes its brief (reported.py)."""
+    asked = assistant.ask("what did the ICAT issue brief ask insurers to do?")
+    assert asked.refused
+    assert asked.refusal_reason == ("no document in the collection is from ICAT, and the "
+                                    "passages that quote ICAT say nothing on this")
+    ans = assistant.ask("what does the ICAT brief recommend on research?")
+    assert not ans.refused
+    assert "ICAT recommends that data collection and research" in ans.answer

@@ -14,9 +14,11 @@ from assistant.answering.answer_type import expected_type, offers
 from assistant.answering.base import Answerer, evidence_gate
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
 from assistant.answering.extractive.frame import quote
+from assistant.answering.extractive.reported import reported_source, without_source
 from assistant.answering.extractive.scoring import in_context
 from assistant.answering.llm.answerer import LLMAnswerer
 from assistant.answering.llm.checked import UNVERIFIED
+from assistant.answering.question import analyze
 from assistant.core.citations import excerpt_in_source
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.models import REFUSAL_PREFIX, Turn
@@ -201,3 +203,12 @@ def test_a_question_about_what_stands_in_the_way_wants_an_obstacle() -> None:
                   "restrictions and encryption.", "obstacle")
     assert not offers("Monitoring of content online is critical to identifying exploitative "
                       "content and removing it.", "obstacle")
+
+
+def test_a_source_the_collection_only_quotes_is_recognised(fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    assert reported_source(analyze("what did the ICAT issue brief tell banks to do?", r), r) == "ICAT"
+    assert reported_source(analyze("what does the OSCE brief say on liability?", r), r) is None
+    assert reported_source(analyze("what did the XYZZY report find?", r), r) is None  # unknown
+    assert without_source("what did the ICAT issue brief tell banks to do?", "ICAT") == \
+        "what did tell banks to do?"

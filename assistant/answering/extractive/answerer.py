@@ -29,6 +29,7 @@ from assistant.answering.extractive.parts import (
     parts_of,
 )
 from assistant.answering.extractive.premises import corrections, wrong_attribution, wrong_speaker
+from assistant.answering.extractive.reported import naming, reported_source, without_source
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
@@ -112,6 +113,14 @@ class ExtractiveAnswerer:
         elif asked.scoped:
             scored = prefer_named(scored, named_docs(asked, self.retriever),
                                   cfg.evidence_floor)
+        elif (source := reported_source(asked, self.retriever)) is not None:
+            # Only what the collection reports the source said, scored on what is asked of it.
+            rest = without_source(asked.topic, source)
+            scored = naming(self.scorer.score(rest, self.retriever.embed_query(rest), results),
+                            source)
+            if not scored or scored[0].score < cfg.evidence_floor:
+                return None, (f"no document in the collection is from {source}, and the passages "
+                              f"that quote {source} say nothing on this")
         seen = ([t.content for t in history if t.role == "assistant"]
                 if wants_more(question) and history else [])
         if seen:
