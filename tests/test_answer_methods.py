@@ -251,3 +251,14 @@ def test_a_source_the_collection_only_quotes_answers_from_its_quotes(
     ans = assistant.ask("what does the ICAT brief recommend on research?")
     assert not ans.refused
     assert "ICAT recommends that data collection and research" in ans.answer
+
+
+def test_what_a_quoted_person_said_comes_from_their_quotes(assistant: Assistant) -> None:
+    """'What did <person> say about X?' is answered from the sentences quoting them, and
+    refused when none of them is on X (reported.py)."""
+    off = assistant.ask("what did val richey say about money laundering through casinos?")
+    assert off.refused
+    assert off.refusal_reason == "the documents quote Val Richey, but not on this"
+    on = assistant.ask("what did richey think of the system as it stands?")
+    assert not on.refused
+    assert "The current system is broken and not up to the task" in on.answer

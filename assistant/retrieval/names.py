@@ -105,6 +105,32 @@ def unknown_names(question: str, known: set[str]) -> list[str]:
     return out
 
 
+# 'OSCE Secretary General Helga Maria Schmid stated…', '…, said the OSCE Special Representative
+# for Combating Trafficking Val Richey.'
+_PERSON_RUN = r"(?:[A-Z]{2,}\s+)?[A-Z][a-z]+(?:\s+(?:for|of|on|[A-Z][a-z]+))*\s+[A-Z][a-z]+"
+SPOKE = re.compile(rf"({_PERSON_RUN})\s+(?:stated|said|told|added|noted|warned)\b|"
+                    rf"\b(?:said|stated|added|noted|warned)\s+(?:the\s+)?({_PERSON_RUN})")
+
+
+def people_quoted(texts: Iterable[str]) -> dict[str, str]:
+    """The people the texts quote, by surname (lower case) -> name: the last words of a
+    speaker's title run that the texts never write in lower case ('Helga Maria Schmid' after
+    'OSCE Secretary General', 'Val Richey' after '… for Combating Trafficking'), two or three."""
+    texts = list(texts)
+    common = {w for t in texts for w in re.findall(r"\b[a-z][a-z-]+\b", t)}
+    out: dict[str, str] = {}
+    for text in texts:
+        for m in SPOKE.finditer(text):
+            name: list[str] = []
+            for w in reversed((m.group(1) or m.group(2)).split()):
+                if w.lower() in common or w.isupper() or len(name) == 3:
+                    break
+                name.insert(0, w)
+            if len(name) >= 2:
+                out.setdefault(name[-1].lower(), " ".join(name))
+    return out
+
+
 @lru_cache(maxsize=1)
 def country_names() -> frozenset[str]:
     """Lower-cased names of the world's countries (pycountry's ISO 3166 list, shipped inside

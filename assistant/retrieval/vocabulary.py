@@ -5,12 +5,14 @@ uses that the collection never mentions (a question about them cannot be answere
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cached_property
 
 from assistant.retrieval.names import (
     bigrams,
     country_names,
     initialisms,
+    people_quoted,
     places_in,
     title_runs,
     unknown_names,
@@ -20,6 +22,8 @@ from assistant.retrieval.spelling import Speller, is_english
 from ingest.acronyms import definitions
 from ingest.store import StoredIndex
 from ingest.text import content_terms
+
+COMMON_SHARE = 0.8  # a term in at least this share of the documents is one they all share
 
 
 class Vocabulary:
@@ -62,6 +66,23 @@ class Vocabulary:
         """'us' -> 'United States' when the collection says 'United States' (a question may
         abbreviate it)."""
         return initialisms(c.text for c in self.store.chunks)
+
+    @cached_property
+    def common_terms(self) -> frozenset[str]:
+        """Terms in at least ``COMMON_SHARE`` of the documents (of two or more): words every
+        document shares ('trafficking', 'states'), which tie a sentence to no question."""
+        by_doc: dict[str, set[str]] = {}
+        for c in self.store.chunks:
+            by_doc.setdefault(c.doc_id, set()).update(content_terms(c.text))
+        counts: Counter[str] = Counter(t for terms in by_doc.values() for t in terms)
+        n = len(by_doc)
+        return frozenset(t for t, k in counts.items() if n >= 2 and k >= COMMON_SHARE * n)
+
+    @cached_property
+    def people(self) -> dict[str, str]:
+        """The people the collection quotes, by surname in lower case ('richey' -> 'Val
+        Richey')."""
+        return people_quoted(c.text for c in self.store.chunks)
 
     @cached_property
     def speller(self) -> Speller:

@@ -14,7 +14,12 @@ from assistant.answering.answer_type import expected_type, offers
 from assistant.answering.base import Answerer, evidence_gate
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
 from assistant.answering.extractive.frame import quote
-from assistant.answering.extractive.reported import reported_source, without_source
+from assistant.answering.extractive.reported import (
+    asked_of,
+    reported_source,
+    without_person,
+    without_source,
+)
 from assistant.answering.extractive.scoring import in_context
 from assistant.answering.llm.answerer import LLMAnswerer
 from assistant.answering.llm.checked import UNVERIFIED
@@ -23,6 +28,7 @@ from assistant.core.citations import excerpt_in_source
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.models import REFUSAL_PREFIX, Turn
 from assistant.engine import Assistant
+from assistant.retrieval.names import people_quoted
 
 LIABILITY = "What liability standard does the OSCE recommend for platforms?"
 
@@ -212,3 +218,21 @@ def test_a_source_the_collection_only_quotes_is_recognised(fast_assistant: Assis
     assert reported_source(analyze("what did the XYZZY report find?", r), r) is None  # unknown
     assert without_source("what did the ICAT issue brief tell banks to do?", "ICAT") == \
         "what did tell banks to do?"
+
+
+def test_the_people_a_collection_quotes_are_known_by_surname() -> None:
+    texts = ["OSCE Secretary General Helga Maria Schmid stated at the opening that the general "
+             "approach is special.",
+             "“The system is broken”, said the OSCE Special Representative for Combating "
+             "Trafficking Val Richey. Combating trafficking is hard."]
+    assert people_quoted(texts) == {"schmid": "Helga Maria Schmid", "richey": "Val Richey"}
+
+
+def test_what_a_person_is_asked_about_leaves_out_what_every_document_says(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    assert "traffick" in r.vocab.common_terms  # stems
+    rest = without_person("what did val richey say about traffickers moving money?", "Val Richey")
+    assert rest == "what did say about traffickers moving money?"
+    assert asked_of(rest, r) == {"move", "money"}
+    assert asked_of("what did want states to do?", r) == set()

@@ -29,7 +29,16 @@ from assistant.answering.extractive.parts import (
     parts_of,
 )
 from assistant.answering.extractive.premises import corrections, wrong_attribution, wrong_speaker
-from assistant.answering.extractive.reported import naming, reported_source, without_source
+from assistant.answering.extractive.reported import (
+    asked_of,
+    naming,
+    on_topic,
+    quoted_person,
+    quoting,
+    reported_source,
+    without_person,
+    without_source,
+)
 from assistant.answering.extractive.scoring import SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
@@ -121,6 +130,12 @@ class ExtractiveAnswerer:
             if not scored or scored[0].score < cfg.evidence_floor:
                 return None, (f"no document in the collection is from {source}, and the passages "
                               f"that quote {source} say nothing on this")
+        elif (person := quoted_person(asked, self.retriever)) is not None:
+            # What the person is quoted saying that uses a word of what is asked of them.
+            rest = without_person(asked.topic, person[1])
+            scored = on_topic(quoting(scored, person[0]), asked_of(rest, self.retriever))
+            if not scored:
+                return None, f"the documents quote {person[1]}, but not on this"
         seen = ([t.content for t in history if t.role == "assistant"]
                 if wants_more(question) and history else [])
         if seen:

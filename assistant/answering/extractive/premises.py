@@ -15,6 +15,7 @@ from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
+from assistant.retrieval.names import SPOKE
 from assistant.retrieval.retriever import Retriever
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -31,9 +32,6 @@ _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|arg
                       r"believes?|thinks?|states?|stated|reports?|reported|warns?|warned|shows?|"
                       r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|\d|"
                       r"\b(?:why|how come)\s+(?:did|does|do|is|was)\b", re.I)
-# The person a sentence quotes: 'OSCE Secretary General Helga Maria Schmid stated…'
-_QUOTED_PERSON = re.compile(r"((?:[A-Z]{2,}\s+)?[A-Z][a-z]+(?:\s+(?:for|of|on|[A-Z][a-z]+))*"
-                            r"\s+[A-Z][a-z]+)\s+(?:stated|said|told|added|noted|warned)\b")
 _NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
@@ -125,10 +123,10 @@ def wrong_speaker(asked: Asked, scored: list[ScoredSentence], retriever: Retriev
     if not spoken or any(s.result.chunk.doc_id in mine for s in spoken):
         return None
     top = spoken[0]
-    person = _QUOTED_PERSON.search(top.text)
+    person = SPOKE.search(top.text)
     if person is None:
         return None
-    return (f"The documents quote {person.group(1)} on this, not an official of {name}: no "
+    return (f"The documents quote {person.group(1) or person.group(2)} on this, not an official of {name}: no "
             f"document from {name} in the collection quotes one.", top)
 
 

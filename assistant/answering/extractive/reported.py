@@ -1,17 +1,20 @@
 """Sources the collection only reports on: 'what did the ICAT issue brief tell banks to do?'
 asks about a document the collection does not hold; what it holds is another document that
-quotes it ('ICAT recommends that…', 'as the ICAT brief points out…'). Such a question is
-answered from the sentences that name the source, and refused, with that reason, when none of
-them is on the topic: the rest of the collection is no evidence of what that source said."""
+quotes it ('ICAT recommends that…', 'as the ICAT brief points out…'). 'What did Val Richey say
+about crypto?' asks about a person the collection quotes. Such a question is answered from the
+sentences that name the source (and the quotation they open), scored on what is asked of it,
+and refused, with that reason, when none of them is on the topic: the rest of the collection is
+no evidence of what that source said."""
 
 from __future__ import annotations
 
 import re
 
+from assistant.answering.answer_type import continues_quotation
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
 from assistant.retrieval.retriever import Retriever
-from ingest.text import fold
+from ingest.text import content_terms, fold
 
 _DOC = (r"(?:issue\s+)?(?:brief|report|study|paper|guidelines?|guidance|toolkit|review|survey|"
         r"strategy|resolution|protocol)")
@@ -30,6 +33,61 @@ def reported_source(asked: Asked, retriever: Retriever) -> str | None:
     if retriever.institutions.named_in(name) or fold(name) not in retriever.vocab.known_terms:
         return None
     return name
+
+
+_SAID = re.compile(r"\b(?:say|says|said|think|thinks|thought|argue[sd]?|want(?:s|ed)?|"
+                   r"call(?:s|ed)? for|warn(?:s|ed)?|tell|told|mean|believe[sd]?|views?|"
+                   r"position|stance)\b", re.I)
+
+
+def quoted_person(asked: Asked, retriever: Retriever) -> tuple[str, str] | None:
+    """(surname, name) of a person the collection quotes whom the question asks what they
+    said ('what did val richey say about…'); else None."""
+    if not _SAID.search(asked.corrected):
+        return None
+    for surname, name in retriever.vocab.people.items():
+        if re.search(rf"\b{re.escape(surname)}\b", asked.corrected, re.I):
+            return surname, name
+    return None
+
+
+def without_person(topic: str, name: str) -> str:
+    """The topic without the person's name, whole or the surname alone."""
+    rest = re.sub(rf"\b{re.escape(name)}(?:'s|’s)?", "", topic, flags=re.I)
+    rest = re.sub(rf"\b{re.escape(name.split()[-1])}(?:'s|’s)?", "", rest, flags=re.I)
+    return " ".join(rest.split())
+
+
+def asked_of(rest: str, retriever: Retriever) -> set[str]:
+    """The terms of what is asked of a source that not every document shares ('crypto',
+    'money' in 'what did … say about traffickers moving money through crypto?'), the verbs of
+    saying aside."""
+    said = {t for w in _SAID.findall(rest) for t in content_terms(w)}
+    return {t for t in content_terms(rest)
+            if t not in retriever.vocab.common_terms and t not in said}
+
+
+def on_topic(quoted: list[ScoredSentence], terms: set[str]) -> list[ScoredSentence]:
+    """The quoted sentences that use a term of what is asked (all of them when nothing
+    particular is asked: 'what did Schmid say?')."""
+    if not terms:
+        return quoted
+    return [s for s in quoted if terms & set(content_terms(s.text))]
+
+
+def quoting(scored: list[ScoredSentence], surname: str) -> list[ScoredSentence]:
+    """The sentences that name the person, and those that go on with a quotation they open."""
+    pattern = re.compile(rf"\b{re.escape(surname)}\b", re.I)
+    named = {s.row for s in scored if pattern.search(s.text)}
+    by_row = {s.row: s for s in scored}
+    out = []
+    for s in scored:
+        prev = by_row.get(s.row - 1)
+        if s.row in named or (prev is not None and prev.row in named
+                              and prev.result.index == s.result.index
+                              and continues_quotation(prev.text, s.text)):
+            out.append(s)
+    return out
 
 
 def without_source(topic: str, name: str) -> str:
