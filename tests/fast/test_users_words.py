@@ -349,3 +349,15 @@ def test_asked_for_the_recommendations_the_answer_quotes_the_numbered_list(
     first = ans.citations[0].excerpt
     assert "1. Ensure that technology-facilitated THB is covered" in first
     assert "2. Enhance State-led regulatory frameworks." in first
+
+
+def test_in_a_comparison_evidence_near_the_best_institutions_speaks_below_the_floor() -> None:
+    from assistant.answering.extractive.institutional import COMPARE_FLOOR, speaks_at
+    floor = 0.37
+    # Above the floor an institution always speaks, however strong the others are.
+    assert speaks_at({"A": 0.9, "B": 0.33}, floor) == pytest.approx(floor * COMPARE_FLOOR)
+    # Below it, evidence three quarters as strong as the best institution's speaks...
+    bar = speaks_at({"A": 0.38, "B": 0.29, "C": 0.19}, floor)
+    assert 0.19 < bar <= 0.29
+    # ...but evidence weak in itself never does, whatever the others have.
+    assert speaks_at({"A": 0.17, "B": 0.16}, floor) > 0.17

@@ -28,6 +28,8 @@ PER_INSTITUTION = 3  # excerpts quoted for each institution in a comparison (2 m
 COMPARE_PASSAGES = 6  # passages read for each institution
 COMPARE_FLOOR = 0.85  # share of the refusal threshold an institution's best evidence must reach
 # (the question is narrowed to its documents, so their best sentence is on the topic or nothing)
+SPEAKS_RELATIVE = 0.75  # below that floor, share of the best institution's evidence to speak
+COMPARE_LOW = 0.55  # share of the floor that no institution's evidence may be below
 
 
 def prefer_named(scored: list[ScoredSentence], docs: set[str], floor: float
@@ -61,20 +63,25 @@ class Compared:
 def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Retriever,
             scorer: SentenceScorer, floor: float, filters: SearchFilters | None) -> Compared:
     """Each named institution's best evidence on the topic, from its own documents only."""
-    blocks: list[tuple[str, list[ScoredSentence]]] = []
-    silent: list[str] = []
+    found: dict[str, list[ScoredSentence]] = {}
     for name in asked.institutions:
         docs = retriever.institutions.all[name].doc_ids
         if filters is not None and filters.doc_ids:
             docs = [d for d in docs if d in filters.doc_ids]
-        if not docs:
-            silent.append(name)
-            continue
-        results = retriever.search(asked.search, COMPARE_PASSAGES, SearchFilters(doc_ids=docs),
-                                   qvec=qvec, tvec=topic_vec)
-        scored = scorer.score(asked.topic, topic_vec, results)
+        if docs:
+            results = retriever.search(asked.search, COMPARE_PASSAGES,
+                                       SearchFilters(doc_ids=docs), qvec=qvec, tvec=topic_vec)
+            found[name] = scorer.score(asked.topic, topic_vec, results)
+    bests = {name: next((s.score for s in scored if quotable(s.text)), 0.0)
+             for name, scored in found.items()}
+    blocks: list[tuple[str, list[ScoredSentence]]] = []
+    silent = [name for name in asked.institutions if name not in found]
+    bar = speaks_at(bests, floor)
+    for name, scored in found.items():
+        # An institution that speaks is quoted on its own best evidence (select's cutoff
+        # relative to its best sentence), not on how it compares with the others.
         picked = select(scored, retriever.store.sentence_vectors, PER_INSTITUTION,
-                        floor * COMPARE_FLOOR)
+                        floor * COMPARE_LOW) if bests[name] >= bar else []
         picked = [p for p in picked if quotable(p.text)]
         if picked:
             blocks.append((name, within(trim(assemble(picked), expected_type(asked.topic)),
@@ -82,6 +89,16 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
         else:
             silent.append(name)
     return Compared(blocks=blocks, silent=silent)
+
+
+def speaks_at(bests: dict[str, float], floor: float) -> float:
+    """The score an institution's best evidence must reach to speak in a comparison. Evidence
+    that reaches the floor always does; below it, evidence nearly as strong as the best
+    institution's (``SPEAKS_RELATIVE`` of it) does too, as long as that is not weak in itself
+    (``COMPARE_LOW`` of the floor): a question in users' words scores every institution's
+    sentences lower, and what one institution says is then judged against what the others say."""
+    top = max(bests.values(), default=0.0)
+    return max(floor * COMPARE_LOW, min(floor * COMPARE_FLOOR, SPEAKS_RELATIVE * top))
 
 
 def best_of(scored: list[ScoredSentence], docs: set[str]) -> ScoredSentence | None:
