@@ -48,8 +48,9 @@ _ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+|of\s+(?:t
                         r"step|measure|item|principle|priority|issue|area|pillar|obligation|example|"
                         r"challenge|finding|topic|wave)s?\b", re.I)
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
-_HOW_MUCH = re.compile(r"^\s*(how (many|much))\b|\b(what|which) (share|proportion|percentage|"
-                       r"number|fraction|figure)\b|\bwhat per ?cent", re.I)
+# ('what hard numbers…', 'which statistics…': a figure, with a word before it or plural)
+_HOW_MUCH = re.compile(r"^\s*(how (many|much))\b|\b(what|which) (?:[a-z]+ )?(share|proportion|"
+                       r"percentage|number|fraction|figure|statistic)s?\b|\bwhat per ?cent", re.I)
 
 CONNECTIVE = re.compile(
     r"^(?:One example|For example|For instance|This|These|Such|Those|It|They|Its|Their|Here|"

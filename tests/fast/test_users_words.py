@@ -361,3 +361,11 @@ def test_in_a_comparison_evidence_near_the_best_institutions_speaks_below_the_fl
     assert 0.19 < bar <= 0.29
     # ...but evidence weak in itself never does, whatever the others have.
     assert speaks_at({"A": 0.17, "B": 0.16}, floor) > 0.17
+
+
+def test_asking_for_numbers_or_statistics_in_any_words_wants_a_figure() -> None:
+    from assistant.answering.answer_type import expected_type
+    assert expected_type("what hard numbers do they put on the problem?") == "number"
+    assert expected_type("which statistics does the brief give?") == "number"
+    assert expected_type("what share of victims are advertised online?") == "number"
+    assert expected_type("what does the brief recommend?") != "number"
