@@ -24,7 +24,7 @@ from assistant.core.models import SearchFilters
 from assistant.retrieval.retriever import Retriever
 
 NAMED_BOOST = 0.06  # a sentence of an institution the question names
-PER_INSTITUTION = 3  # excerpts quoted for each institution in a comparison (2 missed a second fact)
+PER_INSTITUTION = 4  # sentences picked for each institution in a comparison (within WORD_BUDGET)
 COMPARE_PASSAGES = 6  # passages read for each institution
 COMPARE_FLOOR = 0.85  # share of the refusal threshold an institution's best evidence must reach
 # (the question is narrowed to its documents, so their best sentence is on the topic or nothing)
