@@ -369,3 +369,23 @@ def test_asking_for_numbers_or_statistics_in_any_words_wants_a_figure() -> None:
     assert expected_type("which statistics does the brief give?") == "number"
     assert expected_type("what share of victims are advertised online?") == "number"
     assert expected_type("what does the brief recommend?") != "number"
+
+
+def test_an_institutions_sentences_are_reranked_toward_the_best_evidence_of_the_comparison(
+        fast_assistant: Assistant) -> None:
+    import numpy as np
+
+    from assistant.answering.extractive.institutional import toward
+    retriever = fast_assistant.retriever
+    vectors = retriever.store.sentence_vectors
+    topic = "international framework and common standards for online platforms"
+    results = retriever.search(topic, 6)
+    scored = SentenceScorer(retriever).score(topic, retriever.embed_query(topic), results)
+    anchor = scored[0].row
+    moved = toward(scored, vectors, anchor)
+    assert sorted(s.row for s in moved) == sorted(s.row for s in scored)  # same sentences
+    assert [s.score for s in moved] == sorted((s.score for s in moved), reverse=True)
+    by_row = {s.row: s.score for s in scored}
+    for s in moved:  # each gains in proportion to its likeness to the anchor
+        gain = s.score - by_row[s.row]
+        assert gain == pytest.approx(0.1 * float(np.dot(vectors[s.row], vectors[anchor])), abs=1e-6)

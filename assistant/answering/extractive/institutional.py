@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +29,7 @@ COMPARE_PASSAGES = 6  # passages read for each institution
 COMPARE_FLOOR = 0.85  # share of the refusal threshold an institution's best evidence must reach
 # (the question is narrowed to its documents, so their best sentence is on the topic or nothing)
 SPEAKS_RELATIVE = 0.75  # below that floor, share of the best institution's evidence to speak
+ANCHOR_WEIGHT = 0.1  # weight of a sentence's similarity to the best institution's best one
 COMPARE_LOW = 0.55  # share of the floor that no institution's evidence may be below
 
 
@@ -77,7 +78,11 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
     blocks: list[tuple[str, list[ScoredSentence]]] = []
     silent = [name for name in asked.institutions if name not in found]
     bar = speaks_at(bests, floor)
+    leader = max(bests, key=lambda n: bests[n], default=None)
+    anchor = next((s.row for s in found[leader] if quotable(s.text)), None) if leader else None
     for name, scored in found.items():
+        if anchor is not None and name != leader:
+            scored = toward(scored, retriever.store.sentence_vectors, anchor)
         # An institution that speaks is quoted on its own best evidence (select's cutoff
         # relative to its best sentence), not on how it compares with the others.
         picked = select(scored, retriever.store.sentence_vectors, PER_INSTITUTION,
@@ -89,6 +94,15 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
         else:
             silent.append(name)
     return Compared(blocks=blocks, silent=silent)
+
+
+def toward(scored: list[ScoredSentence], vectors: np.ndarray, anchor: int
+           ) -> list[ScoredSentence]:
+    """The sentences re-ranked toward the best evidence any institution gave: that sentence
+    says in the collection's words what a question in the user's words is about."""
+    out = [replace(s, score=s.score + ANCHOR_WEIGHT * float(vectors[s.row] @ vectors[anchor]))
+           for s in scored]
+    return sorted(out, key=lambda x: -x.score)
 
 
 def speaks_at(bests: dict[str, float], floor: float) -> float:
