@@ -16,7 +16,10 @@ DATE = re.compile(rf"\b(?:\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|\b\d{2,}\b|\b(?:half|third|quarter|"
                     r"majority|minority|most|few)\b", re.I)
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|of|for|and|the))*\s+[A-Z][a-z]+\b")
-_WHEN = re.compile(r"^\s*(when|what (date|year|day|month))\b|\bwhat time\b|\bon what date\b", re.I)
+# ('…give the launch date…', 'reply - date?': a date named as what is asked about)
+_WHEN = re.compile(r"^\s*(when|what (date|year|day|month))\b|\bwhat time\b|\bon what date\b|"
+                   r"\b(?:the|its|their|which)\s+(?:[\w-]+\s+)?dates?\b|(?:^|[-–:]\s*)dates?\s*\??\s*$",
+                   re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(person|official|organi[sz]ations?|"
                   r"body|bodies|laws?|acts?|legislation|initiatives?|publications?|paper|reports?|office|"
                   r"agency|agencies|country|countries|courts?|conventions?|treaty|treaties|directives?|"

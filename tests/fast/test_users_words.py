@@ -371,6 +371,13 @@ def test_asking_for_numbers_or_statistics_in_any_words_wants_a_figure() -> None:
     assert expected_type("what does the brief recommend?") != "number"
 
 
+def test_a_date_named_as_what_is_asked_about_wants_a_date() -> None:
+    from assistant.answering.answer_type import expected_type
+    assert expected_type("do they give the launch date the same way?") == "date"
+    assert expected_type("eqnow icat reply - date?") == "date"
+    assert expected_type("what is the data on online recruitment?") != "date"
+
+
 def test_an_institutions_sentences_are_reranked_toward_the_best_evidence_of_the_comparison(
         fast_assistant: Assistant) -> None:
     import numpy as np
