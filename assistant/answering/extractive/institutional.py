@@ -5,7 +5,10 @@
   corrected, not answered as if it were right).
 * Several named, or 'each'/'both' ('do the OSCE, GRETA and EqNow all back age checks?'): each is
   searched in its own documents and answers for itself, and one that says nothing on the topic
-  is named as silent, since in a comparison a silence is a finding.
+  is named as silent, since in a comparison a silence is a finding. An institution speaks when
+  its best evidence reaches the floor, or comes near the best institution's (``speaks_at``);
+  the others' sentences are then ranked toward that best sentence (``toward``), which says in
+  the collection's words what a question in the user's words is about.
 """
 
 from __future__ import annotations
