@@ -12,6 +12,7 @@ import re
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
 DATE = re.compile(rf"\b(?:\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|{_MONTHS}\s+\d{{4}}|"
+                  rf"{_MONTHS}\s+\d{{1,2}}(?!\d)|\d{{1,2}}\s+{_MONTHS}|"  # a day without its year
                   rf"(?:19|20)\d{{2}}|today|yesterday)\b", re.I)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|\b\d{2,}\b|\b(?:half|third|quarter|"
                     r"majority|minority|most|few)\b", re.I)

@@ -378,6 +378,13 @@ def test_a_date_named_as_what_is_asked_about_wants_a_date() -> None:
     assert expected_type("what is the data on online recruitment?") != "date"
 
 
+def test_a_day_given_without_its_year_is_a_date() -> None:
+    from assistant.answering.answer_type import offers
+    assert offers("presented at a virtual launch event on February 15.", "date")
+    assert offers("VIENNA, 15 February 2022 – Trafficking…", "date")
+    assert not offers("Policies may be 15 pages long.", "date")
+
+
 def test_an_institutions_sentences_are_reranked_toward_the_best_evidence_of_the_comparison(
         fast_assistant: Assistant) -> None:
     import numpy as np
