@@ -12,11 +12,15 @@ import re
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
 DATE = re.compile(rf"\b(?:\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|{_MONTHS}\s+\d{{4}}|"
+                  rf"{_MONTHS}\s+\d{{1,2}}(?!\d)|\d{{1,2}}\s+{_MONTHS}|"  # a day without its year
                   rf"(?:19|20)\d{{2}}|today|yesterday)\b", re.I)
 NUMBER = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|\b\d{2,}\b|\b(?:half|third|quarter|"
                     r"majority|minority|most|few)\b", re.I)
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|of|for|and|the))*\s+[A-Z][a-z]+\b")
-_WHEN = re.compile(r"^\s*(when|what (date|year|day|month))\b|\bwhat time\b|\bon what date\b", re.I)
+# ('…give the launch date…', 'reply - date?': a date named as what is asked about)
+_WHEN = re.compile(r"^\s*(when|what (date|year|day|month))\b|\bwhat time\b|\bon what date\b|"
+                   r"\b(?:the|its|their|which)\s+(?:[\w-]+\s+)?dates?\b|(?:^|[-–:]\s*)dates?\s*\??\s*$",
+                   re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(person|official|organi[sz]ations?|"
                   r"body|bodies|laws?|acts?|legislation|initiatives?|publications?|paper|reports?|office|"
                   r"agency|agencies|country|countries|courts?|conventions?|treaty|treaties|directives?|"
@@ -56,8 +60,9 @@ _ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+|of\s+(?:t
                         r"step|measure|item|principle|priority|issue|area|pillar|obligation|example|"
                         r"challenge|finding|topic|wave)s?\b", re.I)
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
-_HOW_MUCH = re.compile(r"^\s*(how (many|much))\b|\b(what|which) (share|proportion|percentage|"
-                       r"number|fraction|figure)\b|\bwhat per ?cent", re.I)
+# ('what hard numbers…', 'which statistics…': a figure, with a word before it or plural)
+_HOW_MUCH = re.compile(r"^\s*(how (many|much))\b|\b(what|which) (?:[a-z]+ )?(share|proportion|"
+                       r"percentage|number|fraction|figure|statistic)s?\b|\bwhat per ?cent", re.I)
 
 CONNECTIVE = re.compile(
     r"^(?:One example|For example|For instance|This|These|Such|Those|It|They|Its|Their|Here|"

@@ -349,3 +349,57 @@ def test_asked_for_the_recommendations_the_answer_quotes_the_numbered_list(
     first = ans.citations[0].excerpt
     assert "1. Ensure that technology-facilitated THB is covered" in first
     assert "2. Enhance State-led regulatory frameworks." in first
+
+
+def test_in_a_comparison_evidence_near_the_best_institutions_speaks_below_the_floor() -> None:
+    from assistant.answering.extractive.institutional import COMPARE_FLOOR, speaks_at
+    floor = 0.37
+    # Above the floor an institution always speaks, however strong the others are.
+    assert speaks_at({"A": 0.9, "B": 0.33}, floor) == pytest.approx(floor * COMPARE_FLOOR)
+    # Below it, evidence three quarters as strong as the best institution's speaks...
+    bar = speaks_at({"A": 0.38, "B": 0.29, "C": 0.19}, floor)
+    assert 0.19 < bar <= 0.29
+    # ...but evidence weak in itself never does, whatever the others have.
+    assert speaks_at({"A": 0.17, "B": 0.16}, floor) > 0.17
+
+
+def test_asking_for_numbers_or_statistics_in_any_words_wants_a_figure() -> None:
+    from assistant.answering.answer_type import expected_type
+    assert expected_type("what hard numbers do they put on the problem?") == "number"
+    assert expected_type("which statistics does the brief give?") == "number"
+    assert expected_type("what share of victims are advertised online?") == "number"
+    assert expected_type("what does the brief recommend?") != "number"
+
+
+def test_a_date_named_as_what_is_asked_about_wants_a_date() -> None:
+    from assistant.answering.answer_type import expected_type
+    assert expected_type("do they give the launch date the same way?") == "date"
+    assert expected_type("eqnow icat reply - date?") == "date"
+    assert expected_type("what is the data on online recruitment?") != "date"
+
+
+def test_a_day_given_without_its_year_is_a_date() -> None:
+    from assistant.answering.answer_type import offers
+    assert offers("presented at a virtual launch event on February 15.", "date")
+    assert offers("VIENNA, 15 February 2022 – Trafficking…", "date")
+    assert not offers("Policies may be 15 pages long.", "date")
+
+
+def test_an_institutions_sentences_are_reranked_toward_the_best_evidence_of_the_comparison(
+        fast_assistant: Assistant) -> None:
+    import numpy as np
+
+    from assistant.answering.extractive.institutional import toward
+    retriever = fast_assistant.retriever
+    vectors = retriever.store.sentence_vectors
+    topic = "international framework and common standards for online platforms"
+    results = retriever.search(topic, 6)
+    scored = SentenceScorer(retriever).score(topic, retriever.embed_query(topic), results)
+    anchor = scored[0].row
+    moved = toward(scored, vectors, anchor)
+    assert sorted(s.row for s in moved) == sorted(s.row for s in scored)  # same sentences
+    assert [s.score for s in moved] == sorted((s.score for s in moved), reverse=True)
+    by_row = {s.row: s.score for s in scored}
+    for s in moved:  # each gains in proportion to its likeness to the anchor
+        gain = s.score - by_row[s.row]
+        assert gain == pytest.approx(0.1 * float(np.dot(vectors[s.row], vectors[anchor])), abs=1e-6)

@@ -5,12 +5,15 @@
   corrected, not answered as if it were right).
 * Several named, or 'each'/'both' ('do the OSCE, GRETA and EqNow all back age checks?'): each is
   searched in its own documents and answers for itself, and one that says nothing on the topic
-  is named as silent, since in a comparison a silence is a finding.
+  is named as silent, since in a comparison a silence is a finding. An institution speaks when
+  its best evidence reaches the floor, or comes near the best institution's (``speaks_at``);
+  the others' sentences are then ranked toward that best sentence (``toward``), which says in
+  the collection's words what a question in the user's words is about.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,10 +27,13 @@ from assistant.core.models import SearchFilters
 from assistant.retrieval.retriever import Retriever
 
 NAMED_BOOST = 0.06  # a sentence of an institution the question names
-PER_INSTITUTION = 2  # excerpts quoted for each institution in a comparison
+PER_INSTITUTION = 4  # sentences picked for each institution in a comparison (within WORD_BUDGET)
 COMPARE_PASSAGES = 6  # passages read for each institution
 COMPARE_FLOOR = 0.85  # share of the refusal threshold an institution's best evidence must reach
 # (the question is narrowed to its documents, so their best sentence is on the topic or nothing)
+SPEAKS_RELATIVE = 0.75  # below that floor, share of the best institution's evidence to speak
+ANCHOR_WEIGHT = 0.1  # weight of a sentence's similarity to the best institution's best one
+COMPARE_LOW = 0.55  # share of the floor that no institution's evidence may be below
 
 
 def prefer_named(scored: list[ScoredSentence], docs: set[str], floor: float
@@ -61,20 +67,29 @@ class Compared:
 def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Retriever,
             scorer: SentenceScorer, floor: float, filters: SearchFilters | None) -> Compared:
     """Each named institution's best evidence on the topic, from its own documents only."""
-    blocks: list[tuple[str, list[ScoredSentence]]] = []
-    silent: list[str] = []
+    found: dict[str, list[ScoredSentence]] = {}
     for name in asked.institutions:
         docs = retriever.institutions.all[name].doc_ids
         if filters is not None and filters.doc_ids:
             docs = [d for d in docs if d in filters.doc_ids]
-        if not docs:
-            silent.append(name)
-            continue
-        results = retriever.search(asked.search, COMPARE_PASSAGES, SearchFilters(doc_ids=docs),
-                                   qvec=qvec, tvec=topic_vec)
-        scored = scorer.score(asked.topic, topic_vec, results)
+        if docs:
+            results = retriever.search(asked.search, COMPARE_PASSAGES,
+                                       SearchFilters(doc_ids=docs), qvec=qvec, tvec=topic_vec)
+            found[name] = scorer.score(asked.topic, topic_vec, results)
+    bests = {name: next((s.score for s in scored if quotable(s.text)), 0.0)
+             for name, scored in found.items()}
+    blocks: list[tuple[str, list[ScoredSentence]]] = []
+    silent = [name for name in asked.institutions if name not in found]
+    bar = speaks_at(bests, floor)
+    leader = max(bests, key=lambda n: bests[n], default=None)
+    anchor = next((s.row for s in found[leader] if quotable(s.text)), None) if leader else None
+    for name, scored in found.items():
+        if anchor is not None and name != leader:
+            scored = toward(scored, retriever.store.sentence_vectors, anchor)
+        # An institution that speaks is quoted on its own best evidence (select's cutoff
+        # relative to its best sentence), not on how it compares with the others.
         picked = select(scored, retriever.store.sentence_vectors, PER_INSTITUTION,
-                        floor * COMPARE_FLOOR)
+                        floor * COMPARE_LOW) if bests[name] >= bar else []
         picked = [p for p in picked if quotable(p.text)]
         if picked:
             blocks.append((name, within(trim(assemble(picked), expected_type(asked.topic)),
@@ -82,6 +97,25 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
         else:
             silent.append(name)
     return Compared(blocks=blocks, silent=silent)
+
+
+def toward(scored: list[ScoredSentence], vectors: np.ndarray, anchor: int
+           ) -> list[ScoredSentence]:
+    """The sentences re-ranked toward the best evidence any institution gave: that sentence
+    says in the collection's words what a question in the user's words is about."""
+    out = [replace(s, score=s.score + ANCHOR_WEIGHT * float(vectors[s.row] @ vectors[anchor]))
+           for s in scored]
+    return sorted(out, key=lambda x: -x.score)
+
+
+def speaks_at(bests: dict[str, float], floor: float) -> float:
+    """The score an institution's best evidence must reach to speak in a comparison. Evidence
+    that reaches the floor always does; below it, evidence nearly as strong as the best
+    institution's (``SPEAKS_RELATIVE`` of it) does too, as long as that is not weak in itself
+    (``COMPARE_LOW`` of the floor): a question in users' words scores every institution's
+    sentences lower, and what one institution says is then judged against what the others say."""
+    top = max(bests.values(), default=0.0)
+    return max(floor * COMPARE_LOW, min(floor * COMPARE_FLOOR, SPEAKS_RELATIVE * top))
 
 
 def best_of(scored: list[ScoredSentence], docs: set[str]) -> ScoredSentence | None:
