@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.retrieval.names import country_names, places_in
+
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
 DATE = re.compile(rf"\b(?:\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|{_MONTHS}\s+\d{{4}}|"
@@ -34,6 +36,10 @@ SPEECH = re.compile(r"\b(?:said|says|stated|states|told|added|noted|explained|wa
 _EFFECT_Q = re.compile(r"\b(led to|leads? to|result(?:ed|s)? in|consequences?|effects?|impacts?|outcomes?)\b", re.I)
 EFFECT = re.compile(r"\b(result(?:ed|s|ing)? in|led to|lead(?:s|ing)? to|caus(?:e|ed|es|ing)|consequen\w*|"
                     r"thereby|as a result)\b", re.I)
+# 'Has any other country done something similar?', 'which states…' wants a place; a sentence
+# offering one names a country (pycountry's list, as the scope check reads them).
+_PLACE_Q = re.compile(r"\b(?:which|what|any|another|other)\s+(?:other\s+)?(?:countr(?:y|ies)|"
+                      r"nations?|jurisdictions?)\b", re.I)
 # 'What's getting in the way of X?' wants an obstacle; a sentence naming one says 'challenged',
 # 'barrier', 'hampering', 'inability'…
 _OBSTACLE_Q = re.compile(r"\b(?:(?:get(?:s|ting)?|stand(?:s|ing)?) in the way|obstacles?|barriers?|"
@@ -125,6 +131,8 @@ def expected_type(question: str) -> str | None:
         return "effect"
     if _OBSTACLE_Q.search(question):
         return "obstacle"
+    if _PLACE_Q.search(question):
+        return "place"
     if _PROPOSAL_Q.search(question):
         return "proposal"
     return None
@@ -164,6 +172,8 @@ def offers(sentence: str, kind: str | None) -> bool:
         return bool(EFFECT.search(sentence))
     if kind == "obstacle":
         return bool(OBSTACLE.search(sentence))
+    if kind == "place":
+        return bool(places_in(sentence, country_names()))
     if kind == "proposal":
         return bool(RECOMMENDS.search(sentence) or CALLS_FOR.search(sentence))
     return False

@@ -236,3 +236,11 @@ def test_what_a_person_is_asked_about_leaves_out_what_every_document_says(
     assert rest == "what did say about traffickers moving money?"
     assert asked_of(rest, r) == {"move", "money"}
     assert asked_of("what did want states to do?", r) == set()
+
+
+def test_a_question_about_another_country_wants_a_place() -> None:
+    assert expected_type("Has any other country done something similar?") == "place"
+    assert expected_type("which countries have laws on this?") == "place"
+    assert offers("The passage of the Online Safety Act 2021 in Australia has also changed the "
+                  "approach.", "place")
+    assert not offers("States need to adopt new laws and policies.", "place")
