@@ -125,14 +125,14 @@ def expected_type(question: str) -> str | None:
         return "date"
     if _HOW_MUCH.search(question):
         return "number"
+    if _PLACE_Q.search(question):
+        return "place"
     if _WHO.search(question):
         return "name"
     if _EFFECT_Q.search(question):
         return "effect"
     if _OBSTACLE_Q.search(question):
         return "obstacle"
-    if _PLACE_Q.search(question):
-        return "place"
     if _PROPOSAL_Q.search(question):
         return "proposal"
     return None
