@@ -262,3 +262,13 @@ def test_what_a_quoted_person_said_comes_from_their_quotes(assistant: Assistant)
     on = assistant.ask("what did richey think of the system as it stands?")
     assert not on.refused
     assert "The current system is broken and not up to the task" in on.answer
+
+
+def test_a_list_cut_by_a_passage_boundary_goes_on_in_the_next(assistant: Assistant) -> None:
+    """'a. Strong prevention measures including: i.… ii.…;' ends a passage; 'iii. High-
+    visibility content removal request mechanism;' opens the next (continued.py)."""
+    ans = assistant.ask("What strong prevention measures should State-led regulatory frameworks "
+                        "impose on companies?")
+    assert "ii. Age-verification for persons depicted in" in ans.answer
+    assert "iii. High-visibility content removal request mechanism;" in ans.answer
+    assert "b. Due diligence obligations" not in ans.answer.split("iii. High-visibility")[1]

@@ -17,6 +17,7 @@ from assistant.answering.base import best_quotable, evidence_gate
 from assistant.answering.condense import wants_more
 from assistant.answering.config import AnswerConfig
 from assistant.answering.extractive.compose import Shape, by_institution, compose
+from assistant.answering.extractive.continued import across_passages
 from assistant.answering.extractive.institutional import (
     compare,
     named_docs,
@@ -158,6 +159,8 @@ class ExtractiveAnswerer:
                              cfg.evidence_floor, cfg.max_sentences, filters)
         excerpts = within(trim(assemble(picked), expected_type(asked.topic)),
                           WORD_BUDGET * max(len(parts), len(asked.institutions), 1))
+        # A list a passage boundary cuts goes on, whatever the budget: it completes an excerpt.
+        excerpts = across_passages(excerpts, self.retriever.store)
         # Checked on what the answer would quote: a figure dropped for length answers nothing.
         if kind := missing_kind(asked.topic, [s.text for s in excerpts]):
             return None, f"the question asks for a {kind} and no passage on it gives one"

@@ -18,18 +18,18 @@ from assistant.answering.extractive.selection import extend_lead_in
 
 WORD_BUDGET = 160  # words of quotation for one question (for each part or institution it names)
 LEAD_IN_REACH = 6  # sentences back from a list item to its lead-in
-_ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")
+LIST_ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")
 
 
 _MARKER = re.compile(r"^\s*\(?([a-z0-9]{1,4})[.)]\s")
 _ROMAN = frozenset(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"])
 
 
-def _level(sentence: str) -> str | None:
+def item_level(sentence: str) -> str | None:
     """The kind of marker a list item carries: 'number', 'roman', 'letter' or 'bullet'."""
     m = _MARKER.match(sentence)
     if m is None:
-        return "bullet" if _ITEM.match(sentence) else None
+        return "bullet" if LIST_ITEM.match(sentence) else None
     mark = m.group(1)
     return "number" if mark.isdigit() else "roman" if mark in _ROMAN else "letter"
 
@@ -39,16 +39,16 @@ def with_lead_in(s: ScoredSentence) -> ScoredSentence:
     passage holds that sentence. An item of the same kind that announces a list of its own
     ('b. Due diligence obligations…, including:' before 'c. Liability…') is a sibling, not
     the lead-in: its sub-items are passed over too."""
-    level = _level(s.text)
+    level = item_level(s.text)
     if level is None:
         return s
     c = s.result.chunk
     for j in range(s.k - 1, max(-1, s.k - 1 - LEAD_IN_REACH), -1):
         a, b = c.sentences[j]
         text = c.text[a:b]
-        if is_lead_in(text) and _level(text) != level:
+        if is_lead_in(text) and item_level(text) != level:
             return replace(s, start=a, k=j, k_end=s.k if s.k_end is None else s.k_end)
-        if not _ITEM.match(text):
+        if not LIST_ITEM.match(text):
             break
     return s
 
