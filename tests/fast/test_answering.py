@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage
 from assistant.answering.answer_type import expected_type, offers
 from assistant.answering.base import Answerer, evidence_gate
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
-from assistant.answering.extractive.frame import quote
+from assistant.answering.extractive.frame import quote, statement_kind
 from assistant.answering.extractive.reported import (
     asked_of,
     reported_source,
@@ -244,3 +244,14 @@ def test_a_question_about_another_country_wants_a_place() -> None:
     assert offers("The passage of the Online Safety Act 2021 in Australia has also changed the "
                   "approach.", "place")
     assert not offers("States need to adopt new laws and policies.", "place")
+
+
+def test_an_open_question_a_quotation_poses_is_not_framed_as_a_recommendation() -> None:
+    debate = ("Second - and closely related to the self-regulation / government-regulation "
+              "debate - is whether compliance with industry standards should be voluntary or "
+              "mandatory.")
+    assert statement_kind(debate) == "says"
+    assert statement_kind("Key questions involve what content companies should monitor for.") \
+        == "says"
+    assert statement_kind("Liability should be based on a 'should have known' standard.") == \
+        "recommends"

@@ -18,9 +18,19 @@ _FINDS = re.compile(r"\b(not working|not succeeded|has not|have not|is not|are n
                     r"effective|shortcomings|challeng)", re.I)
 
 
+# An open question a sentence poses, which recommends nothing: '…is whether compliance with
+# industry standards should be voluntary or mandatory', 'what content companies should monitor
+# for', 'the degree to which … should be self-regulated'.
+_OPEN_QUESTION = re.compile(r"\b(?:whether|the degree to which|the extent to which|how far|what|"
+                            r"which|how)\b[^.;:]*?\bshould\b", re.I)
+
+
 def statement_kind(excerpt: str, lead_in: str = "") -> str:
-    """The verb that frames a quotation: what kind of statement it is."""
-    if _RECOMMENDS.search(excerpt) or re.search(r"\bshould:\s*$", lead_in):
+    """The verb that frames a quotation: what kind of statement it is. A 'should' inside an
+    open question the quotation poses ('whether compliance should be voluntary') is no
+    recommendation."""
+    stated = _OPEN_QUESTION.sub(" ", excerpt)
+    if _RECOMMENDS.search(stated) or re.search(r"\bshould:\s*$", lead_in):
         return "recommends"
     if _CALLS_FOR.search(excerpt):
         return "calls for action"
