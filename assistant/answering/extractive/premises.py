@@ -17,6 +17,7 @@ from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
 from assistant.retrieval.names import SPOKE
 from assistant.retrieval.retriever import Retriever
+from ingest.text import content_terms
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 _MONTH = "(" + "|".join(_MONTHS) + ")"
@@ -78,13 +79,32 @@ def wrong_year(asked: Asked, retriever: Retriever) -> str | None:
     return f"{source_label(m)} is the one in the collection; it is not from {asked.doc_years[0]}."
 
 
+_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"‘])")
+
+
+def _dated_clauses(quoted: list[ScoredSentence]) -> list[tuple[str, list[int]]]:
+    """The quoted text cut at its sentence ends, each piece with the years it states."""
+    out = []
+    for s in quoted:
+        for piece in _CLAUSE.split(s.text):
+            years = [int(y) for y in _YEAR.findall(piece)]
+            if years:
+                out.append((piece, years))
+    return out
+
+
 def wrong_event_year(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
     """'a US law from 2016' when the quoted sentence that dates it says 2018: a year the
-    question gives to something other than a document, against the first quoted year."""
+    question gives to something other than a document, against the year of the quoted sentence
+    that shares most words with the question (the first one on a tie): 'Australia's act of
+    2019' is checked against the sentence on Australia's act, not a year quoted before it."""
     said = [y for y in asked.years if y not in asked.doc_years]
-    found = next((ys for ys in ([int(y) for y in _YEAR.findall(s.text)] for s in quoted) if ys),
-                 None)
-    if not said or not found or any(y in found for y in said):
+    dated = _dated_clauses(quoted)
+    if not said or not dated:
+        return None
+    terms = {t for t in content_terms(asked.topic) if not t.isdigit()}
+    piece, found = max(dated, key=lambda d: len(terms & set(content_terms(d[0]))))
+    if any(y in found for y in said):
         return None
     return f"The documents date it to {found[0]}, not {said[0]}."
 
