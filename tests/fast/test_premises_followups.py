@@ -6,9 +6,11 @@ Run on the real corpus with the word-hashing embedder, like test_users_words."""
 
 from __future__ import annotations
 
+from assistant.answering.condense import condense
 from assistant.answering.extractive.premises import wrong_event_year
 from assistant.answering.extractive.scoring import SentenceScorer
 from assistant.answering.question import analyze
+from assistant.core.models import Turn
 from assistant.engine import Assistant
 from assistant.retrieval.names import unknown_names
 
@@ -34,3 +36,16 @@ def test_a_compound_whose_words_the_collection_knows_is_not_an_unknown_name() ->
     assert unknown_names("is anything chipping away at ‘Safety-by-design’ principles?",
                          known) == []
     assert unknown_names("what about Safety-by-Brazil?", known) == ["Safety-by-Brazil"]
+
+
+def test_a_follow_up_after_a_follow_up_carries_the_first_question_s_topic() -> None:
+    history = [Turn(role="user", content="what transparency duties does the osce brief name?"),
+               Turn(role="assistant", content="The OSCE policy brief (2022) says: “…” [1]"),
+               Turn(role="user", content="do any companies already publish that?"),
+               Turn(role="assistant", content="The OSCE policy brief (2022) says: “…” [1]")]
+    out = condense("so what's gone wrong with it so far?", history)
+    assert "transparency" in out and "companies" in out
+    # a last turn that stands alone is not mixed with the one before it
+    alone = history[:2] + [Turn(role="user", content="who does equality now want at the "
+                                                     "table when working out solutions?")]
+    assert "transparency" not in condense("and why do they think that matters?", alone)
