@@ -7,7 +7,7 @@ Run on the real corpus with the word-hashing embedder, like test_users_words."""
 from __future__ import annotations
 
 from assistant.answering.condense import condense
-from assistant.answering.extractive.premises import wrong_event_year
+from assistant.answering.extractive.premises import states_a_view, wrong_event_year
 from assistant.answering.extractive.scoring import SentenceScorer
 from assistant.answering.question import analyze
 from assistant.core.models import Turn
@@ -49,3 +49,11 @@ def test_a_follow_up_after_a_follow_up_carries_the_first_question_s_topic() -> N
     alone = history[:2] + [Turn(role="user", content="who does equality now want at the "
                                                      "table when working out solutions?")]
     assert "transparency" not in condense("and why do they think that matters?", alone)
+
+
+def test_a_view_asserted_before_the_question_is_told_from_a_question_about_a_view() -> None:
+    assert states_a_view("greta says the terms are working as a deterrent - any proof?")
+    assert states_a_view("eqnow thinks tech firms only need to stay out of trouble, right?")
+    assert not states_a_view("what does greta say about the terms of use?")
+    assert not states_a_view("has the osce said anything on encryption?")
+    assert not states_a_view("is it true? greta says so")  # the question comes first

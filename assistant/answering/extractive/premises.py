@@ -33,6 +33,22 @@ _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|arg
                       r"believes?|thinks?|states?|stated|reports?|reported|warns?|warned|shows?|"
                       r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|\d|"
                       r"\b(?:why|how come)\s+(?:did|does|do|is|was)\b", re.I)
+# A statement put before the question ('greta says the terms are working - any proof?', 'eqnow
+# thinks X, right?'): an institution's view asserted, not asked about. A question that opens
+# with a wh-word or an auxiliary ('what does GRETA say…', 'has GRETA said…') is not one.
+_STATES = re.compile(r"^(?!\s*(?:what|which|who|whom|whose|when|where|why|how|does|do|did|is|"
+                     r"are|was|were|has|have|had|can|could|should|would|will|may)\b)[^?]*?\b"
+                     r"(?:says|said|finds|found|claims|claimed|argues|argued|reckons|believes|"
+                     r"thinks|states|stated|reports|reported|shows|showed|concludes|concluded|"
+                     r"credits|credited|blames|blamed)\b", re.I)
+# Asserted that way, the named institution's best sentence must come this close to another
+# institution's best for the view to be taken as its own.
+STATED_SHARE = 0.75
+
+
+def states_a_view(question: str) -> bool:
+    """The question opens by asserting what someone says ('greta says X - any proof?')."""
+    return bool(_STATES.search(question))
 _NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
@@ -113,16 +129,18 @@ def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Ret
                       floor: float) -> tuple[str, ScoredSentence] | None:
     """The named institution's best evidence is too weak to answer with, and another
     institution's is strong enough."""
+    stated = states_a_view(asked.corrected)
     if len(asked.institutions) != 1 or asked.comparison or not scored or \
-            scored[0].score < floor or not _ASSERTS.search(asked.corrected):
+            scored[0].score < floor or not (stated or _ASSERTS.search(asked.corrected)):
         return None
     name = asked.institutions[0]
     insts = retriever.institutions
     mine = set(insts.all[name].doc_ids)
     top = scored[0]
     own = next((s for s in scored if s.result.chunk.doc_id in mine), None)
-    if top.result.chunk.doc_id in mine or own is not None and own.score >= floor or \
-            name in insts.named_in(top.text):
+    owned = own is not None and own.score >= floor and \
+        not (stated and own.score < STATED_SHARE * top.score)
+    if top.result.chunk.doc_id in mine or owned or name in insts.named_in(top.text):
         return None  # the named institution says it, or the sentence says that it does
     other = insts.of_doc(top.result.chunk.doc_id)
     return (f"The documents attribute this to {other}, not {name}: nothing from {name} in the "
