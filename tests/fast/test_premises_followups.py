@@ -57,3 +57,17 @@ def test_a_view_asserted_before_the_question_is_told_from_a_question_about_a_vie
     assert not states_a_view("what does greta say about the terms of use?")
     assert not states_a_view("has the osce said anything on encryption?")
     assert not states_a_view("is it true? greta says so")  # the question comes first
+
+
+def test_an_act_given_to_the_wrong_person_is_corrected_with_who_the_documents_name(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what did val richey say when he opened the launch event?")
+    first = ans.answer.split("\n\n")[0]
+    assert "Helga Maria Schmid, not Val Richey" in first
+    rest = ans.answer.split("\n\n", 1)[1]
+    assert rest.index("Schmid stated at the opening") < rest.find("Trafficking Val Richey") or \
+        "Trafficking Val Richey" not in rest  # her sentence is quoted first
+    right = fast_assistant.ask("what did helga maria schmid say when she opened the event?")
+    assert "not Helga Maria Schmid" not in right.answer
+    plain = fast_assistant.ask("what did val richey say at the launch event?")
+    assert "not Val Richey" not in plain.answer  # nothing done is given to him

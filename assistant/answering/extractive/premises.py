@@ -168,6 +168,44 @@ def wrong_speaker(asked: Asked, scored: list[ScoredSentence], retriever: Retriev
             f"document from {name} in the collection quotes one.", top)
 
 
+_SPEAKING = {"say", "said", "speak", "spoke", "talk", "state", "tell", "told", "add", "note",
+             "warn", "mention", "put", "argu", "think", "want", "call", "mean"}
+
+
+def wrong_person(asked: Asked, scored: list[ScoredSentence], person: tuple[str, str] | None
+                 ) -> tuple[str, ScoredSentence] | None:
+    """'What did Val Richey say when he opened the event?' when the sentence on the opening
+    quotes someone else: the question gives the person an act ('he opened', 'Richey chaired')
+    that no sentence quoting them mentions, and a sentence quoting another person does."""
+    if person is None:
+        return None
+    surname, name = person
+    acts = {t for m in re.finditer(rf"\b(?:he|she|{re.escape(surname)})\s+([a-z]+)\b",
+                                   asked.corrected, re.I)
+            for t in content_terms(m.group(1))} - _SPEAKING
+    if not acts:
+        return None
+    pattern = re.compile(rf"\b{re.escape(surname)}\b", re.I)
+    own = {t for s in scored if pattern.search(s.text) for t in content_terms(s.text)}
+    for s in scored:
+        m = SPOKE.search(s.text)
+        who = (m.group(1) or m.group(2)) if m else None
+        if who and not pattern.search(who) and (acts & set(content_terms(s.text))) - own:
+            return f"The documents give this to {who}, not {name} (the quotation below).", s
+    return None
+
+
+def led_by_person(asked: Asked, scored: list[ScoredSentence], person: tuple[str, str] | None
+                  ) -> tuple[str | None, list[ScoredSentence]]:
+    """The correction of a wrong person, if any, and the sentences with the other person's
+    (the one that answers) first, the rest as scored."""
+    wrong = wrong_person(asked, scored, person)
+    if wrong is None:
+        return None, scored
+    wrong[1].score = max(wrong[1].score, scored[0].score + 1e-3)
+    return wrong[0], sorted(scored, key=lambda x: -x.score)
+
+
 def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever) -> list[str]:
     """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
     if not quoted:
