@@ -57,7 +57,7 @@ def condense(question: str, history: list[Turn]) -> str:
     if not users or not is_follow_up(question):
         return question
     present = {w.lower() for w in tokenize(question)}
-    source = users[-1]
+    source = _previous(history)
     turns = [t for t in history if t.role == "assistant"]
     answers = [t.content for t in turns]
     if _PERSON.search(question):
@@ -73,6 +73,18 @@ def condense(question: str, history: list[Turn]) -> str:
     if not carried:
         return question
     return f"{question.rstrip()} ({' '.join(carried)})"
+
+
+def _previous(history: list[Turn]) -> str:
+    """The last user turn, made standalone in its turn: after 'what transparency duties does
+    the brief describe?' and 'do any companies publish that?', a third question about 'it'
+    carries 'transparency' too."""
+    last = max(i for i, t in enumerate(history) if t.role == "user")
+    before = history[:last]
+    question = history[last].content
+    if any(t.role == "user" for t in before) and is_follow_up(question):
+        return condense(question, before)
+    return question
 
 
 _THING = re.compile(r"\b(it|its|this|that|these|those|they|them|their)\b", re.I)

@@ -89,7 +89,7 @@ def unknown_names(question: str, known: set[str]) -> list[str]:
 
     A question about 'Brazil' or 'the Global Guide' cannot be answered from documents that never
     mention them. The first word is skipped (sentence case), as are words the collection knows
-    in any case."""
+    in any case, and a compound whose parts it knows ('Safety-by-design': 'by' is a stop word)."""
     out: list[str] = []
     for m in _CAPITALISED.finditer(question):
         if m.start() == len(question) - len(question.lstrip()):
@@ -99,7 +99,7 @@ def unknown_names(question: str, known: set[str]) -> list[str]:
         if low in STOPWORDS or low in MONTHS or len(low) < 2:
             continue
         parts = [p for p in re.split(r"[-’']", low) if p]
-        if all(stem(p) in known or p in known for p in parts):
+        if all(p in STOPWORDS or stem(p) in known or p in known for p in parts):
             continue
         out.append(word)
     return out

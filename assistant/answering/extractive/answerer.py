@@ -29,7 +29,12 @@ from assistant.answering.extractive.parts import (
     cover_parts,
     parts_of,
 )
-from assistant.answering.extractive.premises import corrections, wrong_attribution, wrong_speaker
+from assistant.answering.extractive.premises import (
+    corrections,
+    led_by_person,
+    wrong_attribution,
+    wrong_speaker,
+)
 from assistant.answering.extractive.reported import (
     asked_of,
     naming,
@@ -117,6 +122,8 @@ class ExtractiveAnswerer:
         scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
         misattributed = (wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)
                          or wrong_speaker(asked, scored, self.retriever, cfg.evidence_floor))
+        person = quoted_person(asked, self.retriever)
+        wrong, scored = (None, scored) if misattributed else led_by_person(asked, scored, person)
         if misattributed is not None:
             scored = only_from(scored, self.retriever.institutions.all[
                 self.retriever.institutions.of_doc(misattributed[1].result.chunk.doc_id)].doc_ids)
@@ -131,7 +138,7 @@ class ExtractiveAnswerer:
             if not scored or scored[0].score < cfg.evidence_floor:
                 return None, (f"no document in the collection is from {source}, and the passages "
                               f"that quote {source} say nothing on this")
-        elif (person := quoted_person(asked, self.retriever)) is not None:
+        elif person is not None and wrong is None:
             # What the person is quoted saying that uses a word of what is asked of them.
             rest = without_person(asked.topic, person[1])
             scored = on_topic(quoting(scored, person[0]), asked_of(rest, self.retriever))
@@ -165,7 +172,7 @@ class ExtractiveAnswerer:
         if kind := missing_kind(asked.topic, [s.text for s in excerpts]):
             return None, f"the question asks for a {kind} and no passage on it gives one"
         shape = by_institution(excerpts, self.retriever)
-        shape.preface = ([misattributed[0]] if misattributed else []) + \
+        shape.preface = [c for c in (misattributed[0] if misattributed else None, wrong) if c] + \
             corrections(asked, shape.excerpts, self.retriever)
         return shape, None
 

@@ -17,6 +17,7 @@ from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
 from assistant.retrieval.names import SPOKE
 from assistant.retrieval.retriever import Retriever
+from ingest.text import content_terms
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 _MONTH = "(" + "|".join(_MONTHS) + ")"
@@ -32,6 +33,22 @@ _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|arg
                       r"believes?|thinks?|states?|stated|reports?|reported|warns?|warned|shows?|"
                       r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|\d|"
                       r"\b(?:why|how come)\s+(?:did|does|do|is|was)\b", re.I)
+# A statement put before the question ('greta says the terms are working - any proof?', 'eqnow
+# thinks X, right?'): an institution's view asserted, not asked about. A question that opens
+# with a wh-word or an auxiliary ('what does GRETA say…', 'has GRETA said…') is not one.
+_STATES = re.compile(r"^(?!\s*(?:what|which|who|whom|whose|when|where|why|how|does|do|did|is|"
+                     r"are|was|were|has|have|had|can|could|should|would|will|may)\b)[^?]*?\b"
+                     r"(?:says|said|finds|found|claims|claimed|argues|argued|reckons|believes|"
+                     r"thinks|states|stated|reports|reported|shows|showed|concludes|concluded|"
+                     r"credits|credited|blames|blamed)\b", re.I)
+# Asserted that way, the named institution's best sentence must come this close to another
+# institution's best for the view to be taken as its own.
+STATED_SHARE = 0.75
+
+
+def states_a_view(question: str) -> bool:
+    """The question opens by asserting what someone says ('greta says X - any proof?')."""
+    return bool(_STATES.search(question))
 _NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
@@ -78,13 +95,32 @@ def wrong_year(asked: Asked, retriever: Retriever) -> str | None:
     return f"{source_label(m)} is the one in the collection; it is not from {asked.doc_years[0]}."
 
 
+_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"‘])")
+
+
+def _dated_clauses(quoted: list[ScoredSentence]) -> list[tuple[str, list[int]]]:
+    """The quoted text cut at its sentence ends, each piece with the years it states."""
+    out = []
+    for s in quoted:
+        for piece in _CLAUSE.split(s.text):
+            years = [int(y) for y in _YEAR.findall(piece)]
+            if years:
+                out.append((piece, years))
+    return out
+
+
 def wrong_event_year(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
     """'a US law from 2016' when the quoted sentence that dates it says 2018: a year the
-    question gives to something other than a document, against the first quoted year."""
+    question gives to something other than a document, against the year of the quoted sentence
+    that shares most words with the question (the first one on a tie): 'Australia's act of
+    2019' is checked against the sentence on Australia's act, not a year quoted before it."""
     said = [y for y in asked.years if y not in asked.doc_years]
-    found = next((ys for ys in ([int(y) for y in _YEAR.findall(s.text)] for s in quoted) if ys),
-                 None)
-    if not said or not found or any(y in found for y in said):
+    dated = _dated_clauses(quoted)
+    if not said or not dated:
+        return None
+    terms = {t for t in content_terms(asked.topic) if not t.isdigit()}
+    piece, found = max(dated, key=lambda d: len(terms & set(content_terms(d[0]))))
+    if any(y in found for y in said):
         return None
     return f"The documents date it to {found[0]}, not {said[0]}."
 
@@ -93,16 +129,18 @@ def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Ret
                       floor: float) -> tuple[str, ScoredSentence] | None:
     """The named institution's best evidence is too weak to answer with, and another
     institution's is strong enough."""
+    stated = states_a_view(asked.corrected)
     if len(asked.institutions) != 1 or asked.comparison or not scored or \
-            scored[0].score < floor or not _ASSERTS.search(asked.corrected):
+            scored[0].score < floor or not (stated or _ASSERTS.search(asked.corrected)):
         return None
     name = asked.institutions[0]
     insts = retriever.institutions
     mine = set(insts.all[name].doc_ids)
     top = scored[0]
     own = next((s for s in scored if s.result.chunk.doc_id in mine), None)
-    if top.result.chunk.doc_id in mine or own is not None and own.score >= floor or \
-            name in insts.named_in(top.text):
+    owned = own is not None and own.score >= floor and \
+        not (stated and own.score < STATED_SHARE * top.score)
+    if top.result.chunk.doc_id in mine or owned or name in insts.named_in(top.text):
         return None  # the named institution says it, or the sentence says that it does
     other = insts.of_doc(top.result.chunk.doc_id)
     return (f"The documents attribute this to {other}, not {name}: nothing from {name} in the "
@@ -128,6 +166,44 @@ def wrong_speaker(asked: Asked, scored: list[ScoredSentence], retriever: Retriev
         return None
     return (f"The documents quote {person.group(1) or person.group(2)} on this, not an official of {name}: no "
             f"document from {name} in the collection quotes one.", top)
+
+
+_SPEAKING = {"say", "said", "speak", "spoke", "talk", "state", "tell", "told", "add", "note",
+             "warn", "mention", "put", "argu", "think", "want", "call", "mean"}
+
+
+def wrong_person(asked: Asked, scored: list[ScoredSentence], person: tuple[str, str] | None
+                 ) -> tuple[str, ScoredSentence] | None:
+    """'What did Val Richey say when he opened the event?' when the sentence on the opening
+    quotes someone else: the question gives the person an act ('he opened', 'Richey chaired')
+    that no sentence quoting them mentions, and a sentence quoting another person does."""
+    if person is None:
+        return None
+    surname, name = person
+    acts = {t for m in re.finditer(rf"\b(?:he|she|{re.escape(surname)})\s+([a-z]+)\b",
+                                   asked.corrected, re.I)
+            for t in content_terms(m.group(1))} - _SPEAKING
+    if not acts:
+        return None
+    pattern = re.compile(rf"\b{re.escape(surname)}\b", re.I)
+    own = {t for s in scored if pattern.search(s.text) for t in content_terms(s.text)}
+    for s in scored:
+        m = SPOKE.search(s.text)
+        who = (m.group(1) or m.group(2)) if m else None
+        if who and not pattern.search(who) and (acts & set(content_terms(s.text))) - own:
+            return f"The documents give this to {who}, not {name} (the quotation below).", s
+    return None
+
+
+def led_by_person(asked: Asked, scored: list[ScoredSentence], person: tuple[str, str] | None
+                  ) -> tuple[str | None, list[ScoredSentence]]:
+    """The correction of a wrong person, if any, and the sentences with the other person's
+    (the one that answers) first, the rest as scored."""
+    wrong = wrong_person(asked, scored, person)
+    if wrong is None:
+        return None, scored
+    wrong[1].score = max(wrong[1].score, scored[0].score + 1e-3)
+    return wrong[0], sorted(scored, key=lambda x: -x.score)
 
 
 def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever) -> list[str]:
