@@ -45,7 +45,7 @@ from assistant.answering.extractive.reported import (
     without_person,
     without_source,
 )
-from assistant.answering.extractive.scoring import SentenceScorer, continue_from
+from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
@@ -130,20 +130,10 @@ class ExtractiveAnswerer:
         elif asked.scoped:
             scored = prefer_named(scored, named_docs(asked, self.retriever),
                                   cfg.evidence_floor)
-        elif (source := reported_source(asked, self.retriever)) is not None:
-            # Only what the collection reports the source said, scored on what is asked of it.
-            rest = without_source(asked.topic, source)
-            scored = naming(self.scorer.score(rest, self.retriever.embed_query(rest), results),
-                            source)
-            if not scored or scored[0].score < cfg.evidence_floor:
-                return None, (f"no document in the collection is from {source}, and the passages "
-                              f"that quote {source} say nothing on this")
-        elif person is not None and wrong is None:
-            # What the person is quoted saying that uses a word of what is asked of them.
-            rest = without_person(asked.topic, person[1])
-            scored = on_topic(quoting(scored, person[0]), asked_of(rest, self.retriever))
-            if not scored:
-                return None, f"the documents quote {person[1]}, but not on this"
+        else:
+            scored, why = self._reported(asked, scored, results, None if wrong else person)
+            if why is not None:
+                return None, why
         seen = ([t.content for t in history if t.role == "assistant"]
                 if wants_more(question) and history else [])
         if seen:
@@ -175,6 +165,26 @@ class ExtractiveAnswerer:
         shape.preface = [c for c in (misattributed[0] if misattributed else None, wrong) if c] + \
             corrections(asked, shape.excerpts, self.retriever)
         return shape, None
+
+    def _reported(self, asked: Asked, scored: list[ScoredSentence], results: list[SearchResult],
+                  person: tuple[str, str] | None) -> tuple[list[ScoredSentence], str | None]:
+        """Sources the collection only reports on: what it quotes of a document it does not
+        hold ('the ICAT issue brief'), or of a person ('what did val richey say about…'), on
+        what is asked of them; with the reason to refuse when none of it is on that."""
+        floor = self.config.evidence_floor
+        if (source := reported_source(asked, self.retriever)) is not None:
+            rest = without_source(asked.topic, source)
+            scored = naming(self.scorer.score(rest, self.retriever.embed_query(rest), results),
+                            source)
+            if not scored or scored[0].score < floor:
+                return scored, (f"no document in the collection is from {source}, and the "
+                                f"passages that quote {source} say nothing on this")
+        elif person is not None:
+            rest = without_person(asked.topic, person[1])
+            scored = on_topic(quoting(scored, person[0]), asked_of(rest, self.retriever))
+            if not scored:
+                return scored, f"the documents quote {person[1]}, but not on this"
+        return scored, None
 
     def _compared(self, asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray,
                   filters: SearchFilters | None) -> Shape | None:
