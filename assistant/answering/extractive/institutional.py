@@ -113,9 +113,13 @@ def speaks_at(bests: dict[str, float], floor: float) -> float:
     that reaches the floor always does; below it, evidence nearly as strong as the best
     institution's (``SPEAKS_RELATIVE`` of it) does too, as long as that is not weak in itself
     (``COMPARE_LOW`` of the floor): a question in users' words scores every institution's
-    sentences lower, and what one institution says is then judged against what the others say."""
+    sentences lower, and what one institution says is then judged against what the others say.
+    When none reaches the floor, none is the yardstick: the floor stands."""
     top = max(bests.values(), default=0.0)
-    return max(floor * COMPARE_LOW, min(floor * COMPARE_FLOOR, SPEAKS_RELATIVE * top))
+    full = floor * COMPARE_FLOOR
+    if top < full:
+        return full  # nobody reaches the floor: nobody's evidence is a yardstick for the others
+    return max(floor * COMPARE_LOW, min(full, SPEAKS_RELATIVE * top))
 
 
 def best_of(scored: list[ScoredSentence], docs: set[str]) -> ScoredSentence | None:
