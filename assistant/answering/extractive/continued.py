@@ -11,9 +11,8 @@ from typing import Any
 
 from assistant.answering.answer_type import continues_list
 from assistant.answering.extractive.scoring import ScoredSentence
-from assistant.answering.extractive.selection import LIST_ITEMS_MAX
-from assistant.answering.extractive.trim import LIST_ITEM as _ITEM
-from assistant.answering.extractive.trim import item_level
+from assistant.answering.extractive.selection import run_on
+from assistant.answering.extractive.trim import LIST_ITEM, item_level
 from assistant.core.models import SearchResult
 
 
@@ -23,23 +22,18 @@ def _item_runs_to_end(s: ScoredSentence) -> bool:
     chunk = s.result.chunk
     last = s.k_end if s.k_end is not None else s.k
     rest = [chunk.text[a:b] for a, b in chunk.sentences[last + 1:]]
-    if any(_ITEM.match(t) for t in rest):
+    if any(LIST_ITEM.match(t) for t in rest):
         return False
-    end = rest[-1] if rest else s.text
-    return continues_list(end) and bool(_ITEM.match(s.text.split("\n")[-1]) or rest == []
-                                        or any(_ITEM.match(ln) for ln in s.text.split("\n")))
+    return continues_list(rest[-1] if rest else s.text) and (
+        not rest or any(LIST_ITEM.match(line) for line in s.text.split("\n")))
 
 
 def _same_list(chunk: Any) -> int:
     """The last sentence of the list items that open ``chunk`` and belong to one list: items
     of the first item's level (and the sentences inside them), while each runs on ('…;')."""
-    texts = [chunk.text[a:b] for a, b in chunk.sentences]
-    level = item_level(texts[0])
-    k = 0
-    while k + 1 < min(len(texts), LIST_ITEMS_MAX) and continues_list(texts[k]) and \
-            item_level(texts[k + 1]) in (level, None):
-        k += 1
-    return k
+    levels = [item_level(chunk.text[a:b]) for a, b in chunk.sentences]
+    other = {k for k, level in enumerate(levels) if level not in (levels[0], None)}
+    return run_on(chunk, 0, other)  # an item of another level ends it
 
 
 def _next_items(s: ScoredSentence, store: Any) -> ScoredSentence | None:
@@ -51,7 +45,7 @@ def _next_items(s: ScoredSentence, store: Any) -> ScoredSentence | None:
     if idx + 1 >= len(store.chunks) or store.chunks[idx + 1].doc_id != s.result.chunk.doc_id:
         return None
     nxt = store.chunks[idx + 1]
-    if not nxt.sentences or not _ITEM.match(nxt.text[nxt.sentences[0][0]:]):
+    if not nxt.sentences or not LIST_ITEM.match(nxt.text[nxt.sentences[0][0]:]):
         return None
     hi = _same_list(nxt)
     result = SearchResult(chunk=nxt, score=s.result.score, index=idx + 1)
