@@ -65,7 +65,7 @@ _ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+|of\s+(?:t
                         r"(?:[\w’'-]+\s+){0,3})?(recommendation|point|question|"
                         r"step|measure|item|principle|priority|issue|area|pillar|obligation|example|"
                         r"challenge|finding|topic|wave)s?\b", re.I)
-_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 # ('what hard numbers…', 'which statistics…': a figure, with a word before it or plural)
 _HOW_MUCH = re.compile(r"^\s*(how (many|much))\b|\b(what|which) (?:[a-z]+ )?(share|proportion|"
                        r"percentage|number|fraction|figure|statistic)s?\b|\bwhat per ?cent", re.I)
@@ -155,7 +155,7 @@ def is_item(sentence: str, n: int) -> bool:
     """The sentence opens item ``n`` of a list: '3.', '3)', 'c.', 'iii.' or 'Third,'."""
     head = sentence.lstrip()[:12].lower()
     word = next(w for w, k in _ORDINALS.items() if k == n)
-    marks = (str(n), chr(ord("a") + n - 1), _ROMAN[n - 1])
+    marks = (str(n), chr(ord("a") + n - 1), ROMAN[n - 1])
     return any(re.match(rf"\(?{re.escape(m)}[.)]\s", head) for m in marks) or head.startswith(word + ",")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from ingest.text import STOPWORDS, content_terms, stem
@@ -108,8 +108,14 @@ def unknown_names(question: str, known: set[str]) -> list[str]:
 # 'OSCE Secretary General Helga Maria Schmid stated…', '…, said the OSCE Special Representative
 # for Combating Trafficking Val Richey.'
 _PERSON_RUN = r"(?:[A-Z]{2,}\s+)?[A-Z][a-z]+(?:\s+(?:for|of|on|[A-Z][a-z]+))*\s+[A-Z][a-z]+"
-SPOKE = re.compile(rf"({_PERSON_RUN})\s+(?:stated|said|told|added|noted|warned)\b|"
+_SPOKE = re.compile(rf"({_PERSON_RUN})\s+(?:stated|said|told|added|noted|warned)\b|"
                     rf"\b(?:said|stated|added|noted|warned)\s+(?:the\s+)?({_PERSON_RUN})")
+
+
+def speakers(text: str) -> Iterator[str]:
+    """The title-and-name run of each speaker the text quotes, in order."""
+    for m in _SPOKE.finditer(text):
+        yield m.group(1) or m.group(2)
 
 
 def people_quoted(texts: Iterable[str]) -> dict[str, str]:
@@ -120,9 +126,9 @@ def people_quoted(texts: Iterable[str]) -> dict[str, str]:
     common = {w for t in texts for w in re.findall(r"\b[a-z][a-z-]+\b", t)}
     out: dict[str, str] = {}
     for text in texts:
-        for m in SPOKE.finditer(text):
+        for run in speakers(text):
             name: list[str] = []
-            for w in reversed((m.group(1) or m.group(2)).split()):
+            for w in reversed(run.split()):
                 if w.lower() in common or w.isupper() or len(name) == 3:
                     break
                 name.insert(0, w)

@@ -15,7 +15,7 @@ from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
-from assistant.retrieval.names import SPOKE
+from assistant.retrieval.names import speakers
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms
 
@@ -161,11 +161,11 @@ def wrong_speaker(asked: Asked, scored: list[ScoredSentence], retriever: Retriev
     if not spoken or any(s.result.chunk.doc_id in mine for s in spoken):
         return None
     top = spoken[0]
-    person = SPOKE.search(top.text)
+    person = next(speakers(top.text), None)
     if person is None:
         return None
-    return (f"The documents quote {person.group(1) or person.group(2)} on this, not an official of {name}: no "
-            f"document from {name} in the collection quotes one.", top)
+    return (f"The documents quote {person} on this, not an official of {name}: no document "
+            f"from {name} in the collection quotes one.", top)
 
 
 _SPEAKING = {"say", "said", "speak", "spoke", "talk", "state", "tell", "told", "add", "note",
@@ -188,8 +188,7 @@ def wrong_person(asked: Asked, scored: list[ScoredSentence], person: tuple[str, 
     pattern = re.compile(rf"\b{re.escape(surname)}\b", re.I)
     own = {t for s in scored if pattern.search(s.text) for t in content_terms(s.text)}
     for s in scored:
-        m = SPOKE.search(s.text)
-        who = (m.group(1) or m.group(2)) if m else None
+        who = next(speakers(s.text), None)
         if who and not pattern.search(who) and (acts & set(content_terms(s.text))) - own:
             return f"The documents give this to {who}, not {name} (the quotation below).", s
     return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.answering.answer_type import is_lead_in, offers
+from assistant.answering.answer_type import ROMAN, is_lead_in, offers
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.selection import extend_lead_in
 
@@ -22,7 +22,6 @@ LIST_ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,4}[.)])\s")
 
 
 _MARKER = re.compile(r"^\s*\(?([a-z0-9]{1,4})[.)]\s")
-_ROMAN = frozenset(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"])
 
 
 def item_level(sentence: str) -> str | None:
@@ -31,7 +30,7 @@ def item_level(sentence: str) -> str | None:
     if m is None:
         return "bullet" if LIST_ITEM.match(sentence) else None
     mark = m.group(1)
-    return "number" if mark.isdigit() else "roman" if mark in _ROMAN else "letter"
+    return "number" if mark.isdigit() else "roman" if mark in ROMAN else "letter"
 
 
 def with_lead_in(s: ScoredSentence) -> ScoredSentence:
