@@ -45,6 +45,7 @@ _CLAIM = re.compile(
     rf"(?:^|[,;:(]\s*|\b(?:however|but|while|whereas|although|and)\s+)"
     rf"(?P<who>[^,;:()]{{1,80}}?)\s+(?:(?:do|does|did)\s+not\s+|also\s+|further\s+)?"
     rf"(?:(?:{_CLAIM_VERBS})\s+(?:that\b|an?\s|the\s)|want(?:s|ed)?\s+to\b)", re.I)
+WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")  # a word as written, apostrophes and hyphens kept
 _PREPOSITIONS = {"of", "in", "from", "with", "at", "on", "for", "to", "by", "among", "within"}
 _PRONOUNS = {"they", "it", "we", "he", "she", "this", "which", "who", "that", "these", "i",
              "one", "you"}
@@ -68,7 +69,7 @@ def _echoed(text: str, asked: frozenset[str], have: set[str], document: Iterable
     """The words of ``text`` (as written) from the question that neither the cited passage
     (``have``: its terms) nor the rest of its document uses."""
     out: list[str] = []
-    for word in re.findall(r"[A-Za-z][A-Za-z'’\-]*", text):
+    for word in WORD.findall(text):
         for t in content_terms(word):
             if t in asked and t not in have and word not in out:
                 out.append(word)
@@ -105,7 +106,7 @@ def question_echo(sentence: str, question: str, evidence: str, document: Iterabl
 def _head(who: str) -> str | None:
     """The head noun of a speaker phrase: 'some stakeholders' -> 'stakeholders', 'Critics of the
     protections … platforms' -> 'Critics'; None for a pronoun."""
-    words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", who)
+    words = WORD.findall(who)
     for i, w in enumerate(words):
         if w.lower() in _PREPOSITIONS and i > 0:
             words = words[:i]

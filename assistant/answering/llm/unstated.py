@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.answering.llm.framing import _FRAME, _STANCE, _list_ordinals
+from assistant.answering.llm.framing import _FRAME, _STANCE, WORD, _list_ordinals
 from assistant.retrieval.expansion import NEAR
 from ingest.embedding import BaseEmbedder
 from ingest.text import content_terms, fold
@@ -53,7 +53,6 @@ _FRAMING = frozenset(content_terms(
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
                  "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11",
                  "twelve": "12", "twice": "2", "dozen": "12", "half": "50"}
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _QUOTED = re.compile(r"[“\"][^”\"]{2,}[”\"]")
 _PRESS_RELEASE = re.compile(r"\bpress[- ]releases?\b", re.I)
 _RELATIVE = re.compile(r"\b(?:today|yesterday|tomorrow|tonight|(?:this|last|next|past) "
@@ -81,22 +80,27 @@ class WordSense:
     def __init__(self, embedder: BaseEmbedder) -> None:
         self.embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}
+        self._passage: tuple[str, np.ndarray | None] = ("", None)  # the last passage's words
 
     def _of(self, words: list[str]) -> np.ndarray:
-        todo = [w for w in dict.fromkeys(words) if w not in self._vectors]
+        # Read once into a local dict: another thread's answer may clear the shared one.
+        got = {w: v for w in dict.fromkeys(words) if (v := self._vectors.get(w)) is not None}
+        todo = [w for w in dict.fromkeys(words) if w not in got]
         if todo:
             if len(self._vectors) > 50_000:
                 self._vectors.clear()
             for w, v in zip(todo, self.embedder.encode(todo), strict=True):
-                self._vectors[w] = np.asarray(v, dtype=np.float32)
-        return np.stack([self._vectors[w] for w in words])
+                got[w] = self._vectors[w] = np.asarray(v, dtype=np.float32)
+        return np.stack([got[w] for w in words])
 
     def close(self, word: str, evidence: str) -> bool:
-        have = list(dict.fromkeys(w.lower() for w in _WORD.findall(evidence) if len(w) > 2))
-        if not have:
+        passage = self._passage  # the words of a sentence are checked one by one
+        if passage[0] != evidence:
+            have = list(dict.fromkeys(w.lower() for w in WORD.findall(evidence) if len(w) > 2))
+            passage = self._passage = (evidence, self._of(have) if have else None)
+        if passage[1] is None:
             return False
-        sims = self._of(have) @ self._of([word.lower()])[0]
-        return float(sims.max()) >= NEAR
+        return float((passage[1] @ self._of([word.lower()])[0]).max()) >= NEAR
 
 
 @lru_cache(maxsize=4)
@@ -111,7 +115,7 @@ def unstated_words(sentence: str, evidence: str, sense: WordSense | None = None)
     have = set(content_terms(evidence)) | _list_ordinals(evidence)
     folded = fold(evidence)
     out: list[str] = []
-    for word in _WORD.findall(_PRESS_RELEASE.sub(" ", _body(sentence))):
+    for word in WORD.findall(_PRESS_RELEASE.sub(" ", _body(sentence))):
         lw = word.lower()
         if lw in _NUMBER_WORDS:
             if not re.search(rf"\b(?:{lw}|{_NUMBER_WORDS[lw]})\b", folded) and word not in out:
