@@ -39,6 +39,32 @@ _DATED_AFTER = re.compile(r"\b(?:paper|brief|report|study|release|response|reply
 _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 
 
+# A statement put before the question ('greta says the terms are working - any proof?', 'eqnow
+# thinks X, right?'): an institution's view asserted, not asked about. A question that opens
+# with a wh-word or an auxiliary ('what does GRETA say…', 'has GRETA said…') is not one.
+_VERB = (r"(?:says|said|finds|found|claims|claimed|argues|argued|reckons|believes|thinks|states|"
+         r"stated|reports|reported|shows|showed|concludes|concluded|credits|credited|blames|"
+         r"blamed)")
+_STATES = re.compile(r"^(?!\s*(?:what|which|who|whom|whose|when|where|why|how|does|do|did|is|"
+                     r"are|was|were|has|have|had|can|could|should|would|will|may)\b)"
+                     rf"(?P<source>[^?]*?)\b{_VERB}\b", re.I)
+# The same view given as the ground of the question: 'Since Europol found that X, what…'.
+_GROUND = re.compile(rf"^\s*(?:since|given that|now that|because|as|if)\s+(?P<source>[^,?]{{1,80}}?)"
+                     rf"\s+{_VERB}\b", re.I)
+
+
+def stated_source(question: str) -> tuple[int, int] | None:
+    """Where a question that opens by asserting someone's view names who holds it ('GRETA's
+    2024 report' in 'GRETA's 2024 report says X - what else?'), or None."""
+    m = _STATES.search(question) or _GROUND.search(question)
+    return m.span("source") if m else None
+
+
+def states_a_view(question: str) -> bool:
+    """The question opens by asserting what someone says ('greta says X - any proof?')."""
+    return stated_source(question) is not None
+
+
 @dataclass(frozen=True)
 class Asked:
     text: str  # the standalone question
@@ -49,6 +75,10 @@ class Asked:
     comparison: bool = False  # asks how several institutions compare
     years: list[int] = field(default_factory=list)
     doc_years: list[int] = field(default_factory=list)  # years that date a document asked about
+    stated: bool = False  # opens by asserting someone's view ('GRETA says X - any proof?')
+    # Names the collection never mentions that only say whose view the question asserts
+    # ('Since Europol found that X, what…'): set aside, and said to be unchecked, not refused.
+    unverified: list[str] = field(default_factory=list)
 
     @property
     def scoped(self) -> bool:
@@ -82,6 +112,23 @@ def _percent(m: re.Match[str]) -> str:
     return f"{m.group(0)} ({round(100 * a / b)}%)" if a < b else m.group(0)
 
 
+def _unverified(text: str, retriever: Retriever) -> list[str]:
+    """The names of an asserted view's holder the collection never mentions, when they are
+    the only names in the question it never mentions."""
+    span = stated_source(text)
+    if span is None:
+        return []
+    unknown = retriever.vocab.unknown(text)
+    held = retriever.vocab.unknown(text[span[0]:span[1]])
+    return held if unknown and set(unknown) <= set(held) else []
+
+
+def _without(text: str, names: list[str]) -> str:
+    for name in names:
+        text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(name)}(?:[’']s)?\b", " ", text, flags=re.I)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def analyze(question: str, retriever: Retriever) -> Asked:
     corrected = _N_IN_M.sub(_percent, retriever.vocab.speller.correct(question))
     insts = retriever.institutions
@@ -104,13 +151,16 @@ def analyze(question: str, retriever: Retriever) -> Asked:
     years = [int(y) for y in _YEAR.findall(corrected)]
     doc_years = [int(m.group(0)[:4]) for m in _DATING.finditer(corrected)] + \
         [int(y) for y in _DATED_AFTER.findall(corrected)]
+    unverified = _unverified(corrected, retriever)
+    search, topic = _without(search, unverified), _without(topic, unverified)
     search, topic = retriever.vocab.spell_out(search), retriever.vocab.spell_out(topic)
     extra = retriever.expander.expand(corrected)
     if extra:
         search = f"{search} ({' '.join(extra)})"
         topic = f"{topic} ({' '.join(extra)})"
     return Asked(text=question, corrected=corrected, search=search, topic=topic or corrected,
-                 institutions=names, comparison=comparison, years=years, doc_years=doc_years)
+                 institutions=names, comparison=comparison, years=years, doc_years=doc_years,
+                 stated=states_a_view(corrected), unverified=unverified)
 
 
 def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
@@ -123,6 +173,8 @@ def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
         return "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
     newest = vocab.newest_year
     later = [y for y in asked.years if newest is not None and y > newest]
-    if later:
+    if later and not (asked.stated and set(later) <= set(asked.doc_years)):
+        # Asked what a later document says, as opposed to asserting what it says (a premise
+        # that the answer corrects: 'GRETA's 2024 report says X - what else?').
         return f"its newest document is from {newest}, before {later[0]}"
     return focus_reason(asked.corrected, vocab.known_terms, retriever.expander.expand)

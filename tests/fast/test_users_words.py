@@ -64,6 +64,17 @@ def test_countries_and_later_years_are_out_of_range(fast_assistant: Assistant) -
         "the collection never mentions “Germany”"
     assert out_of_range(analyze("what did the OSCE publish in 2031?", r), r) == \
         "its newest document is from 2023, before 2031"
+    # Asked about, a later document is out of range; asserted, it is a premise to correct.
+    assert out_of_range(analyze("what did GRETA's 2024 follow-up find?", r), r) == \
+        "its newest document is from 2023, before 2024"
+    asserted = analyze("GRETA's 2024 report says the evidence is patchy - what else?", r)
+    assert asserted.stated and out_of_range(asserted, r) is None
+    # A name never mentioned is set aside only where it says whose view is asserted.
+    ground = analyze("since Europol found that most victims are recruited online, what now?", r)
+    assert ground.unverified == ["Europol"] and "Europol" not in ground.topic
+    asked = analyze("what did Europol find about online recruitment?", r)
+    assert asked.unverified == [] and out_of_range(asked, r) == \
+        "the collection never mentions “Europol”"
     assert out_of_range(analyze("what does the OSCE recommend on liability?", r), r) is None
     # a country by its adjective; one the collection mentions (Australia) is not refused
     assert out_of_range(analyze("how do german police handle this?", r), r) == \
@@ -132,6 +143,14 @@ def test_a_comparison_names_the_institution_that_is_silent(fast_assistant: Assis
      "framework?",
      "The Equality Now position paper (August 2019) is the one in the collection; it is not "
      "from 2021."),
+    # A later year or a source the collection never mentions, in a view the question asserts
+    # rather than asks about: corrected or said to be unchecked, and the rest answered.
+    ("GRETA's 2024 report says the evidence base is patchy - what else does it say?",
+     "The GRETA report summary (March 2022) is the one in the collection; it is not from 2024."),
+    ("the 2025 study says self-regulation has failed. which document says that?",
+     "The collection's newest document is from 2023; it holds nothing from 2025."),
+    ("Since Europol found that most victims are recruited online, what should platforms do?",
+     "No document in the collection mentions Europol, so that claim cannot be checked here"),
 ])
 def test_a_false_premise_is_corrected_before_the_answer(fast_assistant: Assistant, question: str,
                                                         first: str) -> None:

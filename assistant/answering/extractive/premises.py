@@ -14,7 +14,7 @@ import re
 from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
-from assistant.answering.question import Asked
+from assistant.answering.question import Asked, states_a_view
 from assistant.retrieval.names import speakers
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms
@@ -33,22 +33,12 @@ _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|arg
                       r"believes?|thinks?|states?|stated|reports?|reported|warns?|warned|shows?|"
                       r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|\d|"
                       r"\b(?:why|how come)\s+(?:did|does|do|is|was)\b", re.I)
-# A statement put before the question ('greta says the terms are working - any proof?', 'eqnow
-# thinks X, right?'): an institution's view asserted, not asked about. A question that opens
-# with a wh-word or an auxiliary ('what does GRETA say…', 'has GRETA said…') is not one.
-_STATES = re.compile(r"^(?!\s*(?:what|which|who|whom|whose|when|where|why|how|does|do|did|is|"
-                     r"are|was|were|has|have|had|can|could|should|would|will|may)\b)[^?]*?\b"
-                     r"(?:says|said|finds|found|claims|claimed|argues|argued|reckons|believes|"
-                     r"thinks|states|stated|reports|reported|shows|showed|concludes|concluded|"
-                     r"credits|credited|blames|blamed)\b", re.I)
 # Asserted that way, the named institution's best sentence must come this close to another
 # institution's best for the view to be taken as its own.
 STATED_SHARE = 0.75
 
 
-def states_a_view(question: str) -> bool:
-    """The question opens by asserting what someone says ('greta says X - any proof?')."""
-    return bool(_STATES.search(question))
+
 _NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
@@ -205,10 +195,30 @@ def led_by_person(asked: Asked, scored: list[ScoredSentence], person: tuple[str,
     return wrong[0], sorted(scored, key=lambda x: -x.score)
 
 
+def later_document(asked: Asked, retriever: Retriever) -> str | None:
+    """'The 2024 study says X…' when the collection's newest document is older (a single
+    institution's is corrected by :func:`wrong_year`)."""
+    newest = retriever.vocab.newest_year
+    later = [y for y in asked.doc_years if newest is not None and y > newest]
+    if not later or len(asked.institutions) == 1:
+        return None
+    return f"The collection's newest document is from {newest}; it holds nothing from {later[0]}."
+
+
+def unchecked_source(asked: Asked) -> str | None:
+    """'Since Europol found X…' when the collection never mentions Europol."""
+    if not asked.unverified:
+        return None
+    names = " or ".join(asked.unverified)
+    return (f"No document in the collection mentions {names}, so that claim cannot be checked "
+            "here; this is what the documents say on it.")
+
+
 def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever) -> list[str]:
     """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
     if not quoted:
         return []
-    return [c for c in (wrong_year(asked, retriever), wrong_event_year(asked, quoted),
+    return [c for c in (unchecked_source(asked), later_document(asked, retriever),
+                        wrong_year(asked, retriever), wrong_event_year(asked, quoted),
                         wrong_date(asked, quoted),
                         wrong_figure(asked, quoted[0])) if c]
