@@ -118,6 +118,12 @@ PERSON_SAID = re.compile(r"\b(?:officials?|representative|envoy|secretary(?:[- ]
                          re.I)
 
 
+def asks_who_spoke(question: str) -> bool:
+    """'Who spoke at the launch?': everyone quoted is wanted ('what did the envoy say' asks
+    for one person's words)."""
+    return bool(_SPEAKER_Q.search(question)) and not PERSON_SAID.search(question)
+
+
 def expected_type(question: str) -> str | None:
     if _SPEAKER_Q.search(question) or PERSON_SAID.search(question):
         return "speaker"

@@ -17,7 +17,8 @@ from assistant.retrieval.institutions import Institutions
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "former": 1,
              "latter": -1, "last": -1}
 _POINTER = re.compile(r"\bthe (first|second|third|fourth|fifth|former|latter|last)"
-                      r"(?: of (?:those|them|these)\b|(?: one| of the \w+)?(?=\s*[,?.!]|\s*$| one\b))",
+                      r"(?: of (?:those|them|these)\b|(?P<who> (?:speaker|person|official)\b)|"
+                      r"(?: one| of the \w+)?(?=\s*[,?.!]|\s*$| one\b))",
                       re.I)
 _NAMED = re.compile(r"\((?:the |also known as (?:the )?)?[‘'\"“]?([A-Z][\w-]*(?: [A-Za-z][\w-]*){1,5}"
                     r")[’'\"”]?\)")
@@ -56,6 +57,11 @@ def _nth_items(answer: str) -> tuple[int, list[str]]:
     return run[1].start(), [_clip(run[n].group(0)) for n in sorted(run)]
 
 
+def quoted_people(answer: str) -> list[str]:
+    """The people an answer quotes, in order ('the second speaker')."""
+    return list(dict.fromkeys(m.group(1) or m.group(2) for m in _SPEAKER.finditer(answer)))
+
+
 def items(answer: str) -> list[str]:
     """The things an answer enumerates, in order: named things in brackets, 'First… Second…'
     items or 'A primary example… A second example…' sentences (whichever run the answer
@@ -73,18 +79,25 @@ def items(answer: str) -> list[str]:
     if len(marked) >= 2:
         ends = [m.start() for m in marked[1:]] + [len(answer)]
         return [_clip(answer[m.end() : e]) for m, e in zip(marked, ends, strict=True)]
-    speakers = list(dict.fromkeys(m.group(1) or m.group(2) for m in _SPEAKER.finditer(answer)))
+    speakers = quoted_people(answer)
     if len(speakers) >= 2:
         return speakers
     listed = [_clip(m.group(1)) for m in _ITEM.finditer(answer)]
     return listed if len(listed) >= 2 else []
 
 
+def _people(answers: list[str]) -> list[str]:
+    """The people 'the second speaker' counts among: those of the latest answer that quotes
+    several ('what about the first speaker?' after an answer on the second one)."""
+    lists = [quoted_people(a) for a in reversed(answers)]
+    return next((p for p in lists if len(p) >= 2), lists[0])
+
+
 def _pointed(question: str, answers: list[str]) -> str | None:
     m = _POINTER.search(question)
     if not m or not answers:
         return None
-    found = items(answers[-1])
+    found = _people(answers) if m.group("who") else items(answers[-1])
     n = _ORDINALS[m.group(1).lower()]
     if not found or n > len(found):
         return None

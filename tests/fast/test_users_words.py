@@ -422,3 +422,22 @@ def test_an_institutions_sentences_are_reranked_toward_the_best_evidence_of_the_
     for s in moved:  # each gains in proportion to its likeness to the anchor
         gain = s.score - by_row[s.row]
         assert gain == pytest.approx(0.1 * float(np.dot(vectors[s.row], vectors[anchor])), abs=1e-6)
+
+
+def test_who_spoke_names_every_speaker_and_the_second_speaker_is_resolved(
+        fast_assistant: Assistant) -> None:
+    first = fast_assistant.ask("who spoke at the OSCE launch event?")
+    assert not first.refused
+    assert "Helga Maria Schmid" in first.answer and "Val Richey" in first.answer
+    history = [Turn(role="user", content="who spoke at the OSCE launch event?"),
+               Turn(role="assistant", content=first.answer)]
+    insts = fast_assistant.retriever.institutions
+    assert standalone("and what did the second speaker say?", history, insts) == \
+        "and what did Special Representative for Combating Trafficking Val Richey say?"
+    # Counted among the speakers of the answer that named several, not the latest one.
+    later = history + [Turn(role="user", content="and what did the second speaker say?"),
+                       Turn(role="assistant", content="“‘The current system is broken’, said "
+                            "the OSCE Special Representative for Combating Trafficking Val "
+                            "Richey.” [1]")]
+    assert standalone("what about the first speaker?", later, insts) == \
+        "what about Secretary General Helga Maria Schmid?"

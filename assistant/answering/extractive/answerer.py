@@ -48,6 +48,7 @@ from assistant.answering.extractive.reported import (
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
+from assistant.answering.extractive.speakers import with_other_speakers
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.followup import standalone as resolve
 from assistant.answering.question import Asked, analyze, out_of_range
@@ -150,7 +151,7 @@ class ExtractiveAnswerer:
                 reason = "the answer before already quotes all the documents say on this"
         if reason is not None:
             return None, reason
-        picked = with_first_siblings(picked, scored)
+        picked = with_other_speakers(asked.topic, with_first_siblings(picked, scored), scored)
         parts = parts_of(asked.topic)
         picked = cover_parts(picked, parts, self.retriever, self.scorer,
                              cfg.evidence_floor, cfg.max_sentences, filters)
