@@ -272,3 +272,19 @@ def test_a_list_cut_by_a_passage_boundary_goes_on_in_the_next(assistant: Assista
     assert "ii. Age-verification for persons depicted in" in ans.answer
     assert "iii. High-visibility content removal request mechanism;" in ans.answer
     assert "b. Due diligence obligations" not in ans.answer.split("iii. High-visibility")[1]
+
+
+def test_an_institution_silent_on_what_it_is_asked_is_named_and_the_one_that_speaks_quoted(
+        assistant: Assistant) -> None:
+    """'What did GRETA say about the Online Safety Act?': GRETA's documents never touch it and
+    the OSCE brief does, so the answer says so and quotes the OSCE, not GRETA's nearest
+    sentence (premises.wrong_attribution, open question)."""
+    ans = assistant.ask("what did GRETA say about the Online Safety Act?")
+    first, rest = ans.answer.split("\n\n", 1)
+    assert first == "Nothing from GRETA in the collection addresses this; OSCE does."
+    assert "Online Safety Act 2021 in Australia" in rest
+    assert {c.doc_id for c in ans.citations} == {"osce-policy-brief-2022"}
+    # Where its own evidence is there, the named institution is answered from it.
+    own = assistant.ask("what does GRETA say about the evidence base on online trafficking?")
+    assert not own.answer.startswith("Nothing from")
+    assert {c.doc_id for c in own.citations} == {"greta-summary-2022"}

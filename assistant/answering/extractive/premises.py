@@ -118,10 +118,12 @@ def wrong_event_year(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
 def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
                       floor: float) -> tuple[str, ScoredSentence] | None:
     """The named institution's best evidence is too weak to answer with, and another
-    institution's is strong enough."""
+    institution's is strong enough: a view asserted of it is attributed to the other, and an
+    open question about it ('what did GRETA say about the Online Safety Act?') is answered
+    from the other, saying so."""
     stated = states_a_view(asked.corrected)
-    if len(asked.institutions) != 1 or asked.comparison or not scored or \
-            scored[0].score < floor or not (stated or _ASSERTS.search(asked.corrected)):
+    asserted = stated or bool(_ASSERTS.search(asked.corrected))
+    if len(asked.institutions) != 1 or asked.comparison or not scored or scored[0].score < floor:
         return None
     name = asked.institutions[0]
     insts = retriever.institutions
@@ -133,8 +135,12 @@ def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Ret
     if top.result.chunk.doc_id in mine or owned or name in insts.named_in(top.text):
         return None  # the named institution says it, or the sentence says that it does
     other = insts.of_doc(top.result.chunk.doc_id)
-    return (f"The documents attribute this to {other}, not {name}: nothing from {name} in the "
-            "collection says it.", top)
+    if asserted:
+        return (f"The documents attribute this to {other}, not {name}: nothing from {name} in "
+                "the collection says it.", top)
+    if own is not None and own.score >= STATED_SHARE * top.score:
+        return None  # weak, but not far from the best: answered from its own documents
+    return f"Nothing from {name} in the collection addresses this; {other} does.", top
 
 
 def wrong_speaker(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
