@@ -288,3 +288,15 @@ def test_an_institution_silent_on_what_it_is_asked_is_named_and_the_one_that_spe
     own = assistant.ask("what does GRETA say about the evidence base on online trafficking?")
     assert not own.answer.startswith("Nothing from")
     assert {c.doc_id for c in own.citations} == {"greta-summary-2022"}
+
+
+def test_a_later_document_of_a_source_only_quoted_is_refused_by_date(assistant: Assistant) -> None:
+    """The collection quotes the ICAT brief only through Equality Now's 2019 paper, which cannot
+    quote a 2021 ICAT brief (reported.quoted_before)."""
+    later = assistant.ask("what did ICAT's 2021 follow-up brief on tech and trafficking "
+                          "recommend to governments?")
+    assert later.refused
+    assert later.refusal_reason == ("no document in the collection is from ICAT, and the "
+                                    "passages that quote ICAT date from 2019, before 2021")
+    same = assistant.ask("what did ICAT's 2019 brief recommend?")
+    assert not same.refused and "ICAT recommends" in same.answer

@@ -92,6 +92,14 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|(?<![\d.])(?!(?
 _FIGURE_Q = re.compile(r"\bhow many\b|\bby how much\b|\bhow much (?:money|funding)\b|"
                        r"\b(?:what|which) (?:share|proportion|percentage|fraction|number)\b|"
                        r"\bwhat per ?cent", re.I)
+# Questions that only a sum of money answers: 'how big are the fines…', 'how much money do
+# traffickers make…'; a sentence giving one names a currency or a sum.
+_MONEY_Q = re.compile(r"\bhow (?:big|large|high|steep|heavy|much)\b(?:\s+[\w’']+){0,3}?\s+(?:fines?|"
+                      r"penalt(?:y|ies)|sums?|budgets?|costs?|profits?|revenues?|earnings?|"
+                      r"income|funding)\b|\bhow much (?:money|funding|revenue|profit)\b|\bhow much "
+                      r"(?:do|does|did)\b[^?]*?\b(?:make|earn|cost|pay|spend|charge)\b", re.I)
+MONEY = re.compile(r"[$€£¥]\s?\d|\b(?:dollars?|euros?|pounds?|francs?|USD|EUR|GBP)\b|"
+                   r"\b\d[\d,.]*\s*(?:million|billion|bn)\b", re.I)
 _DATE_Q = re.compile(r"^\s*when\s+(?:did|was|were|is|are|will|does|do|has|have)\b|"
                      r"\b(?:what|which) (?:date|year|month|day)\b|\bin what year\b", re.I)
 
@@ -99,6 +107,8 @@ _DATE_Q = re.compile(r"^\s*when\s+(?:did|was|were|is|are|will|does|do|has|have)\
 def missing_kind(question: str, quoted: list[str]) -> str | None:
     """What the question asks for that none of the quoted sentences gives: 'figure' for
     'how many…' answered with no number, 'date' for 'when…' answered with no date."""
+    if _MONEY_Q.search(question) and not any(MONEY.search(q) for q in quoted):
+        return "sum of money"
     if _FIGURE_Q.search(question) and not any(FIGURE.search(q) for q in quoted):
         return "figure"
     # 'held today' in a dated release is a date; 'Today technology is…' opening a sentence is not

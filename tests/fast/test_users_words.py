@@ -296,6 +296,14 @@ def test_a_figure_or_a_date_asked_for_must_be_in_what_would_be_quoted() -> None:
     # 'when' that opens a condition, not a question about time; a year is not a count
     assert missing_kind("when sites remove posts, should they keep a copy?", [stats]) is None
     assert missing_kind("how many replies came in?", ["The study ran from 2020 to 2021."]) == "figure"
+    # A sum of money is asked for: a share or a year does not give one, a currency does.
+    act = "The passage of the Online Safety Act 2021 in Australia has changed the approach."
+    assert missing_kind("how big are the fines under australia's online safety act?", [act]) == \
+        "sum of money"
+    assert missing_kind("how much money do traffickers make from online ads?", [stats]) == \
+        "sum of money"
+    assert missing_kind("how much do platforms pay in fines?", ["Fines reach EUR 10 million."]) is None
+    assert missing_kind("how much does self-regulation matter here?", [act]) is None
 
 
 def test_a_question_for_a_figure_the_documents_never_give_is_refused_and_says_so(

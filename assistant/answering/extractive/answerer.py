@@ -39,6 +39,7 @@ from assistant.answering.extractive.reported import (
     asked_of,
     naming,
     on_topic,
+    quoted_before,
     quoted_person,
     quoting,
     reported_source,
@@ -177,6 +178,10 @@ class ExtractiveAnswerer:
             rest = without_source(asked.topic, source)
             scored = naming(self.scorer.score(rest, self.retriever.embed_query(rest), results),
                             source)
+            if (years := quoted_before(asked, scored, self.retriever)) is not None:
+                return scored, (f"no document in the collection is from {source}, and the "
+                                f"passages that quote {source} date from {years[0]}, before "
+                                f"{years[1]}")
             if not scored or scored[0].score < floor:
                 return scored, (f"no document in the collection is from {source}, and the "
                                 f"passages that quote {source} say nothing on this")

@@ -18,7 +18,8 @@ from ingest.text import content_terms, fold
 
 _DOC = (r"(?:issue\s+)?(?:brief|report|study|paper|guidelines?|guidance|toolkit|review|survey|"
         r"strategy|resolution|protocol)")
-_SOURCE = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Z]{{2,}})(?:'s|’s)?\s+{_DOC}\b")
+_SOURCE = re.compile(rf"\b(?P<name>[A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Z]{{2,}})(?:'s|’s)?\s+"
+                     rf"(?:(?:19|20)\d{{2}}\s+)?(?:[a-z][\w-]*\s+)?{_DOC}\b")
 
 
 def reported_source(asked: Asked, retriever: Retriever) -> str | None:
@@ -99,3 +100,18 @@ def naming(scored: list[ScoredSentence], name: str) -> list[ScoredSentence]:
     """The sentences that name the source (as a word: 'ICAT', 'ICAT’s')."""
     pattern = re.compile(rf"\b{re.escape(name)}\b")
     return [s for s in scored if pattern.search(s.text)]
+
+
+def quoted_before(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
+                  ) -> tuple[int, int] | None:
+    """(the newest year of the documents quoting a source, the year asked about) when a
+    document of that year is asked for ('ICAT's 2021 follow-up brief') and every document
+    quoting the source is older: none of them can hold it."""
+    if not asked.doc_years or not quoted:
+        return None
+    years = [int(d[:4]) for d in (retriever.store.meta(s.result.chunk.doc_id).date
+                                   for s in quoted) if d and d[:4].isdigit()]
+    asked_year = min(asked.doc_years)
+    if not years or max(years) >= asked_year:
+        return None
+    return max(years), asked_year
