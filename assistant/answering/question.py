@@ -65,6 +65,17 @@ def states_a_view(question: str) -> bool:
     return stated_source(question) is not None
 
 
+# A question that takes something as given: 'why did the OSCE launch its study in 2024?',
+# 'how come GRETA found that…'. What it takes as given is a premise, corrected if wrong.
+_PRESUMES = re.compile(r"^\s*(?:why|how come)\b|\b(?:found|finds|said|says|claimed|claims|"
+                       r"argued|argues|stated|states|reported|concluded|showed|shows) that\b", re.I)
+
+
+def presumes(question: str) -> bool:
+    """The question asserts a view or takes an event as given (a premise to correct)."""
+    return states_a_view(question) or bool(_PRESUMES.search(question))
+
+
 @dataclass(frozen=True)
 class Asked:
     text: str  # the standalone question
@@ -76,6 +87,7 @@ class Asked:
     years: list[int] = field(default_factory=list)
     doc_years: list[int] = field(default_factory=list)  # years that date a document asked about
     stated: bool = False  # opens by asserting someone's view ('GRETA says X - any proof?')
+    presumed: bool = False  # takes a view or an event as given ('why did X do Y in 2024?')
     # Names the collection never mentions that only say whose view the question asserts
     # ('Since Europol found that X, what…'): set aside, and said to be unchecked, not refused.
     unverified: list[str] = field(default_factory=list)
@@ -160,7 +172,8 @@ def analyze(question: str, retriever: Retriever) -> Asked:
         topic = f"{topic} ({' '.join(extra)})"
     return Asked(text=question, corrected=corrected, search=search, topic=topic or corrected,
                  institutions=names, comparison=comparison, years=years, doc_years=doc_years,
-                 stated=states_a_view(corrected), unverified=unverified)
+                 stated=states_a_view(corrected), presumed=presumes(corrected),
+                 unverified=unverified)
 
 
 def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
@@ -173,8 +186,9 @@ def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
         return "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
     newest = vocab.newest_year
     later = [y for y in asked.years if newest is not None and y > newest]
-    if later and not (asked.stated and set(later) <= set(asked.doc_years)):
-        # Asked what a later document says, as opposed to asserting what it says (a premise
-        # that the answer corrects: 'GRETA's 2024 report says X - what else?').
+    if later and not asked.presumed:
+        # Asked what a later document says, as opposed to taking it as given (a premise the
+        # answer corrects: 'GRETA's 2024 report says X - what else?', 'why did the OSCE launch
+        # its study in 2024?').
         return f"its newest document is from {newest}, before {later[0]}"
     return focus_reason(asked.corrected, vocab.known_terms, retriever.expander.expand)

@@ -151,6 +151,12 @@ def test_a_comparison_names_the_institution_that_is_silent(fast_assistant: Assis
      "The collection's newest document is from 2023; it holds nothing from 2025."),
     ("Since Europol found that most victims are recruited online, what should platforms do?",
      "No document in the collection mentions Europol, so that claim cannot be checked here"),
+    # A later year the question takes as given ('why did…'), not one it asks about.
+    ("why did Val Richey say in 2024 that the current system is broken?",
+     "The collection's newest document is from 2023; it holds nothing from 2024."),
+    ("how come Equality Now's 2024 response backed a Global Compact?",
+     "The Equality Now position paper (August 2019) is the one in the collection; it is not "
+     "from 2024."),
 ])
 def test_a_false_premise_is_corrected_before_the_answer(fast_assistant: Assistant, question: str,
                                                         first: str) -> None:

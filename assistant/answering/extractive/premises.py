@@ -202,11 +202,11 @@ def led_by_person(asked: Asked, scored: list[ScoredSentence], person: tuple[str,
 
 
 def later_document(asked: Asked, retriever: Retriever) -> str | None:
-    """'The 2024 study says X…' when the collection's newest document is older (a single
-    institution's is corrected by :func:`wrong_year`)."""
+    """'Why did Val Richey say in 2024…' when the collection's newest document is older: the
+    year taken as given is one no document can speak of."""
     newest = retriever.vocab.newest_year
-    later = [y for y in asked.doc_years if newest is not None and y > newest]
-    if not later or len(asked.institutions) == 1:
+    later = [y for y in asked.years if newest is not None and y > newest]
+    if not later:
         return None
     return f"The collection's newest document is from {newest}; it holds nothing from {later[0]}."
 
@@ -224,7 +224,7 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
     if not quoted:
         return []
-    return [c for c in (unchecked_source(asked), later_document(asked, retriever),
-                        wrong_year(asked, retriever), wrong_event_year(asked, quoted),
-                        wrong_date(asked, quoted),
-                        wrong_figure(asked, quoted[0])) if c]
+    found = [c for c in (wrong_year(asked, retriever), wrong_event_year(asked, quoted),
+                         wrong_date(asked, quoted), wrong_figure(asked, quoted[0])) if c]
+    later = None if found else later_document(asked, retriever)
+    return [c for c in (unchecked_source(asked), later) if c] + found
