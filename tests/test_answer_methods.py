@@ -300,3 +300,16 @@ def test_a_later_document_of_a_source_only_quoted_is_refused_by_date(assistant: 
                                     "passages that quote ICAT date from 2019, before 2021")
     same = assistant.ask("what did ICAT's 2019 brief recommend?")
     assert not same.refused and "ICAT recommends" in same.answer
+
+
+def test_an_official_asked_about_by_title_who_did_not_say_it_is_corrected(
+        assistant: Assistant) -> None:
+    """The press release gives 'the current system is broken' to the Special Representative;
+    a question taking it as the Secretary General's opens with who said it (titles.py)."""
+    ans = assistant.ask("why did the osce secretary general call the current system broken?")
+    assert ans.answer.split("\n\n", 1)[0] == (
+        "The documents give this to OSCE Special Representative for Combating Trafficking Val "
+        "Richey, not OSCE Secretary General Helga Maria Schmid (the quotation below).")
+    right = assistant.ask("why did the secretary general say success depends on how prepared "
+                          "states are?")
+    assert not right.answer.startswith("The documents give this to")

@@ -14,6 +14,7 @@ from assistant.retrieval.names import (
     initialisms,
     people_quoted,
     places_in,
+    speakers,
     title_runs,
     unknown_names,
     unknown_titles,
@@ -83,6 +84,12 @@ class Vocabulary:
         """The people the collection quotes, by surname in lower case ('richey' -> 'Val
         Richey')."""
         return people_quoted(c.text for c in self.store.chunks)
+
+    @cached_property
+    def speaker_runs(self) -> list[str]:
+        """The title-and-name run of every speaker the collection quotes ('OSCE Secretary
+        General Helga Maria Schmid'), each once, in order."""
+        return list(dict.fromkeys(r for c in self.store.chunks for r in speakers(c.text)))
 
     @cached_property
     def speller(self) -> Speller:

@@ -14,6 +14,7 @@ import re
 from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.extractive.titles import wrong_title
 from assistant.answering.question import Asked, states_a_view
 from assistant.retrieval.names import speakers
 from assistant.retrieval.retriever import Retriever
@@ -224,7 +225,8 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
     if not quoted:
         return []
-    found = [c for c in (wrong_year(asked, retriever), wrong_event_year(asked, quoted),
+    found = [c for c in (wrong_title(asked, quoted, retriever),
+                         wrong_year(asked, retriever), wrong_event_year(asked, quoted),
                          wrong_date(asked, quoted), wrong_figure(asked, quoted[0])) if c]
     later = None if found else later_document(asked, retriever)
     return [c for c in (unchecked_source(asked), later) if c] + found
