@@ -52,7 +52,7 @@ def tokenize(text: str) -> list[str]:
 
 
 # Bump when tokenisation or stemming changes: stored BM25 vocabularies are in these terms.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3  # 3: -ify verbs and -ification nouns share a stem
 
 
 _LOCAL = threading.local()
@@ -76,7 +76,11 @@ def stem(word: str) -> str:
         word = word[:-2]
     if not word.isalpha():
         return word  # figures, codes and hyphenated compounds stay as written
-    return str(_stemmer().stemWord(word))
+    out = str(_stemmer().stemWord(word))
+    # Porter2 stems the -ify verbs to '-ifi' and their -ification nouns to '-if' ('identifying'
+    # 'identifi', 'identification' 'identif'): one stem for both, so 'victim identification'
+    # meets 'identifying victims'.
+    return out[:-1] if out.endswith("ifi") else out
 
 
 def content_terms(text: str) -> list[str]:

@@ -52,6 +52,9 @@ def test_stems_join_word_forms() -> None:
     assert set(content_terms("traffickers misused technology to control victims")) == \
         set(content_terms("trafficking misuse technologies controlling victim"))
     assert content_terms("75% 2021 FOSTA-SESTA") == ["75%", "2021", "fosta-sesta", "fosta", "sesta"]
+    # An -ify verb and its -ification noun ('identifying' / 'identification') share a stem.
+    assert set(content_terms("identifying victims, verified ages")) == \
+        set(content_terms("victim identification, age verification"))
 
 
 def test_acronyms_defined_in_a_document_are_spelled_out_for_the_embedder() -> None:

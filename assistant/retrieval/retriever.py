@@ -94,7 +94,7 @@ class Retriever:
         best: dict[int, float] = {}
         for i, sc in passages[:ck] + self.dense_sentences(qvec, ck, mask, cands):
             best[i] = max(sc, best.get(i, -1.0))
-        return sorted(best.items(), key=lambda x: -x[1])[:ck], best
+        return sorted(best.items(), key=lambda x: (-x[1], x[0]))[:ck], best
 
     def _fuse(self, dense: Ranked, sparse: Ranked) -> dict[int, float]:
         fused: dict[int, float] = {}
@@ -143,7 +143,7 @@ class Retriever:
         fused = self._fuse(dense, sparse)
         d_rank = {i: r for r, (i, _) in enumerate(dense)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse)}
-        picked = self._distinct(sorted(fused, key=lambda i: -fused[i]), k or self.config.top_k)
+        picked = self._distinct(sorted(fused, key=lambda i: (-fused[i], i)), k or self.config.top_k)
         if tvec is not None and mode != RetrievalMode.SPARSE:
             picked += self._pinned(tvec, mask, picked)
             for i in picked:

@@ -43,7 +43,7 @@ class SearchStore(ABC):
 def best_per_passage(pairs: list[tuple[int, float]], k: int) -> Ranked:
     """The first ``k`` distinct passages of (owner, score) pairs taken best first."""
     best: dict[int, float] = {}
-    for owner, score in sorted(pairs, key=lambda x: -x[1]):
+    for owner, score in sorted(pairs, key=lambda x: (-x[1], x[0])):
         if owner not in best:
             best[owner] = score
-    return sorted(best.items(), key=lambda x: -x[1])[:k]
+    return sorted(best.items(), key=lambda x: (-x[1], x[0]))[:k]

@@ -69,7 +69,7 @@ class LocalStore(SearchStore):
             owner = int(owners[row])
             if owner not in best and sims[row] > -1.0:
                 best[owner] = float(sims[row])
-        return sorted(best.items(), key=lambda x: -x[1])[:k]
+        return sorted(best.items(), key=lambda x: (-x[1], x[0]))[:k]
 
     def sparse(self, query: str, k: int, allowed: np.ndarray | None) -> Ranked:
         scores = self.index.bm25.scores(query)
