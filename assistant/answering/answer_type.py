@@ -91,7 +91,8 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|(?<![\d.])(?!(?
 # Questions that only a figure answers: 'how many…', 'what share…', 'by how much…'.
 _FIGURE_Q = re.compile(r"\bhow many\b|\bby how much\b|\bhow much (?:money|funding)\b|"
                        r"\b(?:what|which) (?:share|proportion|percentage|fraction|number)\b|"
-                       r"\bwhat per ?cent", re.I)
+                       r"\bwhat per ?cent|\bstat(?:s|istics?)\b|\b(?:hard )?(?:numbers|figures) "
+                       r"(?:on|for|about)\b|\bhard numbers\b", re.I)
 # Questions that only a sum of money answers: 'how big are the fines…', 'how much money do
 # traffickers make…'; a sentence giving one names a currency or a sum.
 _MONEY_Q = re.compile(r"\bhow (?:big|large|high|steep|heavy|much)\b(?:\s+[\w’']+){0,3}?\s+(?:fines?|"

@@ -310,6 +310,10 @@ def test_a_figure_or_a_date_asked_for_must_be_in_what_would_be_quoted() -> None:
         "sum of money"
     assert missing_kind("how much do platforms pay in fines?", ["Fines reach EUR 10 million."]) is None
     assert missing_kind("how much does self-regulation matter here?", [act]) is None
+    # Terse asks for statistics want a figure too.
+    assert missing_kind("livestreaming abuse stats", [act]) == "figure"
+    assert missing_kind("hard numbers on online recruitment?", [vague]) == "figure"
+    assert missing_kind("any statistics on victims advertised online?", [stats]) is None
 
 
 def test_a_question_for_a_figure_the_documents_never_give_is_refused_and_says_so(
