@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.focus import counted
 from assistant.retrieval.names import country_names, places_in
+from ingest.text import content_terms
 
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
            r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)")
@@ -105,6 +107,20 @@ _DATE_Q = re.compile(r"^\s*when\s+(?:did|was|were|is|are|will|does|do|has|have)\
                      r"\b(?:what|which) (?:date|year|month|day)\b|\bin what year\b", re.I)
 
 
+NEAR_FIGURE = 60  # characters after a figure (or before it) where the thing it counts is named
+
+
+def _counts(sentence: str, what: str) -> bool:
+    """The sentence gives a figure of ``what``: '75% of sex trafficking victims' counts victims,
+    not people at an event."""
+    stems = set(content_terms(what))
+    for m in FIGURE.finditer(sentence):
+        around = sentence[max(0, m.start() - NEAR_FIGURE // 2) : m.end() + NEAR_FIGURE]
+        if stems & set(content_terms(around)):
+            return True
+    return False
+
+
 def missing_kind(question: str, quoted: list[str]) -> str | None:
     """What the question asks for that none of the quoted sentences gives: 'figure' for
     'how many…' answered with no number, 'date' for 'when…' answered with no date."""
@@ -112,6 +128,8 @@ def missing_kind(question: str, quoted: list[str]) -> str | None:
         return "sum of money"
     if _FIGURE_Q.search(question) and not any(FIGURE.search(q) for q in quoted):
         return "figure"
+    if (what := counted(question)) is not None and not any(_counts(q, what) for q in quoted):
+        return "figure"  # of something else: '75% of victims' for 'how many people attended'
     # 'held today' in a dated release is a date; 'Today technology is…' opening a sentence is not
     dated = (m.start() > 0 or m.group(0).lower() not in ("today", "yesterday") for q in quoted
              for m in DATE.finditer(q))

@@ -31,6 +31,24 @@ _FRAME_WORDS = """share proportion percentage percent fraction number numbers am
 FRAME = frozenset(_FRAME_WORDS.split())
 
 
+_HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)", re.I)
+
+
+def counted(question: str) -> str | None:
+    """The words naming what 'how many…' counts, up to the first function word ('people
+    attended' in 'how many people attended the launch?'), or None."""
+    m = _HOW_MANY.search(question)
+    if m is None:
+        return None
+    words: list[str] = []
+    for w in m.group(1).lower().split():
+        if w in _NOT_NOUN or w in STOPWORDS:
+            break
+        if w not in FRAME:
+            words.append(w)
+    return " ".join(words) or None
+
+
 def asked_for(question: str) -> str | None:
     """The head noun of the phrase a wh-question asks for ('observers' in 'how many election
     observers did…'), or None: no such phrase, or its head names the kind of answer."""
