@@ -316,3 +316,18 @@ def test_an_official_asked_about_by_title_who_did_not_say_it_is_corrected(
     right = assistant.ask("why did the secretary general say success depends on how prepared "
                           "states are?")
     assert not right.answer.startswith("The documents give this to")
+
+
+def test_an_instrument_the_collection_only_mentions_is_answered_from_its_mentions(
+        assistant: Assistant) -> None:
+    """'The Palermo Protocol' is named only in passing (reported._instrument): asked about a
+    subject its mentions do not touch, the answer says so; asked about the instrument itself,
+    it is answered from the sentences that name it."""
+    off = assistant.ask("what does the Palermo Protocol say about online recruitment?")
+    assert off.refused
+    assert off.refusal_reason == ("the collection does not hold the Palermo Protocol, and the "
+                                  "passages that mention it say nothing on this")
+    on = assistant.ask("what's the catch with the Lanzarote Convention?")
+    assert not on.refused
+    assert "only applies to exploitation of children" in on.answer
+    assert "Palermo Protocol" in assistant.retriever.vocab.instruments

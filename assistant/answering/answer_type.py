@@ -100,7 +100,9 @@ _FIGURE_Q = re.compile(r"\bhow many\b|\bby how much\b|\bhow much (?:money|fundin
 _MONEY_Q = re.compile(r"\bhow (?:big|large|high|steep|heavy|much)\b(?:\s+[\w’']+){0,3}?\s+(?:fines?|"
                       r"penalt(?:y|ies)|sums?|budgets?|costs?|profits?|revenues?|earnings?|"
                       r"income|funding)\b|\bhow much (?:money|funding|revenue|profit)\b|\bhow much "
-                      r"(?:do|does|did)\b[^?]*?\b(?:make|earn|cost|pay|spend|charge)\b", re.I)
+                      r"(?:do|does|did)\b[^?]*?\b(?:make|earn|cost|pay|spend|charge)\b|\bwhat (?:is|was|are|"
+                      r"were) (?:the |its |their )?(?:[a-z]+ )?(?:budget|revenue|turnover|price)s?\b",
+                      re.I)
 MONEY = re.compile(r"[$€£¥]\s?\d|\b(?:dollars?|euros?|pounds?|francs?|USD|EUR|GBP)\b|"
                    r"\b\d[\d,.]*\s*(?:million|billion|bn)\b", re.I)
 _DATE_Q = re.compile(r"^\s*when\s+(?:did|was|were|is|are|will|does|do|has|have)\b|"

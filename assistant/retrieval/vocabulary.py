@@ -27,6 +27,10 @@ from ingest.text import content_terms
 COMMON_SHARE = 0.8  # a term in at least this share of the documents is one they all share
 
 
+_INSTRUMENT = re.compile(r"\b(?:[A-Z][a-z]{2,}\s+){1,3}(?:Protocol|Convention|Act|Principles|"
+                         r"Guidelines|Directive|Compact|Package|Declaration|Charter)\b")
+
+
 class Vocabulary:
     """Computed lazily from one loaded index version, once."""
 
@@ -84,6 +88,13 @@ class Vocabulary:
         """The people the collection quotes, by surname in lower case ('richey' -> 'Val
         Richey')."""
         return people_quoted(c.text for c in self.store.chunks)
+
+    @cached_property
+    def instruments(self) -> list[str]:
+        """The named instruments the collection mentions ('Palermo Protocol', 'Online Safety
+        Act', 'Voluntary Principles'): a run of capitalised words ending in such a noun."""
+        runs = (m.group(0) for c in self.store.chunks for m in _INSTRUMENT.finditer(c.text))
+        return list(dict.fromkeys(runs))
 
     @cached_property
     def speaker_runs(self) -> list[str]:

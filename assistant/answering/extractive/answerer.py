@@ -37,12 +37,14 @@ from assistant.answering.extractive.premises import (
 )
 from assistant.answering.extractive.reported import (
     asked_of,
+    mentioning,
     naming,
     on_topic,
     quoted_before,
     quoted_person,
     quoting,
     reported_source,
+    subject_of,
     without_person,
     without_source,
 )
@@ -175,16 +177,21 @@ class ExtractiveAnswerer:
         what is asked of them; with the reason to refuse when none of it is on that."""
         floor = self.config.evidence_floor
         if (source := reported_source(asked, self.retriever)) is not None:
-            rest = without_source(asked.topic, source)
+            # An instrument ('the Lanzarote Convention') is what is asked about, so it stays in
+            # the topic; an author ('the ICAT issue brief') only says whose words are wanted.
+            rest = asked.topic if " " in source else without_source(asked.topic, source)
             scored = naming(self.scorer.score(rest, self.retriever.embed_query(rest), results),
                             source)
+            if " " in source:  # asked about a subject, an instrument's mentions must touch it
+                scored = mentioning(scored, subject_of(rest), self.retriever)
+            # 'the ICAT issue brief' is by ICAT; 'the Palermo Protocol' is the document itself
+            held = (f"the collection does not hold the {source}, and the passages that mention "
+                    "it" if " " in source else f"no document in the collection is from "
+                    f"{source}, and the passages that quote {source}")
             if (years := quoted_before(asked, scored, self.retriever)) is not None:
-                return scored, (f"no document in the collection is from {source}, and the "
-                                f"passages that quote {source} date from {years[0]}, before "
-                                f"{years[1]}")
+                return scored, f"{held} date from {years[0]}, before {years[1]}"
             if not scored or scored[0].score < floor:
-                return scored, (f"no document in the collection is from {source}, and the "
-                                f"passages that quote {source} say nothing on this")
+                return scored, f"{held} say nothing on this"
         elif person is not None:
             rest = without_person(asked.topic, person[1])
             scored = on_topic(quoting(scored, person[0]), asked_of(rest, self.retriever))

@@ -14,6 +14,7 @@ from assistant.answering.answer_type import continues_quotation
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
 from assistant.retrieval.retriever import Retriever
+from ingest.acronyms import expand
 from ingest.text import content_terms, fold
 
 _DOC = (r"(?:issue\s+)?(?:brief|report|study|paper|guidelines?|guidance|toolkit|review|survey|"
@@ -29,11 +30,22 @@ def reported_source(asked: Asked, retriever: Retriever) -> str | None:
         return None
     m = _SOURCE.search(asked.corrected)
     if m is None:
-        return None
+        return _instrument(asked, retriever)
     name = m.group("name")
     if retriever.institutions.named_in(name) or fold(name) not in retriever.vocab.known_terms:
         return None
     return name
+
+
+def _instrument(asked: Asked, retriever: Retriever) -> str | None:
+    """A named instrument the collection only mentions ('the Palermo Protocol'), asked about
+    as a source: no document of the collection is it."""
+    text = asked.corrected.lower()
+    titles = " ".join(retriever.store.meta(d).title.lower() for d in retriever.store.documents)
+    for name in retriever.vocab.instruments:
+        if re.search(rf"\b{re.escape(name.lower())}\b", text) and name.lower() not in titles:
+            return name
+    return None
 
 
 _SAID = re.compile(r"\b(?:say|says|said|think|thinks|thought|argue[sd]?|want(?:s|ed)?|"
@@ -93,12 +105,14 @@ def quoting(scored: list[ScoredSentence], surname: str) -> list[ScoredSentence]:
 
 def without_source(topic: str, name: str) -> str:
     """The topic without 'the <name> issue brief': what is asked of the source."""
-    return re.sub(rf"\b(?:the\s+)?{re.escape(name)}(?:'s|’s)?\s+{_DOC}\b\s*", "", topic).strip()
+    doc = "" if " " in name else rf"\s+{_DOC}\b"  # 'the Palermo Protocol' is a document's name
+    return re.sub(rf"\b(?:the\s+)?{re.escape(name)}(?:'s|’s)?{doc}\s*", "", topic,
+                  flags=re.I).strip()
 
 
 def naming(scored: list[ScoredSentence], name: str) -> list[ScoredSentence]:
     """The sentences that name the source (as a word: 'ICAT', 'ICAT’s')."""
-    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    pattern = re.compile(rf"\b{re.escape(name)}\b", re.I if " " in name else 0)
     return [s for s in scored if pattern.search(s.text)]
 
 
@@ -115,3 +129,26 @@ def quoted_before(asked: Asked, quoted: list[ScoredSentence], retriever: Retriev
     if not years or max(years) >= asked_year:
         return None
     return max(years), asked_year
+
+
+_SUBJECT = re.compile(r"\b(?:about|on|regarding|concerning|when it comes to|in relation to|"
+                      r"with regard to|as regards)\s+(.+)$", re.I)
+
+
+def subject_of(question: str) -> str:
+    """What a question asks about ('online recruitment' in 'what does the Palermo Protocol say
+    about online recruitment?'), or '' when it names no subject ('what's the catch with it?')."""
+    m = _SUBJECT.search(question.rstrip(" ?.!"))
+    return m.group(1) if m else ""
+
+
+def mentioning(scored: list[ScoredSentence], subject: str, retriever: Retriever
+               ) -> list[ScoredSentence]:
+    """The sentences that use a term of ``subject`` the collection knows and not every
+    document shares (an abbreviation read as what it stands for: 'THB' is trafficking); all of
+    them when no such term is asked about."""
+    bm25, acr = retriever.store.bm25.vocab, retriever.vocab.acronyms
+    terms = {t for t in asked_of(subject, retriever) if t in bm25}
+    if not terms:
+        return scored
+    return [s for s in scored if terms & expand(set(content_terms(s.text)), acr)]
