@@ -310,6 +310,8 @@ def test_a_figure_or_a_date_asked_for_must_be_in_what_would_be_quoted() -> None:
         "sum of money"
     assert missing_kind("how much do platforms pay in fines?", ["Fines reach EUR 10 million."]) is None
     assert missing_kind("how much does self-regulation matter here?", [act]) is None
+    assert missing_kind("what is the budget of the anti-trafficking office?", [act]) == \
+        "sum of money"
     # A figure of something else does not answer 'how many <things>'.
     assert missing_kind("how many people attended the launch event?", [stats]) == "figure"
     assert missing_kind("how many sex trafficking victims are advertised online?", [stats]) is None
