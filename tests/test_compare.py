@@ -110,3 +110,15 @@ def test_a_comparison_answered_from_other_documents_names_the_asked_institutions
     assert {c.doc_id for c in ans.citations} == {"osce-policy-brief-2022"}
     assert "GRETA is silent on this" in ans.answer
     assert "Equality Now is silent on this" in ans.answer
+
+
+def test_an_institution_near_the_theme_but_not_on_the_topic_is_silent(assistant: Any) -> None:
+    # The OSCE brief's best sentence on 'solutions' and 'responses' scores above the floor, but
+    # uses no word of the question that the others do not also use (not 'survivors') and says
+    # nothing like Equality Now's sentence on survivors: on this topic the OSCE is silent.
+    ans = assistant.ask("Equality Now says survivors must inform the solutions - do the OSCE "
+                        "and GRETA say so too?")
+    assert {c.doc_id for c in ans.citations} == {"equality-now-icat-response-2019"}
+    assert "survivors" in ans.answer
+    assert "OSCE is silent on this" in ans.answer
+    assert "GRETA is silent on this" in ans.answer

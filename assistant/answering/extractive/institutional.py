@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answering.answer_type import expected_type
 from assistant.answering.base import quotable
+from assistant.answering.extractive.distinct import addresses, distinctive
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
@@ -83,6 +84,8 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
     bar = speaks_at(bests, floor)
     leader = max(bests, key=lambda n: bests[n], default=None)
     anchor = next((s.row for s in found[leader] if quotable(s.text)), None) if leader else None
+    words = distinctive(asked.topic, list(found), retriever, scorer)
+    vectors = retriever.store.sentence_vectors
     for name, scored in found.items():
         if anchor is not None and name != leader:
             scored = toward(scored, retriever.store.sentence_vectors, anchor)
@@ -91,6 +94,8 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
         picked = select(scored, retriever.store.sentence_vectors, PER_INSTITUTION,
                         floor * COMPARE_LOW) if bests[name] >= bar else []
         picked = [p for p in picked if quotable(p.text)]
+        if name != leader and not addresses(picked, words, scorer, vectors, anchor):
+            picked = []  # near the topic in general, not on what is asked: silent
         if picked:
             blocks.append((name, within(trim(assemble(picked), expected_type(asked.topic)),
                                         WORD_BUDGET)))

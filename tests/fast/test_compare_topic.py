@@ -1,0 +1,59 @@
+"""Whether an institution's evidence in a comparison is on the question's topic (distinct.py).
+
+Run on the real corpus with the word-hashing embedder: what is checked is which words count as
+the question's own and what a picked sentence must share with them, not the model's ranking."""
+
+from __future__ import annotations
+
+from assistant.answering.extractive.distinct import addresses, distinctive, uses
+from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
+from assistant.core.models import SearchFilters
+from assistant.engine import Assistant
+
+COMPARED = ["OSCE", "GRETA", "Equality Now"]
+
+
+def scored_of(a: Assistant, name: str, topic: str) -> list[ScoredSentence]:
+    r = a.retriever
+    docs = r.institutions.all[name].doc_ids
+    qvec = r.embed_query(topic)
+    results = r.search(topic, 6, SearchFilters(doc_ids=docs), qvec=qvec)
+    return SentenceScorer(r).score(topic, qvec, results)
+
+
+def test_a_word_every_compared_institution_uses_is_not_distinctive(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    scorer = SentenceScorer(r)
+    words = distinctive("survivors shaping the response to trafficking", COMPARED, r, scorer)
+    assert "survivor" in words
+    assert "respons" not in words and "traffick" not in words
+    # Asked of one institution, every word of the question is its own.
+    assert "respons" in distinctive("the response", ["OSCE"], r, scorer)
+
+
+def test_a_document_title_word_is_not_a_sentence_using_it(fast_assistant: Assistant) -> None:
+    # 'response' is in the Equality Now document's title: every sentence of it matches it in
+    # the score, but only those that write it use it.
+    scorer = SentenceScorer(fast_assistant.retriever)
+    scored = scored_of(fast_assistant, "Equality Now", "response")
+    writes = [s for s in scored if "respons" in s.text.lower()]
+    silent = [s for s in scored if "respons" not in s.text.lower()]
+    assert writes and silent
+    assert all(uses(s, {"respons"}, scorer) for s in writes)
+    assert not any(uses(s, {"respons"}, scorer) for s in silent)
+
+
+def test_evidence_addresses_the_topic_by_a_distinctive_word_or_by_agreeing_with_the_best(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    scorer = SentenceScorer(r)
+    vectors = r.store.sentence_vectors
+    scored = scored_of(fast_assistant, "OSCE", "survivors shaping the response")
+    off = [s for s in scored if "survivor" not in s.text.lower()][:3]
+    assert off
+    assert not addresses(off, {"survivor"}, scorer, vectors, None)
+    # Saying what the comparison's best sentence says is addressing it, whatever the words.
+    assert addresses(off, {"survivor"}, scorer, vectors, off[0].row)
+    assert addresses(off, {"survivor"} | scorer.sentence_terms(off[0].result.index)[off[0].k],
+                     scorer, vectors, None)
