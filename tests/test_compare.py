@@ -122,3 +122,13 @@ def test_an_institution_near_the_theme_but_not_on_the_topic_is_silent(assistant:
     assert "survivors" in ans.answer
     assert "OSCE is silent on this" in ans.answer
     assert "GRETA is silent on this" in ans.answer
+
+
+def test_each_institution_quotes_what_it_says_on_the_distinctive_words(assistant: Any) -> None:
+    # The OSCE's sentence on raising awareness is quoted although its sentences on safety
+    # online score higher; GRETA's on awareness among at-risk groups too; Equality Now is silent.
+    ans = assistant.ask("awareness-raising among people at risk: what do the OSCE, GRETA and "
+                        "Equality Now say?")
+    assert "raise awareness and mobilize resources" in ans.answer
+    assert "raising awareness among at-risk groups" in ans.answer
+    assert "Equality Now is silent on this" in ans.answer

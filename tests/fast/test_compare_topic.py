@@ -5,7 +5,7 @@ the question's own and what a picked sentence must share with them, not the mode
 
 from __future__ import annotations
 
-from assistant.answering.extractive.distinct import addresses, distinctive, uses
+from assistant.answering.extractive.distinct import addresses, covering, distinctive, uses
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.core.models import SearchFilters
 from assistant.engine import Assistant
@@ -57,3 +57,21 @@ def test_evidence_addresses_the_topic_by_a_distinctive_word_or_by_agreeing_with_
     assert addresses(off, {"survivor"}, scorer, vectors, off[0].row)
     assert addresses(off, {"survivor"} | scorer.sentence_terms(off[0].result.index)[off[0].k],
                      scorer, vectors, None)
+
+
+def test_a_pick_that_brings_a_new_word_of_the_question_comes_before_one_that_repeats(
+        fast_assistant: Assistant) -> None:
+    scorer = SentenceScorer(fast_assistant.retriever)
+    scored = scored_of(fast_assistant, "OSCE", "safety online and raising awareness")
+
+    def words(s: ScoredSentence) -> set[str]:
+        return scorer.sentence_terms(s.result.index)[s.k]
+
+    safety = [s for s in scored if "safeti" in words(s) and "awar" not in words(s)]
+    aware = next(s for s in scored if "awar" in words(s) and "safeti" not in words(s))
+    assert len(safety) >= 2
+    picks = [safety[0], safety[1], aware]
+    assert covering(picks, {"safeti", "awar"}, scorer, 3) == [safety[0], aware, safety[1]]
+    assert covering(picks, {"safeti", "awar"}, scorer, 2) == [safety[0], aware]
+    assert covering(picks, set(), scorer, 3) == picks  # nothing new to bring: best first
+    assert covering([], {"awar"}, scorer, 3) == []

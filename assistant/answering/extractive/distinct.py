@@ -64,3 +64,23 @@ def addresses(picked: list[ScoredSentence], words: set[str], scorer: SentenceSco
     return anchor is not None and any(
         float(vectors[p.row] @ vectors[anchor]) >= AGREES for p in picked)
 
+
+
+def covering(picked: list[ScoredSentence], words: set[str], scorer: SentenceScorer, n: int
+             ) -> list[ScoredSentence]:
+    """At most ``n`` of the picks (best first), those that bring a distinctive word of the
+    question no earlier pick used ahead of those that only say again what is quoted: asked
+    'does anyone talk about making at-risk people more aware of the danger?', the OSCE's
+    sentence on raising awareness comes before its third one on safety."""
+    if not picked:
+        return picked
+    used = set().union(*(scorer.sentence_terms(p.result.index)[p.k] for p in picked[:1]))
+    first, rest = [picked[0]], []
+    for p in picked[1:]:
+        new = (scorer.sentence_terms(p.result.index)[p.k] & words) - used
+        if new:
+            first.append(p)
+            used |= new
+        else:
+            rest.append(p)
+    return (first + rest)[:n]

@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.answering.answer_type import expected_type
 from assistant.answering.base import quotable
-from assistant.answering.extractive.distinct import addresses, distinctive
+from assistant.answering.extractive.distinct import addresses, covering, distinctive
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
@@ -91,9 +91,10 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
             scored = toward(scored, retriever.store.sentence_vectors, anchor)
         # An institution that speaks is quoted on its own best evidence (select's cutoff
         # relative to its best sentence), not on how it compares with the others.
-        picked = select(scored, retriever.store.sentence_vectors, PER_INSTITUTION,
+        picked = select(scored, retriever.store.sentence_vectors, 2 * PER_INSTITUTION,
                         floor * COMPARE_LOW) if bests[name] >= bar else []
-        picked = [p for p in picked if quotable(p.text)]
+        picked = covering([p for p in picked if quotable(p.text)], words, scorer,
+                          PER_INSTITUTION)
         if name != leader and not addresses(picked, words, scorer, vectors, anchor):
             picked = []  # near the topic in general, not on what is asked: silent
         if picked:
