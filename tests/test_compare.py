@@ -132,3 +132,14 @@ def test_each_institution_quotes_what_it_says_on_the_distinctive_words(assistant
     assert "raise awareness and mobilize resources" in ans.answer
     assert "raising awareness among at-risk groups" in ans.answer
     assert "Equality Now is silent on this" in ans.answer
+
+
+def test_an_institution_quoted_on_a_list_it_announces_goes_on_with_the_list(
+        assistant: Any) -> None:
+    # The OSCE block quotes 'Thus, OSCE participating States should:', the last sentence of
+    # its passage; the recommendation it announces opens the next passage (continued.py).
+    ans = assistant.ask("does the OSCE or Equality Now want a global agreement, or should each "
+                        "state pass its own laws?")
+    assert "1. Ensure that technology-facilitated THB is covered by national legislation" in \
+        ans.answer
+    assert "international framework" in ans.answer

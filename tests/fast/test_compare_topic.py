@@ -5,9 +5,10 @@ the question's own and what a picked sentence must share with them, not the mode
 
 from __future__ import annotations
 
+from assistant.answering.extractive.continued import across_passages
 from assistant.answering.extractive.distinct import addresses, covering, distinctive, uses
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
-from assistant.core.models import SearchFilters
+from assistant.core.models import SearchFilters, SearchResult
 from assistant.engine import Assistant
 
 COMPARED = ["OSCE", "GRETA", "Equality Now"]
@@ -75,3 +76,28 @@ def test_a_pick_that_brings_a_new_word_of_the_question_comes_before_one_that_rep
     assert covering(picks, {"safeti", "awar"}, scorer, 2) == [safety[0], aware]
     assert covering(picks, set(), scorer, 3) == picks  # nothing new to bring: best first
     assert covering([], {"awar"}, scorer, 3) == []
+
+
+def test_a_lead_in_that_ends_its_passage_goes_on_with_the_list_in_the_next(
+        fast_assistant: Assistant) -> None:
+    # 'Thus, OSCE participating States should:' ends a passage of the OSCE brief; the next
+    # opens with a sentence set apart on the page, then '1. Ensure that…'.
+    store = fast_assistant.retriever.store
+    idx, chunk = next((i, c) for i, c in enumerate(store.chunks)
+                      if c.text.rstrip().endswith("Thus, OSCE participating States should:"))
+    k = len(chunk.sentences) - 1
+    start, end = chunk.sentences[k]
+    lead = ScoredSentence(SearchResult(chunk=chunk, score=0.5, index=idx), 0, start, end,
+                          store.sentence_offsets[idx] + k, k, 0.5, 0.0, 0.5)
+    out = across_passages([lead], store)
+    assert len(out) == 2 and out[0].text == lead.text
+    assert out[1].text.startswith("1. Ensure that technology-facilitated THB is covered by "
+                                  "national legislation")
+    assert out[1].result.index == idx + 1 and out[1].row == store.sentence_offsets[idx + 1] + \
+        out[1].k
+    # A sentence that announces nothing does not go on.
+    plain = next(s for s in range(k) if not chunk.text[slice(*chunk.sentences[s])].endswith(":"))
+    a, b = chunk.sentences[plain]
+    alone = ScoredSentence(SearchResult(chunk=chunk, score=0.5, index=idx), 0, a, b,
+                           store.sentence_offsets[idx] + plain, plain, 0.5, 0.0, 0.5)
+    assert across_passages([alone], store) == [alone]

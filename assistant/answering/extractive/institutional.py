@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.answering.answer_type import expected_type
 from assistant.answering.base import quotable
+from assistant.answering.extractive.continued import across_passages
 from assistant.answering.extractive.distinct import addresses, covering, distinctive
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.extractive.selection import assemble, select
@@ -98,8 +99,8 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
         if name != leader and not addresses(picked, words, scorer, vectors, anchor):
             picked = []  # near the topic in general, not on what is asked: silent
         if picked:
-            blocks.append((name, within(trim(assemble(picked), expected_type(asked.topic)),
-                                        WORD_BUDGET)))
+            excerpts = within(trim(assemble(picked), expected_type(asked.topic)), WORD_BUDGET)
+            blocks.append((name, across_passages(excerpts, retriever.store)))
         else:
             silent.append(name)
     return Compared(blocks=blocks, silent=silent)
