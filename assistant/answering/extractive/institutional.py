@@ -8,7 +8,10 @@
   is named as silent, since in a comparison a silence is a finding. An institution speaks when
   its best evidence reaches the floor, or comes near the best institution's (``speaks_at``);
   the others' sentences are then ranked toward that best sentence (``toward``), which says in
-  the collection's words what a question in the user's words is about.
+  the collection's words what a question in the user's words is about. Those others speak only
+  on the topic itself, not on the collection's general theme (``distinct.addresses``); each
+  institution's picks that bring a new distinctive word of the question come first
+  (``distinct.covering``), and a list its excerpt announces goes on into the next passage.
 """
 
 from __future__ import annotations
