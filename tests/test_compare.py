@@ -110,3 +110,36 @@ def test_a_comparison_answered_from_other_documents_names_the_asked_institutions
     assert {c.doc_id for c in ans.citations} == {"osce-policy-brief-2022"}
     assert "GRETA is silent on this" in ans.answer
     assert "Equality Now is silent on this" in ans.answer
+
+
+def test_an_institution_near_the_theme_but_not_on_the_topic_is_silent(assistant: Any) -> None:
+    # The OSCE brief's best sentence on 'solutions' and 'responses' scores above the floor, but
+    # uses no word of the question that the others do not also use (not 'survivors') and says
+    # nothing like Equality Now's sentence on survivors: on this topic the OSCE is silent.
+    ans = assistant.ask("Equality Now says survivors must inform the solutions - do the OSCE "
+                        "and GRETA say so too?")
+    assert {c.doc_id for c in ans.citations} == {"equality-now-icat-response-2019"}
+    assert "survivors" in ans.answer
+    assert "OSCE is silent on this" in ans.answer
+    assert "GRETA is silent on this" in ans.answer
+
+
+def test_each_institution_quotes_what_it_says_on_the_distinctive_words(assistant: Any) -> None:
+    # The OSCE's sentence on raising awareness is quoted although its sentences on safety
+    # online score higher; GRETA's on awareness among at-risk groups too; Equality Now is silent.
+    ans = assistant.ask("awareness-raising among people at risk: what do the OSCE, GRETA and "
+                        "Equality Now say?")
+    assert "raise awareness and mobilize resources" in ans.answer
+    assert "raising awareness among at-risk groups" in ans.answer
+    assert "Equality Now is silent on this" in ans.answer
+
+
+def test_an_institution_quoted_on_a_list_it_announces_goes_on_with_the_list(
+        assistant: Any) -> None:
+    # The OSCE block quotes 'Thus, OSCE participating States should:', the last sentence of
+    # its passage; the recommendation it announces opens the next passage (continued.py).
+    ans = assistant.ask("does the OSCE or Equality Now want a global agreement, or should each "
+                        "state pass its own laws?")
+    assert "1. Ensure that technology-facilitated THB is covered by national legislation" in \
+        ans.answer
+    assert "international framework" in ans.answer

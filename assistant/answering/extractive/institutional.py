@@ -8,7 +8,10 @@
   is named as silent, since in a comparison a silence is a finding. An institution speaks when
   its best evidence reaches the floor, or comes near the best institution's (``speaks_at``);
   the others' sentences are then ranked toward that best sentence (``toward``), which says in
-  the collection's words what a question in the user's words is about.
+  the collection's words what a question in the user's words is about. Those others speak only
+  on the topic itself, not on the collection's general theme (``distinct.addresses``); each
+  institution's picks that bring a new distinctive word of the question come first
+  (``distinct.covering``), and a list its excerpt announces goes on into the next passage.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import numpy as np
 
 from assistant.answering.answer_type import expected_type
 from assistant.answering.base import quotable
+from assistant.answering.extractive.continued import across_passages
+from assistant.answering.extractive.distinct import addresses, covering, distinctive
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
@@ -83,17 +88,22 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
     bar = speaks_at(bests, floor)
     leader = max(bests, key=lambda n: bests[n], default=None)
     anchor = next((s.row for s in found[leader] if quotable(s.text)), None) if leader else None
+    words = distinctive(asked.topic, list(found), retriever, scorer)
+    vectors = retriever.store.sentence_vectors
     for name, scored in found.items():
         if anchor is not None and name != leader:
             scored = toward(scored, retriever.store.sentence_vectors, anchor)
         # An institution that speaks is quoted on its own best evidence (select's cutoff
         # relative to its best sentence), not on how it compares with the others.
-        picked = select(scored, retriever.store.sentence_vectors, PER_INSTITUTION,
+        picked = select(scored, retriever.store.sentence_vectors, 2 * PER_INSTITUTION,
                         floor * COMPARE_LOW) if bests[name] >= bar else []
-        picked = [p for p in picked if quotable(p.text)]
+        picked = covering([p for p in picked if quotable(p.text)], words, scorer,
+                          PER_INSTITUTION)
+        if name != leader and not addresses(picked, words, scorer, vectors, anchor):
+            picked = []  # near the topic in general, not on what is asked: silent
         if picked:
-            blocks.append((name, within(trim(assemble(picked), expected_type(asked.topic)),
-                                        WORD_BUDGET)))
+            excerpts = within(trim(assemble(picked), expected_type(asked.topic)), WORD_BUDGET)
+            blocks.append((name, across_passages(excerpts, retriever.store)))
         else:
             silent.append(name)
     return Compared(blocks=blocks, silent=silent)

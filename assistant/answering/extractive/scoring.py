@@ -78,7 +78,8 @@ class SentenceScorer:
         self._doc_terms: dict[str, set[str]] = memo[1]
         self._promo: dict[int, bool] = memo[2]
 
-    def _sentence_terms(self, idx: int) -> list[set[str]]:
+    def sentence_terms(self, idx: int) -> list[set[str]]:
+        """The words of each sentence of passage ``idx`` (stemmed, acronyms expanded)."""
         if idx not in self._terms:
             c = self.retriever.store.chunks[idx]
             acr = self.retriever.vocab.acronyms
@@ -110,7 +111,7 @@ class SentenceScorer:
         for rank, r in enumerate(results):
             idx = r.index
             base = store.sentence_offsets[idx]
-            terms = self._sentence_terms(idx)
+            terms = self.sentence_terms(idx)
             meta_terms = self.doc_terms(r.chunk.doc_id)
             n = len(r.chunk.sentences)
             if n == 0:
