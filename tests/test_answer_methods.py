@@ -331,3 +331,30 @@ def test_an_instrument_the_collection_only_mentions_is_answered_from_its_mention
     assert not on.refused
     assert "only applies to exploitation of children" in on.answer
     assert "Palermo Protocol" in assistant.retriever.vocab.instruments
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("why did the ICAT brief say 75% of sex trafficking victims are advertised online?",
+     "The documents attribute this to OSCE, not ICAT: nothing the collection quotes of ICAT "
+     "says it."),
+    ("why did Val Richey say the evidence base on online trafficking is limited and patchy?",
+     "The documents attribute this to GRETA, not Val Richey: nothing the collection quotes of "
+     "Val Richey says it."),
+    ("ICAT says self-regulation is not working - where does it say that?",
+     "The documents attribute this to OSCE, not ICAT: nothing the collection quotes of ICAT "
+     "says it."),
+])
+def test_a_view_given_to_a_source_or_person_only_quoted_is_corrected(
+        assistant: Assistant, question: str, first: str) -> None:
+    """premises.credited_elsewhere: the view is someone else's, and the answer says whose."""
+    ans = assistant.ask(question)
+    assert not ans.refused
+    assert ans.answer.split("\n\n", 1)[0] == first
+
+
+def test_a_view_a_quoted_person_did_state_is_not_corrected(assistant: Assistant) -> None:
+    for question in ("why did Val Richey say the current system is broken?",
+                     "ICAT says data collection and research need to be expanded - do the "
+                     "others agree?"):
+        ans = assistant.ask(question)
+        assert not ans.refused and not ans.answer.startswith("The documents attribute"), question

@@ -31,6 +31,7 @@ from assistant.answering.extractive.parts import (
 )
 from assistant.answering.extractive.premises import (
     corrections,
+    credited_elsewhere,
     led_by_person,
     wrong_attribution,
     wrong_speaker,
@@ -124,9 +125,11 @@ class ExtractiveAnswerer:
         results = numbered_items(asked.topic, self.retriever, results, filters,
                                  named_docs(asked, self.retriever) if asked.scoped else None)
         scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
-        misattributed = (wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)
-                         or wrong_speaker(asked, scored, self.retriever, cfg.evidence_floor))
         person = quoted_person(asked, self.retriever)
+        misattributed = (wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)
+                         or wrong_speaker(asked, scored, self.retriever, cfg.evidence_floor)
+                         or credited_elsewhere(asked, scored, self.retriever,
+                                               cfg.evidence_floor, person))
         wrong, scored = (None, scored) if misattributed else led_by_person(asked, scored, person)
         if misattributed is not None:
             scored = only_from(scored, self.retriever.institutions.all[

@@ -12,13 +12,15 @@ from __future__ import annotations
 import re
 
 from assistant.answering.answer_type import PERSON_SAID, offers
+from assistant.answering.base import quotable
 from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.reported import naming, quoting, reported_source
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.titles import wrong_title
-from assistant.answering.question import Asked, states_a_view
+from assistant.answering.question import Asked, stated_source, states_a_view
 from assistant.retrieval.names import speakers
 from assistant.retrieval.retriever import Retriever
-from ingest.text import content_terms
+from ingest.text import content_terms, fold
 
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 _MONTH = "(" + "|".join(_MONTHS) + ")"
@@ -142,6 +144,50 @@ def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Ret
     if own is not None and own.score >= STATED_SHARE * top.score:
         return None  # weak, but not far from the best: answered from its own documents
     return f"Nothing from {name} in the collection addresses this; {other} does.", top
+
+
+def _stated_name(asked: Asked, retriever: Retriever) -> str | None:
+    """The name the collection mentions, not an institution of it, whose view the question
+    opens by stating ('ICAT' in 'ICAT says self-regulation is not working - where?')."""
+    span = stated_source(asked.corrected)
+    if span is None:
+        return None
+    for name in re.findall(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z]{2,}\b",
+                           asked.corrected[span[0]:span[1]]):
+        if not retriever.institutions.named_in(name) and \
+                fold(name) in retriever.vocab.known_terms:
+            return name
+    return None
+
+
+def credited_elsewhere(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
+                       floor: float, person: tuple[str, str] | None
+                       ) -> tuple[str, ScoredSentence] | None:
+    """A view the question gives to a source the collection only quotes ('why did the ICAT
+    brief say 75%…') or to a person it quotes ('why did Val Richey say the evidence base is
+    patchy?'), that their quoted words do not carry and another document's sentence does."""
+    if not asked.presumed or asked.institutions or not scored:
+        return None
+    if (source := reported_source(asked, retriever)) is not None:
+        who, own = source, naming(scored, source)
+    elif person is not None:
+        who, own = person[1], quoting(scored, person[0])
+    elif (name := _stated_name(asked, retriever)) is not None:
+        who, own = name, naming(scored, name)
+    else:
+        return None
+    mine = {(s.row, s.start) for s in own}
+    top = next((s for s in scored if (s.row, s.start) not in mine and quotable(s.text)), None)
+    if top is None or top.score < floor:
+        return None
+    if own:  # compared on the view alone: the name lifts every sentence that carries it
+        view = retriever.embed_query(re.sub(re.escape(who), " ", asked.topic, flags=re.I))
+        sims = retriever.store.sentence_vectors @ view
+        if max(float(sims[s.row]) for s in own) >= STATED_SHARE * float(sims[top.row]):
+            return None
+    other = retriever.institutions.of_doc(top.result.chunk.doc_id)
+    return (f"The documents attribute this to {other}, not {who}: nothing the collection "
+            f"quotes of {who} says it.", top)
 
 
 def wrong_speaker(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
