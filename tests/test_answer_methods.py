@@ -358,3 +358,12 @@ def test_a_view_a_quoted_person_did_state_is_not_corrected(assistant: Assistant)
                      "others agree?"):
         ans = assistant.ask(question)
         assert not ans.refused and not ans.answer.startswith("The documents attribute"), question
+
+
+def test_a_premise_the_quotation_negates_is_said_to_be_the_opposite(assistant: Assistant) -> None:
+    ans = assistant.ask("why does the OSCE brief say self-regulation is working?")
+    first, rest = ans.answer.split("\n\n", 1)
+    assert first == "The documents say the opposite (the quotation below)."
+    assert "self-regulation is not working" in rest.split("\n\n", 1)[0]
+    same = assistant.ask("why did the OSCE say self-regulation is not working?")
+    assert not same.answer.startswith("The documents say the opposite")

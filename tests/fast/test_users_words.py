@@ -464,3 +464,13 @@ def test_who_spoke_names_every_speaker_and_the_second_speaker_is_resolved(
                             "Richey.” [1]")]
     assert standalone("what about the first speaker?", later, insts) == \
         "what about Secretary General Helga Maria Schmid?"
+
+
+def test_a_premise_a_quoted_sentence_negates_is_read_from_the_words() -> None:
+    from assistant.answering.extractive.polarity import _negated
+
+    plain, negated = _negated("In short, self-regulation is not working and the problem grew.")
+    assert "work" in negated and "work" not in plain and "problem" in plain
+    # a negation reaches only into its own clause
+    plain, negated = _negated("it isn't effective, and platforms failed to act")
+    assert negated == {"effect"} and "platform" in plain

@@ -14,6 +14,7 @@ import re
 from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.base import quotable
 from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.polarity import contradicted
 from assistant.answering.extractive.reported import naming, quoting, reported_source
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.titles import wrong_title
@@ -271,7 +272,7 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
     if not quoted:
         return []
-    found = [c for c in (wrong_title(asked, quoted, retriever),
+    found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
                          wrong_year(asked, retriever), wrong_event_year(asked, quoted),
                          wrong_date(asked, quoted), wrong_figure(asked, quoted[0])) if c]
     later = None if found else later_document(asked, retriever)
