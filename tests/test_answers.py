@@ -106,3 +106,14 @@ def test_bad_questions_get_clear_messages(assistant: Assistant) -> None:
         assistant.ask("why " * 2000)
     ans = assistant.ask("What share of sex\x1b[31m trafficking victims are advertised online?")
     assert ans.question == "What share of sex[31m trafficking victims are advertised online?"
+
+
+def test_closest_material_cites_the_nearest_sentence_of_each_passage(assistant: Assistant) -> None:
+    """A paraphrase refused as too weak shows, per passage, the sentence that came closest
+    (refusal.closest_material), not the passage's opening lines."""
+    ans = assistant.ask("is there a halfway house between rewriting the criminal code and "
+                        "leaving it untouched?")
+    assert ans.refused and ans.closest
+    first = ans.closest[0]
+    assert first.excerpt.startswith("The Committee of Ministers of the Council of Europe")
+    assert all(len(c.excerpt.split()) < 80 for c in ans.closest)

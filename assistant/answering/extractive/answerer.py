@@ -108,7 +108,7 @@ class ExtractiveAnswerer:
                                 if n not in {name for name, _ in shape.blocks}]
         if shape is None:
             ans = refuse(question, standalone, results, self.retriever,
-                         reason or "the best evidence is too weak")
+                         reason or "the best evidence is too weak", qvec=topic_vec)
         else:
             text, citations, sentences = compose(shape, self.retriever)
             ans = Answer(question=question, standalone_question=standalone, answer=text,
