@@ -50,11 +50,12 @@ _PERSON = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 
 
-def condense(question: str, history: list[Turn]) -> str:
+def condense(question: str, history: list[Turn], pointing: bool = False) -> str:
     """Make a follow-up standalone by carrying over the key terms of the previous question
-    (and, for 'she'/'he', the names of people in the previous answer)."""
+    (and, for 'she'/'he', the names of people in the previous answer); ``pointing``: the
+    question points back ('the second one') though it reads as standalone."""
     users = [t.content for t in history if t.role == "user"]
-    if not users or not is_follow_up(question):
+    if not users or not (pointing or is_follow_up(question)):
         return question
     present = {w.lower() for w in tokenize(question)}
     source = _previous(history)

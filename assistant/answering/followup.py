@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.condense import condense
+from assistant.answering.series import asked_count, numbered, running
 from assistant.core.models import Turn
 from assistant.retrieval.institutions import Institutions
 
@@ -18,7 +19,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "form
              "latter": -1, "last": -1}
 _POINTER = re.compile(r"\bthe (first|second|third|fourth|fifth|former|latter|last)"
                       r"(?: of (?:those|them|these)\b|(?P<who> (?:speaker|person|official)\b)|"
-                      r"(?: one| of the \w+)?(?=\s*[,?.!]|\s*$| one\b))",
+                      r"(?: one| of the \w+)?(?=\s*[,?.!:;–—]|\s+-\s|\s*$| one\b))",
                       re.I)
 _NAMED = re.compile(r"\((?:the |also known as (?:the )?)?[‘'\"“]?([A-Z][\w-]*(?: [A-Za-z][\w-]*){1,5}"
                     r")[’'\"”]?\)")
@@ -32,7 +33,8 @@ _SPEAKER = re.compile(rf"({_RUN})\s+(?:stated|said|says|told|added|noted|warned)
 _NTH = {"first": 1, "primary": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NTH_NOUN = re.compile(r"\b(?:A|An|The)\s+(first|primary|second|third|fourth|fifth)\s+"
                        r"([a-z]+)\s+(?:of|to|for|in)\b[^.;]*")
-_ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,3}[.)])\s+(.+)$", re.M)
+_ITEM = re.compile(r"^\s*(?:[^“\n]{0,60}:\s*)?[“\"]?([-•*]|\(?[a-z0-9]{1,3}[.)])\s+(.+)$", re.M)
+_ROMAN = re.compile(r"\(?[ivx]{1,4}[.)]$")
 _SWAP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about)\b", re.I)
 ITEM_WORDS = 18  # words of a marked or listed item carried into the question
 
@@ -82,8 +84,26 @@ def items(answer: str) -> list[str]:
     speakers = quoted_people(answer)
     if len(speakers) >= 2:
         return speakers
-    listed = [_clip(m.group(1)) for m in _ITEM.finditer(answer)]
+    listed = _listed(answer)
     return listed if len(listed) >= 2 else []
+
+
+def _level(marker: str) -> str:
+    """A list marker's kind: a bullet, a number, a roman numeral or a letter."""
+    if marker in "-•*":
+        return "bullet"
+    if any(c.isdigit() for c in marker):
+        return "number"
+    return "roman" if _ROMAN.match(marker) else "letter"
+
+
+def _listed(answer: str) -> list[str]:
+    """The items of the answer's first list level with several items ('a. Strong prevention
+    measures including: i. … ii. … iii. …' -> the three roman items, not the letter above)."""
+    levels: dict[str, list[str]] = {}
+    for m in _ITEM.finditer(answer):
+        levels.setdefault(_level(m.group(1)), []).append(_clip(m.group(2)))
+    return next((found for found in levels.values() if len(found) >= 2), [])
 
 
 def _people(answers: list[str]) -> list[str]:
@@ -93,12 +113,27 @@ def _people(answers: list[str]) -> list[str]:
     return next((p for p in lists if len(p) >= 2), lists[0])
 
 
-def _pointed(question: str, answers: list[str]) -> str | None:
+def _counted(answer: str, users: list[str], n: int) -> list[str]:
+    """What 'the third one' counts among: the answer's enumeration with as many items as the
+    question before asked for ('what three aims…'), else its listed items, else the first
+    items it numbers in a sentence ('1) X; and 2) Y') or names in a series ('to establish X,
+    promote Y, and encourage Z')."""
+    listed, series = items(answer), [numbered(answer), *running(answer)]
+    count = asked_count(users[-1]) if users else None
+    if count is not None:
+        fit = [c for c in [listed, *series] if len(c) == count]
+        return fit[0] if fit else []
+    if listed:
+        return listed
+    return next((s for s in series if n <= len(s)), [])
+
+
+def _pointed(question: str, answers: list[str], users: list[str]) -> str | None:
     m = _POINTER.search(question)
     if not m or not answers:
         return None
-    found = _people(answers) if m.group("who") else items(answers[-1])
     n = _ORDINALS[m.group(1).lower()]
+    found = _people(answers) if m.group("who") else _counted(answers[-1], users, n)
     if not found or n > len(found):
         return None
     item = found[n - 1] if n > 0 else found[-1]
@@ -136,10 +171,10 @@ def standalone(question: str, history: list[Turn], institutions: Institutions) -
         return question
     answers = [t.content for t in history if t.role == "assistant"]
     users = [t.content for t in history if t.role == "user"]
-    pointed = _pointed(question, answers)
+    pointed = _pointed(question, answers, users)
     if pointed is not None:
         return pointed
     swapped = _swapped(question, users, institutions)
     if swapped is not None:
         return swapped
-    return condense(question, history)
+    return condense(question, history, pointing=bool(_POINTER.search(question)))

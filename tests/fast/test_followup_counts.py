@@ -1,0 +1,68 @@
+"""'The third one' counted among what the answer before named: lists by level, items numbered
+inside a sentence, series in a running sentence, and the count the question before asked for."""
+
+from __future__ import annotations
+
+from assistant.answering.followup import items, standalone
+from assistant.answering.series import asked_count, numbered, running
+from assistant.core.models import Turn
+from assistant.engine import Assistant
+
+AIMS = ("The OSCE press release (15 February 2022) recommends: “The new OSCE study offers "
+        "policy recommendations to establish strong prevention measures, promote harmonized "
+        "approaches, and encourage tech industry compliance.” [1]")
+THRESHOLD = ("“Two threshold questions must be considered: 1) whether technology-facilitated "
+             "THB is covered in national legislation; and 2) whether criminal procedures cover "
+             "its investigation.” [1]")
+
+
+def _history(question: str, answer: str) -> list[Turn]:
+    return [Turn(role="user", content=question), Turn(role="assistant", content=answer)]
+
+
+def test_the_count_a_question_asks_for() -> None:
+    assert asked_count("what three broad aims do the recommendations have?") == 3
+    assert asked_count("what are the two long-standing principles that shield platforms?") == 2
+    assert asked_count("which gaps does equality now want studied more?") is None
+
+
+def test_a_series_in_a_sentence_is_split_into_its_items_without_its_lead_in() -> None:
+    assert running(AIMS) == [["establish strong prevention measures",
+                              "promote harmonized approaches",
+                              "encourage tech industry compliance"]]
+    assert running("“It offers X and Y.” [1]") == []  # two items are not a series
+
+
+def test_items_numbered_inside_a_sentence_run_from_one() -> None:
+    assert numbered(THRESHOLD) == [
+        "whether technology-facilitated THB is covered in national legislation",
+        "whether criminal procedures cover its investigation"]
+    assert numbered("“See 2) below and 3) after.”") == []
+
+
+def test_a_nested_list_counts_the_items_of_one_level() -> None:
+    answer = ("“a. Strong prevention measures including:\n\ni. Safety-by-design;\n\n"
+              "ii. Age-verification;” [1]\n\nIt also says: “iii. Content removal;” [2]")
+    assert items(answer) == ["Safety-by-design", "Age-verification", "Content removal"]
+
+
+def test_the_third_one_is_the_third_of_the_series_the_question_before_counted(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    history = _history("what three broad aims do the recommendations have?", AIMS)
+    assert standalone("the third one - why isn't that happening?", history, insts) == \
+        "encourage tech industry compliance - why isn't that happening?"
+    history = _history("which threshold questions does the brief list?", THRESHOLD)
+    assert standalone("and the second one - how pressing is it?", history, insts) == \
+        "and whether criminal procedures cover its investigation - how pressing is it?"
+
+
+def test_an_enumeration_of_another_length_than_asked_is_not_counted_in(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    history = _history("what are the two principles that shield platforms?", AIMS)
+    out = standalone("is anything chipping away at the second one?", history, insts)
+    # Not resolved against the answer: the question before lends its words instead.
+    assert "harmonized" not in out
+    assert out.startswith("is anything chipping away at the second one? (")
+    assert "principles" in out and "shield" in out
