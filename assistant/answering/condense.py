@@ -67,9 +67,9 @@ def condense(question: str, history: list[Turn], pointing: bool = False) -> str:
     carried = [w for w in _key_terms(source) if w.lower() not in present][:10]
     if _THING.search(question) and answers:
         # 'Who should carry it out?': 'it' is often what the last answer said, not what was
-        # asked, so the first statement of that answer lends its words too.
+        # asked, so the statement of that answer it points at lends its words too.
         taken = present | {w.lower() for w in carried}
-        carried += [w for w in _key_terms(_first_statement(_quoted(turns[-1])))
+        carried += [w for w in _key_terms(_pointed_at(question, turns[-1]))
                     if w.lower() not in taken][:ANSWER_TERMS]
     if not carried:
         return question
@@ -93,6 +93,25 @@ ANSWER_TERMS = 6  # words carried over from the previous answer
 _ATTRIBUTION = re.compile(r"^According to [^,“\"]*(?:\([^)]*\))?,\s*")
 # 'The Equality Now position paper (August 2019) recommends: “…': the engine's frame.
 _FRAME = re.compile(r"^[^“\"\n]{0,200}?:\s*(?=[“\"])")
+
+
+# 'that research', 'those measures': a demonstrative and the noun it points with.
+_DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those)\s+([a-z]{4,})\b", re.I)
+STEM = 5  # letters a noun and a word of the answer share to be the same word
+
+
+def _pointed_at(question: str, turn: Turn) -> str:
+    """The statement of the previous answer the question points at: the first sentence that
+    names what 'that research' names (its excerpts in order), else its first statement."""
+    nouns = [m.group(1).lower() for m in _DEMONSTRATIVE.finditer(question)
+             if m.group(1).lower() not in STOPWORDS]
+    excerpts = [c.excerpt for c in turn.citations] or [turn.content]
+    for noun in nouns:
+        for text in excerpts:
+            for sentence in re.split(r"(?<=[.!?:])\s+", text):
+                if any(w.startswith(noun[:STEM]) for w in tokenize(sentence)):
+                    return _first_statement(sentence)
+    return _first_statement(_quoted(turn))
 
 
 def _quoted(turn: Turn) -> str:
