@@ -11,6 +11,7 @@ _ANAPHORA = re.compile(
     r"\b(it|its|that|this|these|those|they|them|their|theirs|she|he|her|his|him|there|"
     r"else|also|more|other|same|such|above|former|latter)\b", re.I)
 _LEADING = re.compile(r"^(and|but|so|also|what about|how about|and what|then)\b", re.I)
+_BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than|beyond)\b", re.I)
 _MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", re.I)
 
 
@@ -27,8 +28,10 @@ def is_follow_up(question: str) -> bool:
 
 
 def wants_more(question: str) -> bool:
-    """'What else…', 'anything more…': the user wants material not shown already."""
-    return bool(_MORE.search(question))
+    """'What else…', 'anything more…': the user wants material not shown already; not when
+    the question names what it sets aside ('besides the problems, what else…'): what the
+    answer before showed around the problems may be the answer."""
+    return bool(_MORE.search(question)) and not _BESIDES.search(question)
 
 
 def _key_terms(text: str) -> list[str]:

@@ -4,7 +4,7 @@ also when it opens the next passage."""
 
 from __future__ import annotations
 
-from assistant.answering.condense import condense
+from assistant.answering.condense import condense, wants_more
 from assistant.answering.extractive.scoring import ScoredSentence, continue_from
 from assistant.core.models import SearchResult, Turn
 from ingest.documents import Chunk, Locator
@@ -46,3 +46,10 @@ def test_the_sentence_opening_the_next_passage_continues_what_was_quoted() -> No
     out = continue_from(scored, [f"“{shown.text}” [1]"])
     assert out[0].text.startswith("Most importantly")
     assert out[-1].text.startswith("The brief")
+
+
+def test_what_else_sets_aside_what_was_shown_unless_the_question_names_what_it_sets_aside(
+        ) -> None:
+    assert wants_more("what else do they insist on for that research?")
+    assert not wants_more("besides the problems, what else does it look into?")
+    assert not wants_more("what else would platforms have to do, apart from prevention?")
