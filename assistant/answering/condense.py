@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.core.models import Turn
+from assistant.retrieval.names import speakers
 from ingest.text import STOPWORDS, tokenize
 
 _ANAPHORA = re.compile(
@@ -50,7 +51,6 @@ def _key_terms(text: str) -> list[str]:
 
 
 _PERSON = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 
 
 def condense(question: str, history: list[Turn], pointing: bool = False) -> str:
@@ -64,9 +64,8 @@ def condense(question: str, history: list[Turn], pointing: bool = False) -> str:
     source = _previous(history)
     turns = [t for t in history if t.role == "assistant"]
     answers = [t.content for t in turns]
-    if _PERSON.search(question):
-        names = _NAME.findall(answers[-1]) if answers else []
-        source = " ".join(names) + " " + source
+    if _PERSON.search(question) and answers:
+        source = " ".join(_people(answers[-1])) + " " + source
     carried = [w for w in _key_terms(source) if w.lower() not in present][:10]
     if _THING.search(question) and answers:
         # 'Who should carry it out?': 'it' is often what the last answer said, not what was
@@ -77,6 +76,16 @@ def condense(question: str, history: list[Turn], pointing: bool = False) -> str:
     if not carried:
         return question
     return f"{question.rstrip()} ({' '.join(carried)})"
+
+
+# A capitalised run that goes on with a hyphen is a modifier ('Enhance State-led'), not a name.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b(?![-‐])")
+
+
+def _people(answer: str) -> list[str]:
+    """Who 'he' or 'she' may be: the people the answer quotes ('…, said the OSCE Special
+    Representative … Val Richey'), else its names ('Val Richey, who…')."""
+    return list(dict.fromkeys(speakers(answer))) or _NAME.findall(answer)
 
 
 def _previous(history: list[Turn]) -> str:

@@ -53,3 +53,16 @@ def test_what_else_sets_aside_what_was_shown_unless_the_question_names_what_it_s
     assert wants_more("what else do they insist on for that research?")
     assert not wants_more("besides the problems, what else does it look into?")
     assert not wants_more("what else would platforms have to do, apart from prevention?")
+
+
+def test_he_is_a_person_the_answer_before_names_not_a_capitalised_modifier() -> None:
+    asked = Turn(role="user", content="at the osce launch, what did the special representative "
+                                      "say states have to do?")
+    listed = Turn(role="assistant", content="The OSCE policy brief (2022) recommends: “2. "
+                                            "Enhance State-led regulatory frameworks.” [1]")
+    out = condense("and what did he want the web to turn into?", [asked, listed])
+    assert "Enhance" not in out and "special representative" in out
+    quoted = Turn(role="assistant", content="“‘The current system is broken’, said the OSCE "
+                                            "Special Representative for Combating Trafficking "
+                                            "Val Richey.” [1]")
+    assert "Val Richey" in condense("and what did he want the web to turn into?", [asked, quoted])
