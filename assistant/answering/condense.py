@@ -53,19 +53,21 @@ def _key_terms(text: str) -> list[str]:
 _PERSON = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
 
 
-def condense(question: str, history: list[Turn], pointing: bool = False) -> str:
+def condense(question: str, history: list[Turn], pointing: bool = False,
+             before: str | None = None) -> str:
     """Make a follow-up standalone by carrying over the key terms of the previous question
     (and, for 'she'/'he', the names of people in the previous answer); ``pointing``: the
-    question points back ('the second one') though it reads as standalone."""
+    question points back ('the second one') though it reads as standalone; ``before``: the
+    previous question as it was made standalone, when the caller knows it."""
     users = [t.content for t in history if t.role == "user"]
     if not users or not (pointing or is_follow_up(question)):
         return question
     present = {w.lower() for w in tokenize(question)}
-    source = _previous(history)
+    source = before if before is not None else _previous(history)
     turns = [t for t in history if t.role == "assistant"]
     answers = [t.content for t in turns]
     if _PERSON.search(question) and answers:
-        source = " ".join(_people(answers[-1])) + " " + source
+        source = " ".join(_people(answers[-1], source)) + " " + source
     carried = [w for w in _key_terms(source) if w.lower() not in present][:10]
     if _THING.search(question) and answers:
         # 'Who should carry it out?': 'it' is often what the last answer said, not what was
@@ -82,10 +84,13 @@ def condense(question: str, history: list[Turn], pointing: bool = False) -> str:
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b(?![-‐])")
 
 
-def _people(answer: str) -> list[str]:
+def _people(answer: str, asked: str) -> list[str]:
     """Who 'he' or 'she' may be: the people the answer quotes ('…, said the OSCE Special
-    Representative … Val Richey'), else its names ('Val Richey, who…')."""
-    return list(dict.fromkeys(speakers(answer))) or _NAME.findall(answer)
+    Representative … Val Richey'), else its names ('Val Richey, who…'); of several, the one
+    the question before asked about ('what did Helga Maria Schmid say?')."""
+    people = list(dict.fromkeys(speakers(answer))) or _NAME.findall(answer)
+    named = [p for p in people if p.split()[-1].lower() in asked.lower()]
+    return named or people
 
 
 def _previous(history: list[Turn]) -> str:

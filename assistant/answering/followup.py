@@ -174,7 +174,18 @@ def standalone(question: str, history: list[Turn], institutions: Institutions) -
     pointed = _pointed(question, answers, users)
     if pointed is not None:
         return pointed
-    swapped = _swapped(question, users, institutions)
+    before = _before(history, institutions)
+    swapped = _swapped(question, [*users[:-1], before] if before else users, institutions)
     if swapped is not None:
         return swapped
-    return condense(question, history, pointing=bool(_POINTER.search(question)))
+    return condense(question, history, pointing=bool(_POINTER.search(question)), before=before)
+
+
+def _before(history: list[Turn], institutions: Institutions) -> str | None:
+    """The last user turn as it was made standalone: after 'what did the first one say?' had
+    become 'what did Secretary General Helga Maria Schmid say?', 'and what did she say about
+    technology?' is about her."""
+    last = max((i for i, t in enumerate(history) if t.role == "user"), default=None)
+    if last is None:
+        return None
+    return standalone(history[last].content, history[:last], institutions)

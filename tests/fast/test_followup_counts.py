@@ -66,3 +66,19 @@ def test_an_enumeration_of_another_length_than_asked_is_not_counted_in(
     assert "harmonized" not in out
     assert out.startswith("is anything chipping away at the second one? (")
     assert "principles" in out and "shield" in out
+
+
+def test_a_follow_up_reads_the_question_before_as_it_was_made_standalone(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    spoke = ("“OSCE Secretary General Helga Maria Schmid stated at the opening that ‘…’” [1] "
+             "“‘The current system is broken’, said the OSCE Special Representative for "
+             "Combating Trafficking Val Richey.” [2]")
+    history = [*_history("who spoke at the osce launch event?", spoke),
+               *_history("what did the first one say?", spoke)]
+    out = standalone("and what did she say about technology?", history, insts)
+    # 'the first one' was Helga Maria Schmid: 'she' is her, not every speaker of the answer.
+    assert "Schmid" in out and "Richey" not in out
+    aims = [*_history("what three broad aims do the recommendations have?", AIMS),
+            *_history("the third one - why isn't that happening?", "“…” [1]")]
+    assert "compliance" in standalone("and who should fix it?", aims, insts)
