@@ -13,6 +13,8 @@ _ANAPHORA = re.compile(
     r"else|also|more|other|same|such|above|former|latter)\b", re.I)
 _LEADING = re.compile(r"^(and|but|so|also|what about|how about|and what|then)\b", re.I)
 _BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than|beyond)\b", re.I)
+# 'does GRETA agree?': a view on what was just said, with no object of its own.
+_STANCE = re.compile(r"\b(?:agree|disagree|concur|differ|think so|say so)\W*$", re.I)
 _MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", re.I)
 
 
@@ -21,11 +23,16 @@ SELF_CONTAINED = 7  # content words from which a question with no leading 'andâ€
 
 def is_follow_up(question: str) -> bool:
     words = [w for w in tokenize(question) if w not in STOPWORDS]
-    if _LEADING.search(question.strip()):
+    if _LEADING.search(question.strip()) or stance(question):
         return True
     if len(words) >= SELF_CONTAINED and not _PERSON.search(question):
         return False  # 'why did GRETA find that 3 in 4 victimsâ€¦': 'that' points at nothing
     return bool(_ANAPHORA.search(question) or len(words) <= 1)
+
+
+def stance(question: str) -> bool:
+    """'Does GRETA agree?': a view asked on what was just said, with no object of its own."""
+    return bool(_STANCE.search(question))
 
 
 def wants_more(question: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.condense import condense
+from assistant.answering.condense import condense, stance
 from assistant.answering.series import asked_count, numbered, running
 from assistant.core.models import Turn
 from assistant.retrieval.institutions import Institutions
@@ -142,9 +142,10 @@ def _pointed(question: str, answers: list[str], users: list[str]) -> str | None:
 
 
 def _swapped(question: str, users: list[str], institutions: Institutions) -> str | None:
-    """'And the OSCE's?' after 'which age group does EqNow single out?'."""
+    """'And the OSCE's?' ('does GRETA agree?') after 'which age group does EqNow single
+    out?': the question before, asked of the institution now named."""
     now = institutions.mentions(question)
-    if not users or not now or not _SWAP.match(question):
+    if not users or not now or not (_SWAP.match(question) or stance(question)):
         return None
     rest = question[: now[0][1]] + question[now[-1][2] :]
     if len(re.findall(r"[A-Za-z]{4,}", rest)) > 2:

@@ -82,3 +82,13 @@ def test_a_follow_up_reads_the_question_before_as_it_was_made_standalone(
     aims = [*_history("what three broad aims do the recommendations have?", AIMS),
             *_history("the third one - why isn't that happening?", "“…” [1]")]
     assert "compliance" in standalone("and who should fix it?", aims, insts)
+
+
+def test_does_greta_agree_is_the_question_before_asked_of_greta(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    history = _history("what does the osce brief recommend on age verification?", "“…” [1]")
+    assert standalone("does GRETA agree?", history, insts) == \
+        "what does the GRETA brief recommend on age verification?"
+    out = standalone("do they agree?", history, insts)  # no institution: its words carried
+    assert out.startswith("do they agree? (") and "verification" in out
