@@ -42,6 +42,12 @@ def wants_more(question: str) -> bool:
     return bool(_MORE.search(question)) and not _BESIDES.search(question)
 
 
+# Connectives and question words that name nothing a follow-up could be about.
+_FILLER = frozenset(["however", "despite", "fact", "moreover", "thus", "therefore", "indeed",
+                     "although", "though", "furthermore", "nonetheless", "nevertheless",
+                     "meanwhile", "hence", "well", "rather", "what's", "what’s"])
+
+
 def _key_terms(text: str) -> list[str]:
     """Distinct content words of ``text`` in order of first use (case-insensitive), in one
     pass: a set remembers the words already taken, so long turns cost linear time."""
@@ -50,7 +56,8 @@ def _key_terms(text: str) -> list[str]:
     for m in re.finditer(r"[A-Za-z][A-Za-z0-9\-’']*", text):
         w = m.group(0)
         low = w.lower()
-        if low in seen or low in STOPWORDS or len(w) < 3 or _ANAPHORA.fullmatch(w):
+        if low in seen or low in STOPWORDS or low in _FILLER or len(w) < 3 or \
+                _ANAPHORA.fullmatch(w):
             continue
         seen.add(low)
         out.append(w)

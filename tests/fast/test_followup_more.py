@@ -66,3 +66,11 @@ def test_he_is_a_person_the_answer_before_names_not_a_capitalised_modifier() -> 
                                             "Special Representative for Combating Trafficking "
                                             "Val Richey.” [1]")
     assert "Val Richey" in condense("and what did he want the web to turn into?", [asked, quoted])
+
+
+def test_connectives_are_not_carried_as_key_terms() -> None:
+    history = [Turn(role="user", content="what's at the heart of the greta study?"),
+               Turn(role="assistant", content="“However, despite the fact that it is rare.” [1]")]
+    out = condense("what sources did they draw on for it?", history)
+    assert "greta" in out and "what's" not in out
+    assert "However" not in out and "despite" not in out and "fact" not in out
