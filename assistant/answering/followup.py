@@ -35,7 +35,8 @@ _NTH_NOUN = re.compile(r"\b(?:A|An|The)\s+(first|primary|second|third|fourth|fif
                        r"([a-z]+)\s+(?:of|to|for|in)\b[^.;]*")
 _ITEM = re.compile(r"^\s*(?:[^“\n]{0,60}:\s*)?[“\"]?([-•*]|\(?[a-z0-9]{1,3}[.)])\s+(.+)$", re.M)
 _ROMAN = re.compile(r"\(?[ivx]{1,4}[.)]$")
-_SWAP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about)\b", re.I)
+_SWAP = re.compile(r"^\s*(?:and|what about|how about|and what about|now|ditto|likewise|"
+                   r"same(?: question| thing| again)?)\b(?:\s+for\b)?", re.I)
 ITEM_WORDS = 18  # words of a marked or listed item carried into the question
 
 
@@ -115,17 +116,17 @@ def _people(answers: list[str]) -> list[str]:
 
 def _counted(answer: str, users: list[str], n: int) -> list[str]:
     """What 'the third one' counts among: the answer's enumeration with as many items as the
-    question before asked for ('what three aims…'), else its listed items, else the first
-    items it numbers in a sentence ('1) X; and 2) Y') or names in a series ('to establish X,
-    promote Y, and encourage Z')."""
+    question before asked for ('what three aims…'), else its listed items if there are n,
+    else the first items it numbers in a sentence ('1) X; and 2) Y') or names in a series
+    ('to establish X, promote Y, and encourage Z'; 'including: X; Y; and Z') that has n."""
     listed, series = items(answer), [numbered(answer), *running(answer)]
     count = asked_count(users[-1]) if users else None
     if count is not None:
         fit = [c for c in [listed, *series] if len(c) == count]
         return fit[0] if fit else []
-    if listed:
+    if listed and n <= len(listed):
         return listed
-    return next((s for s in series if n <= len(s)), [])
+    return next((s for s in series if n <= len(s)), listed)
 
 
 def _pointed(question: str, answers: list[str], users: list[str]) -> str | None:

@@ -26,7 +26,11 @@ _LEAD = re.compile(r"\b(?:to|including|include|includes|such as|namely|on|of|for
                    r"between)\s+", re.I)
 # '…: 1) whether X; and 2) whether Y.': items numbered inside a sentence.
 _NUMBER = re.compile(r"(?<![\w(])\(?([1-9])\)\s+")
+# '…, including: limited standards; inconsistent adoption; and broadly worded rules.'
+_SEMI = re.compile(r":\s*((?:[^:;.!?“”\"\n]{3,160};\s+)+(?:and\s+|or\s+)?[^:;.!?“”\"\n]{3,160}?)"
+                   r"(?=[.!?”\"]|$)", re.M)
 ITEM_MAX = 8  # words an item of a running series may have
+CLAUSE_MAX = 16  # words an item of a series after a colon, split by semicolons, may have
 
 
 def asked_count(question: str) -> int | None:
@@ -57,10 +61,20 @@ def _split(series: str) -> list[str]:
     return parts
 
 
+def _clauses(series: str) -> list[str]:
+    parts = [re.sub(r"^(?:and|or)\s+", "", p.strip()) for p in series.split(";")]
+    parts = [p for p in parts if p]
+    if len(parts) < 3 or any(len(p.split()) > CLAUSE_MAX for p in parts):
+        return []
+    return parts
+
+
 def running(answer: str) -> list[list[str]]:
-    """The series an answer names in its sentences ('A, B and C'), in order, each as its items."""
-    found = (_split(m.group(1)) for m in _SERIES.finditer(answer))
-    return [s for s in found if s]
+    """The series an answer names in its sentences, in order, each as its items: after a colon
+    split by semicolons ('including: A; B; and C'), else by commas ('A, B and C')."""
+    found = [(m.start(), _clauses(m.group(1))) for m in _SEMI.finditer(answer)]
+    found += [(m.start(), _split(m.group(1))) for m in _SERIES.finditer(answer)]
+    return [s for _, s in sorted(found, key=lambda x: x[0]) if s]
 
 
 def numbered(answer: str) -> list[str]:

@@ -92,3 +92,31 @@ def test_does_greta_agree_is_the_question_before_asked_of_greta(
         "what does the GRETA brief recommend on age verification?"
     out = standalone("do they agree?", history, insts)  # no institution: its words carried
     assert out.startswith("do they agree? (") and "verification" in out
+
+
+SHORTCOMINGS = ("“A primary example of self-regulation is X. A second example of self-regulation "
+                "is Y. There are many shortcomings, including: limited or non-existent industry "
+                "standards; inconsistent adoption of voluntary principles; lack of incentives "
+                "for compliance at scale; and broadly worded rules.” [1]")
+
+
+def test_a_series_after_a_colon_is_split_by_semicolons() -> None:
+    assert running(SHORTCOMINGS)[0] == [
+        "limited or non-existent industry standards", "inconsistent adoption of voluntary "
+        "principles", "lack of incentives for compliance at scale", "broadly worded rules"]
+
+
+def test_an_enumeration_too_short_for_the_ordinal_gives_way_to_a_series_long_enough(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    history = _history("what are the shortcomings of self-regulation?", SHORTCOMINGS)
+    assert standalone("what is the third?", history, insts) == \
+        "what is lack of incentives for compliance at scale?"
+
+
+def test_same_question_for_an_institution_is_the_question_before_asked_of_it(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    history = _history("what does the osce brief say about age verification?", "“…” [1]")
+    assert standalone("same question for GRETA", history, insts) == \
+        "what does the GRETA brief say about age verification?"
