@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.condense import condense, stance
-from assistant.answering.series import asked_count, numbered, running
+from assistant.answering.series import asked_count, asked_nouns, led_in, numbered, running
 from assistant.core.models import Turn
 from assistant.retrieval.institutions import Institutions
 
@@ -116,17 +116,18 @@ def _people(answers: list[str]) -> list[str]:
 
 def _counted(answer: str, users: list[str], n: int) -> list[str]:
     """What 'the third one' counts among: the answer's enumeration with as many items as the
-    question before asked for ('what three aims…'), else its listed items if there are n,
-    else the first items it numbers in a sentence ('1) X; and 2) Y') or names in a series
-    ('to establish X, promote Y, and encourage Z'; 'including: X; Y; and Z') that has n."""
-    listed, series = items(answer), [numbered(answer), *running(answer)]
+    question before asked for ('what three aims…'), else one with n items or more: its listed
+    items, the items it numbers in a sentence ('1) X; and 2) Y') or names in a series ('to
+    establish X, promote Y, and encourage Z'; 'including: X; Y; and Z'); of several, the one
+    led in by what the question before asked for ('shortcomings… including: …')."""
+    listed = items(answer)
+    found = [c for c in [listed, numbered(answer), *running(answer)] if c]
     count = asked_count(users[-1]) if users else None
-    if count is not None:
-        fit = [c for c in [listed, *series] if len(c) == count]
-        return fit[0] if fit else []
-    if listed and n <= len(listed):
-        return listed
-    return next((s for s in series if n <= len(s)), listed)
+    fit = [c for c in found if (len(c) == count if count is not None else n <= len(c))]
+    if not fit:
+        return [] if count is not None else listed
+    nouns = asked_nouns(users[-1]) if users else []
+    return next((c for c in fit if led_in(answer, c[0], nouns)), fit[0])
 
 
 def _pointed(question: str, answers: list[str], users: list[str]) -> str | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.text import STOPWORDS
+
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4,
            "5": 5}
 # 'the two long-standing principles', 'what three broad aims': a count, up to two words, a noun.
@@ -29,6 +31,8 @@ _NUMBER = re.compile(r"(?<![\w(])\(?([1-9])\)\s+")
 # '…, including: limited standards; inconsistent adoption; and broadly worded rules.'
 _SEMI = re.compile(r":\s*((?:[^:;.!?“”\"\n]{3,160};\s+)+(?:and\s+|or\s+)?[^:;.!?“”\"\n]{3,160}?)"
                    r"(?=[.!?”\"]|$)", re.M)
+LEAD_IN = 160  # characters before an enumeration read as its lead-in
+STEM = 5  # letters a noun asked for and a word of the lead-in share
 ITEM_MAX = 8  # words an item of a running series may have
 CLAUSE_MAX = 16  # words an item of a series after a colon, split by semicolons, may have
 
@@ -37,6 +41,24 @@ def asked_count(question: str) -> int | None:
     """How many things ``question`` asks for ('the two principles' -> 2), or None."""
     m = _COUNT.search(question)
     return _COUNTS[m.group(1).lower()] if m else None
+
+
+def asked_nouns(question: str) -> list[str]:
+    """The plural nouns a question asks for ('what are the shortcomings of self-regulation?'
+    -> ['shortcomings']), lower case."""
+    return [w.lower() for w in re.findall(r"\b[A-Za-z-]{4,}s\b", question)
+            if w.lower() not in STOPWORDS and not w.lower().endswith("ss")]
+
+
+def led_in(answer: str, first: str, nouns: list[str]) -> bool:
+    """Whether the words before an enumeration's first item (LEAD_IN characters) or that item's
+    opening name one of ``nouns`` ('many shortcomings in self-regulatory approaches…,
+    including: …'; 'A primary example of…')."""
+    at = answer.find(first[:40])
+    if at < 0 or not nouns:
+        return False
+    before = answer[max(0, at - LEAD_IN) : at + 40].lower()
+    return any(re.search(rf"\b{re.escape(noun[:STEM])}", before) for noun in nouns)
 
 
 def _first(item: str, others: list[str]) -> str:

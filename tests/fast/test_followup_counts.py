@@ -120,3 +120,14 @@ def test_same_question_for_an_institution_is_the_question_before_asked_of_it(
     history = _history("what does the osce brief say about age verification?", "“…” [1]")
     assert standalone("same question for GRETA", history, insts) == \
         "what does the GRETA brief say about age verification?"
+
+
+def test_of_several_enumerations_the_one_led_in_by_what_was_asked_is_counted(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    history = _history("what are the shortcomings of self-regulation?", SHORTCOMINGS)
+    # 'A primary example… A second example…' has two items too; the shortcomings are asked.
+    assert standalone("why is the second one a problem?", history, insts) == \
+        "why is inconsistent adoption of voluntary principles a problem?"
+    examples = _history("what examples of self-regulation are there?", SHORTCOMINGS)
+    assert "A second example" in standalone("why is the second one a problem?", examples, insts)
