@@ -30,6 +30,11 @@ def is_follow_up(question: str) -> bool:
     return bool(_ANAPHORA.search(question) or len(words) <= 1)
 
 
+def person(question: str) -> bool:
+    """Whether the question points at a person ('she', 'his')."""
+    return bool(_PERSON.search(question))
+
+
 def stance(question: str) -> bool:
     """'Does GRETA agree?': a view asked on what was just said, with no object of its own."""
     return bool(_STANCE.search(question))

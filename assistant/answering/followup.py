@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.condense import condense, stance
+from assistant.answering.condense import condense, person, stance
 from assistant.answering.series import asked_count, asked_nouns, led_in, numbered, running
 from assistant.core.models import Turn
 from assistant.retrieval.institutions import Institutions
@@ -154,6 +154,8 @@ def _swapped(question: str, users: list[str], institutions: Institutions) -> str
         return None  # 'and what does the OSCE recommend on X?' asks something new
     before = users[-1]
     old = institutions.mentions(before)
+    if {n for n, _, _ in now} <= {n for n, _, _ in old} or person(question):
+        return None  # 'and what did she say the OSCE brings to it?' asks on, of the same
     said = question[now[0][1] : now[0][2]]
     said = re.sub(r"[’']s$", "", said)
     if question[: now[0][1]].lower().endswith("the "):

@@ -131,3 +131,14 @@ def test_of_several_enumerations_the_one_led_in_by_what_was_asked_is_counted(
         "why is inconsistent adoption of voluntary principles a problem?"
     examples = _history("what examples of self-regulation are there?", SHORTCOMINGS)
     assert "A second example" in standalone("why is the second one a problem?", examples, insts)
+
+
+def test_a_question_on_the_same_institution_or_a_person_is_not_a_swap(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    spoke = ("“OSCE Secretary General Helga Maria Schmid stated at the opening that ‘…’” [1]")
+    history = _history("who spoke at the osce launch event?", spoke)
+    out = standalone("and what did she say the osce brings to it?", history, insts)
+    assert out.startswith("and what did she say the osce brings to it? (") and "Schmid" in out
+    history = _history("what does the osce brief say about age verification?", "“…” [1]")
+    assert standalone("and the osce?", history, insts).startswith("and the osce? (")
