@@ -21,7 +21,7 @@ _COUNT = re.compile(r"\b(two|both|three|four|five|[2-5])\s+(?:[a-z’'-]+\s+){0,
                     re.I)
 _PART = r"[^,;:.!?“”\"()\n]"
 # 'A, B(,) and C' ending a clause: at least three items, each a few words.
-_SERIES = re.compile(rf"((?:{_PART}{{3,80}},\s+)+{_PART}{{3,80}}?,?\s+(?:and|or)\s+"
+_SERIES = re.compile(rf"((?:{_PART}{{3,80}},\s+){{1,11}}{_PART}{{3,80}}?,?\s+(?:and|or)\s+"
                      rf"{_PART}{{3,80}}?)(?=[.;:!?”\"]|$)", re.M)
 # Where the first item's lead-in ends: 'recommendations to | establish…', 'including | X'.
 _LEAD = re.compile(r"\b(?:to|including|include|includes|such as|namely|on|of|for|are|is|as|"
@@ -29,7 +29,7 @@ _LEAD = re.compile(r"\b(?:to|including|include|includes|such as|namely|on|of|for
 # '…: 1) whether X; and 2) whether Y.': items numbered inside a sentence.
 _NUMBER = re.compile(r"(?<![\w(])\(?([1-9])\)\s+")
 # '…, including: limited standards; inconsistent adoption; and broadly worded rules.'
-_SEMI = re.compile(r":\s*((?:[^:;.!?“”\"\n]{3,160};\s+)+(?:and\s+|or\s+)?[^:;.!?“”\"\n]{3,160}?)"
+_SEMI = re.compile(r":\s*((?:[^:;.!?“”\"\n]{3,160};\s+){1,11}(?:and\s+|or\s+)?[^:;.!?“”\"\n]{3,160}?)"
                    r"(?=[.!?”\"]|$)", re.M)
 LEAD_IN = 160  # characters before an enumeration read as its lead-in
 STEM = 5  # letters a noun asked for and a word of the lead-in share

@@ -142,3 +142,11 @@ def test_a_question_on_the_same_institution_or_a_person_is_not_a_swap(
     assert out.startswith("and what did she say the osce brings to it? (") and "Schmid" in out
     history = _history("what does the osce brief say about age verification?", "“…” [1]")
     assert standalone("and the osce?", history, insts).startswith("and the osce? (")
+
+
+def test_a_long_run_of_commas_or_semicolons_is_read_in_linear_time() -> None:
+    import time
+
+    start = time.perf_counter()
+    running("word word word, " * 500 + ": " + "word word word; " * 500)
+    assert time.perf_counter() - start < 0.5
