@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 
 from assistant.core.models import Turn
+from assistant.retrieval.names import speakers
 from ingest.text import STOPWORDS, tokenize
 
 _ANAPHORA = re.compile(
     r"\b(it|its|that|this|these|those|they|them|their|theirs|she|he|her|his|him|there|"
     r"else|also|more|other|same|such|above|former|latter)\b", re.I)
 _LEADING = re.compile(r"^(and|but|so|also|what about|how about|and what|then)\b", re.I)
+_BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than|beyond)\b", re.I)
+# 'does GRETA agree?': a view on what was just said, with no object of its own.
+_STANCE = re.compile(r"\b(?:agree|disagree|concur|differ|think so|say so)\W*$", re.I)
 _MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", re.I)
 
 
@@ -19,16 +23,34 @@ SELF_CONTAINED = 7  # content words from which a question with no leading 'and�
 
 def is_follow_up(question: str) -> bool:
     words = [w for w in tokenize(question) if w not in STOPWORDS]
-    if _LEADING.search(question.strip()):
+    if _LEADING.search(question.strip()) or stance(question):
         return True
     if len(words) >= SELF_CONTAINED and not _PERSON.search(question):
         return False  # 'why did GRETA find that 3 in 4 victims…': 'that' points at nothing
     return bool(_ANAPHORA.search(question) or len(words) <= 1)
 
 
+def person(question: str) -> bool:
+    """Whether the question points at a person ('she', 'his')."""
+    return bool(_PERSON.search(question))
+
+
+def stance(question: str) -> bool:
+    """'Does GRETA agree?': a view asked on what was just said, with no object of its own."""
+    return bool(_STANCE.search(question))
+
+
 def wants_more(question: str) -> bool:
-    """'What else…', 'anything more…': the user wants material not shown already."""
-    return bool(_MORE.search(question))
+    """'What else…', 'anything more…': the user wants material not shown already; not when
+    the question names what it sets aside ('besides the problems, what else…'): what the
+    answer before showed around the problems may be the answer."""
+    return bool(_MORE.search(question)) and not _BESIDES.search(question)
+
+
+# Connectives and question words that name nothing a follow-up could be about.
+_FILLER = frozenset(["however", "despite", "fact", "moreover", "thus", "therefore", "indeed",
+                     "although", "though", "furthermore", "nonetheless", "nevertheless",
+                     "meanwhile", "hence", "well", "rather", "what's", "what’s"])
 
 
 def _key_terms(text: str) -> list[str]:
@@ -39,7 +61,8 @@ def _key_terms(text: str) -> list[str]:
     for m in re.finditer(r"[A-Za-z][A-Za-z0-9\-’']*", text):
         w = m.group(0)
         low = w.lower()
-        if low in seen or low in STOPWORDS or len(w) < 3 or _ANAPHORA.fullmatch(w):
+        if low in seen or low in STOPWORDS or low in _FILLER or len(w) < 3 or \
+                _ANAPHORA.fullmatch(w):
             continue
         seen.add(low)
         out.append(w)
@@ -47,32 +70,46 @@ def _key_terms(text: str) -> list[str]:
 
 
 _PERSON = re.compile(r"\b(she|he|her|him|his|hers)\b", re.I)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 
 
-def condense(question: str, history: list[Turn]) -> str:
+def condense(question: str, history: list[Turn], pointing: bool = False,
+             before: str | None = None) -> str:
     """Make a follow-up standalone by carrying over the key terms of the previous question
-    (and, for 'she'/'he', the names of people in the previous answer)."""
+    (and, for 'she'/'he', the names of people in the previous answer); ``pointing``: the
+    question points back ('the second one') though it reads as standalone; ``before``: the
+    previous question as it was made standalone, when the caller knows it."""
     users = [t.content for t in history if t.role == "user"]
-    if not users or not is_follow_up(question):
+    if not users or not (pointing or is_follow_up(question)):
         return question
     present = {w.lower() for w in tokenize(question)}
-    source = _previous(history)
+    source = before if before is not None else _previous(history)
     turns = [t for t in history if t.role == "assistant"]
     answers = [t.content for t in turns]
-    if _PERSON.search(question):
-        names = _NAME.findall(answers[-1]) if answers else []
-        source = " ".join(names) + " " + source
+    if _PERSON.search(question) and answers:
+        source = " ".join(_people(answers[-1], source)) + " " + source
     carried = [w for w in _key_terms(source) if w.lower() not in present][:10]
     if _THING.search(question) and answers:
         # 'Who should carry it out?': 'it' is often what the last answer said, not what was
-        # asked, so the first statement of that answer lends its words too.
+        # asked, so the statement of that answer it points at lends its words too.
         taken = present | {w.lower() for w in carried}
-        carried += [w for w in _key_terms(_first_statement(_quoted(turns[-1])))
+        carried += [w for w in _key_terms(_pointed_at(question, turns[-1]))
                     if w.lower() not in taken][:ANSWER_TERMS]
     if not carried:
         return question
     return f"{question.rstrip()} ({' '.join(carried)})"
+
+
+# A capitalised run that goes on with a hyphen is a modifier ('Enhance State-led'), not a name.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b(?![-‐])")
+
+
+def _people(answer: str, asked: str) -> list[str]:
+    """Who 'he' or 'she' may be: the people the answer quotes ('…, said the OSCE Special
+    Representative … Val Richey'), else its names ('Val Richey, who…'); of several, the one
+    the question before asked about ('what did Helga Maria Schmid say?')."""
+    people = list(dict.fromkeys(speakers(answer))) or _NAME.findall(answer)
+    named = [p for p in people if p.split()[-1].lower() in asked.lower()]
+    return named or people
 
 
 def _previous(history: list[Turn]) -> str:
@@ -92,6 +129,25 @@ ANSWER_TERMS = 6  # words carried over from the previous answer
 _ATTRIBUTION = re.compile(r"^According to [^,“\"]*(?:\([^)]*\))?,\s*")
 # 'The Equality Now position paper (August 2019) recommends: “…': the engine's frame.
 _FRAME = re.compile(r"^[^“\"\n]{0,200}?:\s*(?=[“\"])")
+
+
+# 'that research', 'those measures': a demonstrative and the noun it points with.
+_DEMONSTRATIVE = re.compile(r"\b(?:that|this|these|those)\s+([a-z]{4,})\b", re.I)
+STEM = 5  # letters a noun and a word of the answer share to be the same word
+
+
+def _pointed_at(question: str, turn: Turn) -> str:
+    """The statement of the previous answer the question points at: the first sentence that
+    names what 'that research' names (its excerpts in order), else its first statement."""
+    nouns = [m.group(1).lower() for m in _DEMONSTRATIVE.finditer(question)
+             if m.group(1).lower() not in STOPWORDS]
+    excerpts = [c.excerpt for c in turn.citations] or [turn.content]
+    for noun in nouns:
+        for text in excerpts:
+            for sentence in re.split(r"(?<=[.!?:])\s+", text):
+                if any(w.startswith(noun[:STEM]) for w in tokenize(sentence)):
+                    return _first_statement(sentence)
+    return _first_statement(_quoted(turn))
 
 
 def _quoted(turn: Turn) -> str:

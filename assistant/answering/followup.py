@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.condense import condense
+from assistant.answering.condense import condense, person, stance
+from assistant.answering.series import asked_count, asked_nouns, led_in, numbered, running
 from assistant.core.models import Turn
 from assistant.retrieval.institutions import Institutions
 
@@ -18,7 +19,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "form
              "latter": -1, "last": -1}
 _POINTER = re.compile(r"\bthe (first|second|third|fourth|fifth|former|latter|last)"
                       r"(?: of (?:those|them|these)\b|(?P<who> (?:speaker|person|official)\b)|"
-                      r"(?: one| of the \w+)?(?=\s*[,?.!]|\s*$| one\b))",
+                      r"(?: one| of the \w+)?(?=\s*[,?.!:;–—]|\s+-\s|\s*$| one\b))",
                       re.I)
 _NAMED = re.compile(r"\((?:the |also known as (?:the )?)?[‘'\"“]?([A-Z][\w-]*(?: [A-Za-z][\w-]*){1,5}"
                     r")[’'\"”]?\)")
@@ -32,8 +33,10 @@ _SPEAKER = re.compile(rf"({_RUN})\s+(?:stated|said|says|told|added|noted|warned)
 _NTH = {"first": 1, "primary": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NTH_NOUN = re.compile(r"\b(?:A|An|The)\s+(first|primary|second|third|fourth|fifth)\s+"
                        r"([a-z]+)\s+(?:of|to|for|in)\b[^.;]*")
-_ITEM = re.compile(r"^\s*(?:[-•*]|\(?[a-z0-9]{1,3}[.)])\s+(.+)$", re.M)
-_SWAP = re.compile(r"^\s*(?:and|what about|how about|same for|and what about)\b", re.I)
+_ITEM = re.compile(r"^\s*(?:[^“\n]{0,60}:\s*)?[“\"]?([-•*]|\(?[a-z0-9]{1,3}[.)])\s+(.+)$", re.M)
+_ROMAN = re.compile(r"\(?[ivx]{1,4}[.)]$")
+_SWAP = re.compile(r"^\s*(?:and|what about|how about|and what about|now|ditto|likewise|"
+                   r"same(?: question| thing| again)?)\b(?:\s+for\b)?", re.I)
 ITEM_WORDS = 18  # words of a marked or listed item carried into the question
 
 
@@ -82,8 +85,26 @@ def items(answer: str) -> list[str]:
     speakers = quoted_people(answer)
     if len(speakers) >= 2:
         return speakers
-    listed = [_clip(m.group(1)) for m in _ITEM.finditer(answer)]
+    listed = _listed(answer)
     return listed if len(listed) >= 2 else []
+
+
+def _level(marker: str) -> str:
+    """A list marker's kind: a bullet, a number, a roman numeral or a letter."""
+    if marker in "-•*":
+        return "bullet"
+    if any(c.isdigit() for c in marker):
+        return "number"
+    return "roman" if _ROMAN.match(marker) else "letter"
+
+
+def _listed(answer: str) -> list[str]:
+    """The items of the answer's first list level with several items ('a. Strong prevention
+    measures including: i. … ii. … iii. …' -> the three roman items, not the letter above)."""
+    levels: dict[str, list[str]] = {}
+    for m in _ITEM.finditer(answer):
+        levels.setdefault(_level(m.group(1)), []).append(_clip(m.group(2)))
+    return next((found for found in levels.values() if len(found) >= 2), [])
 
 
 def _people(answers: list[str]) -> list[str]:
@@ -93,12 +114,28 @@ def _people(answers: list[str]) -> list[str]:
     return next((p for p in lists if len(p) >= 2), lists[0])
 
 
-def _pointed(question: str, answers: list[str]) -> str | None:
+def _counted(answer: str, users: list[str], n: int) -> list[str]:
+    """What 'the third one' counts among: the answer's enumeration with as many items as the
+    question before asked for ('what three aims…'), else one with n items or more: its listed
+    items, the items it numbers in a sentence ('1) X; and 2) Y') or names in a series ('to
+    establish X, promote Y, and encourage Z'; 'including: X; Y; and Z'); of several, the one
+    led in by what the question before asked for ('shortcomings… including: …')."""
+    listed = items(answer)
+    found = [c for c in [listed, numbered(answer), *running(answer)] if c]
+    count = asked_count(users[-1]) if users else None
+    fit = [c for c in found if (len(c) == count if count is not None else n <= len(c))]
+    if not fit:
+        return [] if count is not None else listed
+    nouns = asked_nouns(users[-1]) if users else []
+    return next((c for c in fit if led_in(answer, c[0], nouns)), fit[0])
+
+
+def _pointed(question: str, answers: list[str], users: list[str]) -> str | None:
     m = _POINTER.search(question)
     if not m or not answers:
         return None
-    found = _people(answers) if m.group("who") else items(answers[-1])
     n = _ORDINALS[m.group(1).lower()]
+    found = _people(answers) if m.group("who") else _counted(answers[-1], users, n)
     if not found or n > len(found):
         return None
     item = found[n - 1] if n > 0 else found[-1]
@@ -107,15 +144,18 @@ def _pointed(question: str, answers: list[str]) -> str | None:
 
 
 def _swapped(question: str, users: list[str], institutions: Institutions) -> str | None:
-    """'And the OSCE's?' after 'which age group does EqNow single out?'."""
+    """'And the OSCE's?' ('does GRETA agree?') after 'which age group does EqNow single
+    out?': the question before, asked of the institution now named."""
     now = institutions.mentions(question)
-    if not users or not now or not _SWAP.match(question):
+    if not users or not now or not (_SWAP.match(question) or stance(question)):
         return None
     rest = question[: now[0][1]] + question[now[-1][2] :]
     if len(re.findall(r"[A-Za-z]{4,}", rest)) > 2:
         return None  # 'and what does the OSCE recommend on X?' asks something new
     before = users[-1]
     old = institutions.mentions(before)
+    if {n for n, _, _ in now} <= {n for n, _, _ in old} or person(question):
+        return None  # 'and what did she say the OSCE brings to it?' asks on, of the same
     said = question[now[0][1] : now[0][2]]
     said = re.sub(r"[’']s$", "", said)
     if question[: now[0][1]].lower().endswith("the "):
@@ -136,10 +176,21 @@ def standalone(question: str, history: list[Turn], institutions: Institutions) -
         return question
     answers = [t.content for t in history if t.role == "assistant"]
     users = [t.content for t in history if t.role == "user"]
-    pointed = _pointed(question, answers)
+    pointed = _pointed(question, answers, users)
     if pointed is not None:
         return pointed
-    swapped = _swapped(question, users, institutions)
+    before = _before(history, institutions)
+    swapped = _swapped(question, [*users[:-1], before] if before else users, institutions)
     if swapped is not None:
         return swapped
-    return condense(question, history)
+    return condense(question, history, pointing=bool(_POINTER.search(question)), before=before)
+
+
+def _before(history: list[Turn], institutions: Institutions) -> str | None:
+    """The last user turn as it was made standalone: after 'what did the first one say?' had
+    become 'what did Secretary General Helga Maria Schmid say?', 'and what did she say about
+    technology?' is about her."""
+    last = max((i for i, t in enumerate(history) if t.role == "user"), default=None)
+    if last is None:
+        return None
+    return standalone(history[last].content, history[:last], institutions)

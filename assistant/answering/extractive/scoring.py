@@ -22,6 +22,8 @@ from assistant.retrieval.retriever import Retriever
 from ingest.acronyms import expand
 from ingest.text import content_terms, unquoted
 
+PASSAGE_GAP = 3  # characters (blank lines) between a passage's last sentence and the next's first
+
 
 @dataclass
 class ScoredSentence:
@@ -146,10 +148,16 @@ class SentenceScorer:
 
 def continue_from(scored: list[ScoredSentence], seen: list[str]) -> list[ScoredSentence]:
     """For 'what else…' follow-ups: the sentences right after what was already quoted are the
-    natural continuation, so they gain weight."""
+    natural continuation, so they gain weight, also when the next passage opens with one."""
     seen_f = [unquoted(x) for x in seen]
-    quoted = {(s.result.chunk.chunk_id, s.k) for s in scored if any(unquoted(s.text) in x for x in seen_f)}
+    shown = [s for s in scored if any(unquoted(s.text) in x for x in seen_f)]
+    quoted = {(s.result.chunk.chunk_id, s.k) for s in shown}
+    ends = {(s.result.chunk.doc_id, s.result.chunk.start + s.end) for s in shown}
     for s in scored:
-        if (s.result.chunk.chunk_id, s.k - 1) in quoted and (s.result.chunk.chunk_id, s.k) not in quoted:
+        if (s.result.chunk.chunk_id, s.k) in quoted:
+            continue
+        begins = s.result.chunk.start + s.start
+        if (s.result.chunk.chunk_id, s.k - 1) in quoted or (s.k == 0 and any(
+                (s.result.chunk.doc_id, begins - gap) in ends for gap in range(PASSAGE_GAP + 1))):
             s.score += 0.25
     return sorted(scored, key=lambda x: -x.score)
