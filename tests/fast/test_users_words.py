@@ -271,6 +271,8 @@ def test_the_thing_asked_for_must_be_something_the_collection_has_a_word_for(
 
 def test_supporting_excerpts_stop_at_the_word_budget_but_the_best_one_stays(
         fast_assistant: Assistant) -> None:
+    from dataclasses import replace
+
     from assistant.answering.extractive.scoring import ScoredSentence
     from assistant.answering.extractive.trim import within
     from assistant.core.models import SearchResult
@@ -286,6 +288,11 @@ def test_supporting_excerpts_stop_at_the_word_budget_but_the_best_one_stays(
     kept = within(sents, words[0] + words[1])
     assert kept[:2] == sents[:2]
     assert sum(len(chunk.text[s.start:s.end].split()) for s in kept) <= words[0] + words[1]
+    # An excerpt grown past its picked sentence that no longer fits is cut back to that
+    # sentence when the rest of the budget holds it, in its place among the others.
+    grown = replace(sents[2], end=chunk.sentences[4][1], k_end=4)
+    cut = within([sents[0], grown], words[0] + words[2])
+    assert cut == [sents[0], replace(grown, end=sents[2].end, k_end=2)]
 
 
 def test_a_figure_or_a_date_asked_for_must_be_in_what_would_be_quoted() -> None:

@@ -95,17 +95,32 @@ def trim(excerpts: list[ScoredSentence], want: str | None) -> list[ScoredSentenc
     return out
 
 
+def _words(s: ScoredSentence) -> int:
+    end = extend_lead_in(s.result.chunk, s.k if s.k_end is None else s.k_end, s.end)
+    return len(s.result.chunk.text[s.start : end].split())
+
+
+def core(s: ScoredSentence) -> ScoredSentence:
+    """An excerpt cut back to end at the sentence it was picked for: what it grew after that
+    (a continuation, the rest of a list) is context, not answer."""
+    return replace(s, end=s.result.chunk.sentences[s.k][1], k_end=s.k)
+
+
 def within(excerpts: list[ScoredSentence], budget: int) -> list[ScoredSentence]:
     """The best excerpt, then the others while the answer stays within ``budget`` words of
     quotation (a factual answer of about 120 words; a question in several parts, or about
-    several institutions, gets a budget for each)."""
-    out: list[ScoredSentence] = []
+    several institutions, gets a budget for each). Then, in what is left of the budget, an
+    excerpt that did not fit is cut back to end at its picked sentence, in its place."""
+    keep: dict[int, ScoredSentence] = {}
     used = 0
-    for s in excerpts:
-        words = len(s.result.chunk.text[s.start : extend_lead_in(
-            s.result.chunk, s.k if s.k_end is None else s.k_end, s.end)].split())
-        if out and used + words > budget:
+    for i, s in enumerate(excerpts):
+        words = _words(s)
+        if keep and used + words > budget:
             continue
-        out.append(s)
+        keep[i] = s
         used += words
-    return out
+    for i, s in enumerate(excerpts):
+        if i not in keep and used + (words := _words(cut := core(s))) <= budget:
+            keep[i] = cut
+            used += words
+    return [keep[i] for i in sorted(keep)]
