@@ -168,9 +168,17 @@ _SILENT = ("silent", "says nothing", "say nothing", "does not address", "do not 
            "no passage")
 
 
+# The frame of an opening quotation ('The OSCE press release (15 February 2022) finds: “…'):
+# the date or the name in it corrects nothing.
+_QUOTE_FRAME = re.compile(r"^[^“”\"\n]{0,160}:\s*[“\"]")
+
+
 def corrects_first(answer: str, phrasings: Sequence[str]) -> bool:
-    """The answer's opening paragraph states one of the correction's phrasings."""
+    """The answer's opening paragraph states one of the correction's phrasings: in a line of
+    its own, or in the words it quotes first, not in the name and date of their source."""
     first = answer.strip().split("\n\n", 1)[0]
+    if (frame := _QUOTE_FRAME.match(first)) is not None:
+        first = first[frame.end() - 1 :]
     return any(contains(first, p) for p in phrasings)
 
 

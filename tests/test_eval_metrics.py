@@ -139,3 +139,15 @@ def test_baseline_profile_and_summary_known_values() -> None:
     assert s["context_recall_at_2"] == 0.75
     assert s["gold_passage_recall_at_2"] == 1.0
     assert s["hit_rate_at_500_chars"] == 0.5
+
+
+def test_a_correction_is_read_in_the_opening_line_not_in_its_quotation_frame() -> None:
+    from evals.metrics import corrects_first
+
+    framed = "The OSCE press release (15 February 2022) finds: “The study was launched.” [1]"
+    assert not corrects_first(framed, ["2022"])  # the date of the source corrects nothing
+    assert corrects_first(framed, ["was launched"])  # what it quotes first may
+    line = ("The Equality Now position paper (August 2019) is the one in the collection; it is "
+            "not from 2021.\n\nThe Equality Now position paper (August 2019) says: “…” [1]")
+    assert corrects_first(line, ["not from 2021"])
+    assert corrects_first(line, ["2019"])
