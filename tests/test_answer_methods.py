@@ -367,3 +367,14 @@ def test_a_premise_the_quotation_negates_is_said_to_be_the_opposite(assistant: A
     assert "self-regulation is not working" in rest.split("\n\n", 1)[0]
     same = assistant.ask("why did the OSCE say self-regulation is not working?")
     assert not same.answer.startswith("The documents say the opposite")
+
+
+def test_a_wrong_month_or_year_of_an_event_held_today_is_corrected_from_the_release_date(
+        assistant: Assistant) -> None:
+    """The press release says the launch was 'held today'; its date (15 February 2022) is what
+    a 'feb 2023 launch' is checked against (premises.wrong_date, abbreviated months read)."""
+    ans = assistant.ask("what did the OSCE say at the feb 2023 launch of the study?")
+    assert ans.answer.split("\n\n", 1)[0] == \
+        "The documents date it to 15 February 2022, not February 2023."
+    right = assistant.ask("what did the OSCE say at its February 2022 launch event?")
+    assert not right.answer.startswith("The documents date it")

@@ -7,9 +7,9 @@ Run on the real corpus with the word-hashing embedder, like test_users_words."""
 from __future__ import annotations
 
 from assistant.answering.condense import condense
-from assistant.answering.extractive.premises import states_a_view, wrong_event_year
+from assistant.answering.extractive.dates import wrong_event_year
 from assistant.answering.extractive.scoring import SentenceScorer
-from assistant.answering.question import analyze
+from assistant.answering.question import analyze, states_a_view
 from assistant.core.models import Turn
 from assistant.engine import Assistant
 from assistant.retrieval.names import unknown_names

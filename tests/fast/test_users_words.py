@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.extractive.premises import percents, wrong_event_year
+from assistant.answering.extractive.dates import wrong_event_year
+from assistant.answering.extractive.premises import percents
 from assistant.answering.extractive.scoring import SentenceScorer
 from assistant.answering.followup import items, standalone
 from assistant.answering.question import analyze, out_of_range

@@ -13,7 +13,12 @@ import re
 
 from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.base import quotable
-from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.dates import (
+    later_document,
+    wrong_date,
+    wrong_event_year,
+    wrong_year,
+)
 from assistant.answering.extractive.polarity import contradicted
 from assistant.answering.extractive.reported import naming, quoting, reported_source
 from assistant.answering.extractive.scoring import ScoredSentence
@@ -23,11 +28,6 @@ from assistant.retrieval.names import speakers
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms, fold
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-_MONTH = "(" + "|".join(_MONTHS) + ")"
-_DATE = re.compile(rf"\b(?:(\d{{1,2}}) {_MONTH}|{_MONTH} (\d{{1,2}})\b)(?:,? (\d{{4}}))?", re.I)
-_Q_MONTH = re.compile(rf"\b{_MONTH}(?: (\d{{4}}))?\b", re.I)
-_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent)")
 _N_IN_M = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+"
                      r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
@@ -63,60 +63,6 @@ def wrong_figure(asked: Asked, lead: ScoredSentence) -> str | None:
         return None
     return (f"The documents give a different figure: {found[0]:g}%, not {said[0]:g}% "
             "(the quotation below).")
-
-
-def wrong_date(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
-    m = _Q_MONTH.search(asked.corrected)
-    d = next((x for x in (_DATE.search(s.text) for s in quoted) if x), None)
-    if not m or not d:
-        return None
-    month = next(g for g in (d.group(2), d.group(3)) if g)
-    if month.lower() == m.group(1).lower():
-        return None
-    return f"The documents date it to {d.group(0)}, not {m.group(0)}."
-
-
-def wrong_year(asked: Asked, retriever: Retriever) -> str | None:
-    """'Equality Now's 2021 reply' when its only response is dated 2019."""
-    if len(asked.institutions) != 1 or not asked.doc_years:
-        return None
-    docs = retriever.institutions.all[asked.institutions[0]].doc_ids
-    metas = [retriever.store.meta(d) for d in docs]
-    dated = [m for m in metas if m.date]
-    if not dated or any(m.date.startswith(str(y)) for m in dated for y in asked.doc_years):
-        return None
-    m = dated[0]
-    return f"{source_label(m)} is the one in the collection; it is not from {asked.doc_years[0]}."
-
-
-_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"‘])")
-
-
-def _dated_clauses(quoted: list[ScoredSentence]) -> list[tuple[str, list[int]]]:
-    """The quoted text cut at its sentence ends, each piece with the years it states."""
-    out = []
-    for s in quoted:
-        for piece in _CLAUSE.split(s.text):
-            years = [int(y) for y in _YEAR.findall(piece)]
-            if years:
-                out.append((piece, years))
-    return out
-
-
-def wrong_event_year(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
-    """'a US law from 2016' when the quoted sentence that dates it says 2018: a year the
-    question gives to something other than a document, against the year of the quoted sentence
-    that shares most words with the question (the first one on a tie): 'Australia's act of
-    2019' is checked against the sentence on Australia's act, not a year quoted before it."""
-    said = [y for y in asked.years if y not in asked.doc_years]
-    dated = _dated_clauses(quoted)
-    if not said or not dated:
-        return None
-    terms = {t for t in content_terms(asked.topic) if not t.isdigit()}
-    piece, found = max(dated, key=lambda d: len(terms & set(content_terms(d[0]))))
-    if any(y in found for y in said):
-        return None
-    return f"The documents date it to {found[0]}, not {said[0]}."
 
 
 def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
@@ -249,16 +195,6 @@ def led_by_person(asked: Asked, scored: list[ScoredSentence], person: tuple[str,
     return wrong[0], sorted(scored, key=lambda x: -x.score)
 
 
-def later_document(asked: Asked, retriever: Retriever) -> str | None:
-    """'Why did Val Richey say in 2024…' when the collection's newest document is older: the
-    year taken as given is one no document can speak of."""
-    newest = retriever.vocab.newest_year
-    later = [y for y in asked.years if newest is not None and y > newest]
-    if not later:
-        return None
-    return f"The collection's newest document is from {newest}; it holds nothing from {later[0]}."
-
-
 def unchecked_source(asked: Asked) -> str | None:
     """'Since Europol found X…' when the collection never mentions Europol."""
     if not asked.unverified:
@@ -274,6 +210,6 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
         return []
     found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
                          wrong_year(asked, retriever), wrong_event_year(asked, quoted),
-                         wrong_date(asked, quoted), wrong_figure(asked, quoted[0])) if c]
+                         wrong_date(asked, quoted, retriever), wrong_figure(asked, quoted[0])) if c]
     later = None if found else later_document(asked, retriever)
     return [c for c in (unchecked_source(asked), later) if c] + found

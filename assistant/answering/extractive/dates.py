@@ -1,0 +1,112 @@
+"""Dates a question gets wrong, corrected from what the excerpts or the documents' metadata say:
+a document's year ('Equality Now's 2021 reply' is dated August 2019), an event's year or month
+('the feb 2023 launch' was held on 15 February 2022), or a year after the newest document."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.question import Asked
+from assistant.retrieval.retriever import Retriever
+from ingest.text import content_terms
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+_DATE = re.compile(rf"\b(?:(\d{{1,2}}) {_MONTH}|{_MONTH} (\d{{1,2}})\b)(?:,? (\d{{4}}))?", re.I)
+_Q_MONTH = re.compile(rf"\b{_MONTH}(?: (\d{{4}}))?\b", re.I)
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+
+_Q_SHORT = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?: (\d{4}))?\b", re.I)
+_TODAY = re.compile(r"\b(?:today|this week)\b", re.I)
+
+
+def _asked_month(text: str) -> tuple[str, str | None, str] | None:
+    """(month, year or None, as said) of a month the question gives ('feb 2023' is said
+    'February 2023')."""
+    if m := _Q_MONTH.search(text):
+        return m.group(1), m.group(2), m.group(0)
+    if m := _Q_SHORT.search(text):
+        month = next(x for x in _MONTHS if x.lower().startswith(m.group(1).lower()[:3]))
+        return month, m.group(2), f"{month} {m.group(2)}" if m.group(2) else month
+    return None
+
+
+def _quoted_date(quoted: list[ScoredSentence], retriever: Retriever
+                 ) -> tuple[str, str, str | None] | None:
+    """(date as written, month, year) of the first date the excerpts give, or of the
+    document of one that says 'today' (a release dated 15 February 2022 'held today')."""
+    if d := next((x for x in (_DATE.search(s.text) for s in quoted) if x), None):
+        return d.group(0), next(g for g in (d.group(2), d.group(3)) if g), d.group(4)
+    for s in quoted:
+        date = retriever.store.meta(s.result.chunk.doc_id).date
+        if _TODAY.search(s.text) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or ""):
+            y, mo, day = date.split("-")
+            return f"{int(day)} {_MONTHS[int(mo) - 1]} {y}", _MONTHS[int(mo) - 1], y
+    return None
+
+
+def wrong_date(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever) -> str | None:
+    """'The feb 2023 launch' when the quoted release says it was held on 15 February 2022."""
+    said = _asked_month(asked.corrected)
+    found = _quoted_date(quoted, retriever) if said else None
+    if said is None or found is None:
+        return None
+    month, year, written = said
+    if month.lower() == found[1].lower() and (year is None or found[2] in (None, year)):
+        return None
+    return f"The documents date it to {found[0]}, not {written}."
+
+
+def wrong_year(asked: Asked, retriever: Retriever) -> str | None:
+    """'Equality Now's 2021 reply' when its only response is dated 2019."""
+    if len(asked.institutions) != 1 or not asked.doc_years:
+        return None
+    docs = retriever.institutions.all[asked.institutions[0]].doc_ids
+    metas = [retriever.store.meta(d) for d in docs]
+    dated = [m for m in metas if m.date]
+    if not dated or any(m.date.startswith(str(y)) for m in dated for y in asked.doc_years):
+        return None
+    m = dated[0]
+    return f"{source_label(m)} is the one in the collection; it is not from {asked.doc_years[0]}."
+
+
+_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"‘])")
+
+
+def _dated_clauses(quoted: list[ScoredSentence]) -> list[tuple[str, list[int]]]:
+    """The quoted text cut at its sentence ends, each piece with the years it states."""
+    out = []
+    for s in quoted:
+        for piece in _CLAUSE.split(s.text):
+            years = [int(y) for y in _YEAR.findall(piece)]
+            if years:
+                out.append((piece, years))
+    return out
+
+
+def wrong_event_year(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
+    """'a US law from 2016' when the quoted sentence that dates it says 2018: a year the
+    question gives to something other than a document, against the year of the quoted sentence
+    that shares most words with the question (the first one on a tie): 'Australia's act of
+    2019' is checked against the sentence on Australia's act, not a year quoted before it."""
+    said = [y for y in asked.years if y not in asked.doc_years]
+    dated = _dated_clauses(quoted)
+    if not said or not dated:
+        return None
+    terms = {t for t in content_terms(asked.topic) if not t.isdigit()}
+    piece, found = max(dated, key=lambda d: len(terms & set(content_terms(d[0]))))
+    if any(y in found for y in said):
+        return None
+    return f"The documents date it to {found[0]}, not {said[0]}."
+
+
+def later_document(asked: Asked, retriever: Retriever) -> str | None:
+    """'Why did Val Richey say in 2024…' when the collection's newest document is older: the
+    year taken as given is one no document can speak of."""
+    newest = retriever.vocab.newest_year
+    later = [y for y in asked.years if newest is not None and y > newest]
+    if not later:
+        return None
+    return f"The collection's newest document is from {newest}; it holds nothing from {later[0]}."
