@@ -136,6 +136,7 @@ def _unverified(text: str, retriever: Retriever) -> list[str]:
 
 
 def _without(text: str, names: list[str]) -> str:
+    """``text`` without the names (and a 'the' or possessive with them)."""
     for name in names:
         text = re.sub(rf"(?:\bthe\s+)?\b{re.escape(name)}(?:[’']s)?\b", " ", text, flags=re.I)
     return re.sub(r"\s+", " ", text).strip()
