@@ -36,6 +36,11 @@ _DATING = re.compile(r"\b(?:19|20)\d{2}\s+(?=(?:[\w-]+\s+){0,2}?(?:paper|brief|r
 _DATED_AFTER = re.compile(r"\b(?:paper|brief|report|study|release|response|reply|document|"
                           r"publication|article|summary)\s+(?:from|of|in|dated)\s+((?:19|20)\d{2})\b",
                           re.I)
+# 'Do all three organisations back X?', 'what does each of them say…': every institution asked.
+_EVERY = re.compile(r"\b(?:all|each|every one|every)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
+                    r"(?:(?:two|three|four|five)\s+)?(?:organi[sz]ations?|institutions?|bodies|"
+                    r"groups|authors|publishers|of them)\b|\b(?:all|the)\s+(?:two|three|four|five)\s+"
+                    r"(?:of them|organi[sz]ations|institutions|bodies|groups)\b", re.I)
 _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 
 
@@ -159,6 +164,8 @@ def analyze(question: str, retriever: Retriever) -> Asked:
         spans.append((a, b + (m.end() if m else 0)))
     topic = _DATING.sub("", _strip(corrected, spans) if mentions else corrected)
     search = _DATING.sub("", search)
+    if not names and _EVERY.search(corrected):
+        names = list(insts.authors)
     comparison = len(names) >= 2 or (len(names) == 1 and bool(_COMPARE.search(corrected))
                                       and "other" in corrected.lower())
     years = [int(y) for y in _YEAR.findall(corrected)]

@@ -121,6 +121,14 @@ class Institutions:
                     found[inst.name] = min(found.get(inst.name, (a, b)), (a, b))
         return sorted(((n, a, b) for n, (a, b) in found.items()), key=lambda x: x[1])
 
+    @cached_property
+    def authors(self) -> list[str]:
+        """The institutions that wrote a document of the collection, not only republished one
+        (a news site's copy of a press release is ``duplicate_of`` it)."""
+        docs = self.store.documents
+        return [name for name, inst in self.all.items()
+                if any(not docs[d]["meta"].get("duplicate_of") for d in inst.doc_ids)]
+
     def of_doc(self, doc_id: str) -> str:
         pub = str(self.store.documents[doc_id]["meta"]["publisher"])
         return next(i.name for i in self.all.values() if pub in i.publishers)

@@ -482,3 +482,13 @@ def test_a_premise_a_quoted_sentence_negates_is_read_from_the_words() -> None:
     # a negation reaches only into its own clause
     plain, negated = _negated("it isn't effective, and platforms failed to act")
     assert negated == {"effect"} and "platform" in plain
+
+
+def test_all_three_organisations_are_every_author_of_the_collection(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    asked = analyze("do all three organisations back mandatory rules for platforms?", r)
+    # HSToday only republished the OSCE release (duplicate_of): it is not one of the three.
+    assert sorted(asked.institutions) == ["Equality Now", "GRETA", "OSCE"]
+    assert asked.comparison
+    assert analyze("what do the platforms do about it?", r).institutions == []
