@@ -36,11 +36,12 @@ _DATING = re.compile(r"\b(?:19|20)\d{2}\s+(?=(?:[\w-]+\s+){0,2}?(?:paper|brief|r
 _DATED_AFTER = re.compile(r"\b(?:paper|brief|report|study|release|response|reply|document|"
                           r"publication|article|summary)\s+(?:from|of|in|dated)\s+((?:19|20)\d{2})\b",
                           re.I)
-# 'Do all three organisations back X?', 'what does each of them say…': every institution asked.
-_EVERY = re.compile(r"\b(?:all|each|every one|every)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
+# 'Do all three organisations back X?', 'where do all the institutions stand…': every
+# institution is asked ('each of them' points into the conversation instead).
+_EVERY = re.compile(r"\b(?:all|each|every)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
                     r"(?:(?:two|three|four|five)\s+)?(?:organi[sz]ations?|institutions?|bodies|"
-                    r"groups|authors|publishers|of them)\b|\b(?:all|the)\s+(?:two|three|four|five)\s+"
-                    r"(?:of them|organi[sz]ations|institutions|bodies|groups)\b", re.I)
+                    r"groups|authors|publishers)\b|\bthe\s+(?:two|three|four|five)\s+"
+                    r"(?:organi[sz]ations|institutions|bodies|groups)\b", re.I)
 _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 
 
