@@ -378,3 +378,16 @@ def test_a_wrong_month_or_year_of_an_event_held_today_is_corrected_from_the_rele
         "The documents date it to 15 February 2022, not February 2023."
     right = assistant.ask("what did the OSCE say at its February 2022 launch event?")
     assert not right.answer.startswith("The documents date it")
+
+
+def test_an_institution_named_only_as_an_author_of_what_is_discussed_is_not_its_voice(
+        assistant: Assistant) -> None:
+    """'the Council of Europe conventions are not comprehensive' is the OSCE's finding about
+    the Council of Europe's treaties, so a view given to GRETA is corrected
+    (premises._speaks_in); a view GRETA does state is not."""
+    ans = assistant.ask("why does greta say the budapest convention falls short on trafficking?")
+    assert ans.answer.split("\n\n", 1)[0] == (
+        "The documents attribute this to OSCE, not GRETA: nothing from GRETA in the collection "
+        "says it.")
+    own = assistant.ask("why did GRETA say the evidence base is limited and patchy?")
+    assert not own.answer.startswith("The documents attribute")

@@ -24,6 +24,7 @@ from assistant.answering.extractive.reported import naming, quoting, reported_so
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.titles import wrong_title
 from assistant.answering.question import Asked, stated_source, states_a_view
+from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.names import speakers
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms, fold
@@ -65,6 +66,23 @@ def wrong_figure(asked: Asked, lead: ScoredSentence) -> str | None:
             "(the quotation below).")
 
 
+_VOICED = re.compile(r"^(?:[’']s)?\s+(?:\w+\s+){0,3}?(?:says?|said|recommend\w*|f[oi]und\w*|"
+                     r"calls?|called|argues?|argued|notes?|noted|states?|stated|reports?|"
+                     r"reported|warns?|warned|believes?|concludes?|concluded|emphasi[sz]\w*|"
+                     r"has|have)\b", re.I)
+
+
+def _speaks_in(text: str, name: str, insts: Institutions) -> bool:
+    """The sentence gives the institution a voice ('GRETA found…', 'according to the Council
+    of Europe'), not only names it ('the Council of Europe conventions are not
+    comprehensive')."""
+    for who, a, b in insts.mentions(text):
+        if who == name and (_VOICED.match(text[b:])
+                            or re.search(r"according to\s+(?:the\s+)?$", text[:a], re.I)):
+            return True
+    return False
+
+
 def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Retriever,
                       floor: float) -> tuple[str, ScoredSentence] | None:
     """The named institution's best evidence is too weak to answer with, and another
@@ -81,8 +99,8 @@ def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Ret
     top = scored[0]
     own = next((s for s in scored if s.result.chunk.doc_id in mine), None)
     owned = own is not None and own.score >= floor and \
-        not (stated and own.score < STATED_SHARE * top.score)
-    if top.result.chunk.doc_id in mine or owned or name in insts.named_in(top.text):
+        not (asserted and own.score < STATED_SHARE * top.score)
+    if top.result.chunk.doc_id in mine or owned or _speaks_in(top.text, name, insts):
         return None  # the named institution says it, or the sentence says that it does
     other = insts.of_doc(top.result.chunk.doc_id)
     if asserted:
