@@ -15,8 +15,8 @@ STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "else", "ever", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more", "most", "must", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "say", "said", "says", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within", "would", "you", "your", "yours", "yourself", "yourselves", "tell", "show", "give", "list", "explain", "describe", "according", "document", "documents", "collection", "according", "kind", "sort", "way", "ways", "thing", "things", "anything", "something", "does", "one", "two", "please", "much", "many"]
 )
 
-_LONG_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -107,7 +107,7 @@ def long_date(value: str) -> str:
     if not m:
         return human_date(value)
     y, mo, d = m.groups()
-    month = _LONG_MONTHS[int(mo) - 1]
+    month = MONTHS[int(mo) - 1]
     return f"{int(d)} {month} {y}" if d else f"{month} {y}"
 
 

@@ -91,10 +91,12 @@ class Vocabulary:
 
     @cached_property
     def instruments(self) -> list[str]:
-        """The named instruments the collection mentions ('Palermo Protocol', 'Online Safety
-        Act', 'Voluntary Principles'): a run of capitalised words ending in such a noun."""
+        """The named instruments the collection mentions but does not hold ('Palermo Protocol',
+        'Online Safety Act', 'Voluntary Principles'): a run of capitalised words ending in such
+        a noun, not in the title of one of its documents."""
+        titles = " ".join(str(d["meta"]["title"]).lower() for d in self.store.documents.values())
         runs = (m.group(0) for c in self.store.chunks for m in _INSTRUMENT.finditer(c.text))
-        return list(dict.fromkeys(runs))
+        return [r for r in dict.fromkeys(runs) if r.lower() not in titles]
 
     @cached_property
     def speaker_runs(self) -> list[str]:

@@ -38,6 +38,7 @@ from assistant.answering.extractive.premises import (
 )
 from assistant.answering.extractive.reported import (
     asked_of,
+    is_instrument,
     mentioning,
     naming,
     on_topic,
@@ -182,14 +183,15 @@ class ExtractiveAnswerer:
         if (source := reported_source(asked, self.retriever)) is not None:
             # An instrument ('the Lanzarote Convention') is what is asked about, so it stays in
             # the topic; an author ('the ICAT issue brief') only says whose words are wanted.
-            rest = asked.topic if " " in source else without_source(asked.topic, source)
+            instrument = is_instrument(source)
+            rest = asked.topic if instrument else without_source(asked.topic, source)
             scored = naming(self.scorer.score(rest, self.retriever.embed_query(rest), results),
                             source)
-            if " " in source:  # asked about a subject, an instrument's mentions must touch it
-                scored = mentioning(scored, subject_of(rest), self.retriever)
+            if instrument:  # asked about a subject, an instrument's mentions must touch it
+                scored = mentioning(scored, subject_of(rest), self.retriever, self.scorer)
             # 'the ICAT issue brief' is by ICAT; 'the Palermo Protocol' is the document itself
             held = (f"the collection does not hold the {source}, and the passages that mention "
-                    "it" if " " in source else f"no document in the collection is from "
+                    "it" if instrument else f"no document in the collection is from "
                     f"{source}, and the passages that quote {source}")
             if (years := quoted_before(asked, scored, self.retriever)) is not None:
                 return scored, f"{held} date from {years[0]}, before {years[1]}"

@@ -10,10 +10,9 @@ from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
 from assistant.retrieval.retriever import Retriever
-from ingest.text import content_terms
+from ingest.text import MONTHS, content_terms, long_date
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-_MONTH = "(" + "|".join(_MONTHS) + ")"
+_MONTH = "(" + "|".join(MONTHS) + ")"
 _DATE = re.compile(rf"\b(?:(\d{{1,2}}) {_MONTH}|{_MONTH} (\d{{1,2}})\b)(?:,? (\d{{4}}))?", re.I)
 _Q_MONTH = re.compile(rf"\b{_MONTH}(?: (\d{{4}}))?\b", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
@@ -28,7 +27,7 @@ def _asked_month(text: str) -> tuple[str, str | None, str] | None:
     if m := _Q_MONTH.search(text):
         return m.group(1), m.group(2), m.group(0)
     if m := _Q_SHORT.search(text):
-        month = next(x for x in _MONTHS if x.lower().startswith(m.group(1).lower()[:3]))
+        month = next(x for x in MONTHS if x.lower().startswith(m.group(1).lower()[:3]))
         return month, m.group(2), f"{month} {m.group(2)}" if m.group(2) else month
     return None
 
@@ -42,8 +41,8 @@ def _quoted_date(quoted: list[ScoredSentence], retriever: Retriever
     for s in quoted:
         date = retriever.store.meta(s.result.chunk.doc_id).date
         if _TODAY.search(s.text) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or ""):
-            y, mo, day = date.split("-")
-            return f"{int(day)} {_MONTHS[int(mo) - 1]} {y}", _MONTHS[int(mo) - 1], y
+            y, mo, _ = date.split("-")
+            return long_date(date), MONTHS[int(mo) - 1], y
     return None
 
 

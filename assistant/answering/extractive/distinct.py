@@ -65,7 +65,6 @@ def addresses(picked: list[ScoredSentence], words: set[str], scorer: SentenceSco
         float(vectors[p.row] @ vectors[anchor]) >= AGREES for p in picked)
 
 
-
 def covering(picked: list[ScoredSentence], words: set[str], scorer: SentenceScorer, n: int
              ) -> list[ScoredSentence]:
     """At most ``n`` of the picks (best first), those that bring a distinctive word of the

@@ -92,10 +92,10 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
     vectors = retriever.store.sentence_vectors
     for name, scored in found.items():
         if anchor is not None and name != leader:
-            scored = toward(scored, retriever.store.sentence_vectors, anchor)
+            scored = toward(scored, vectors, anchor)
         # An institution that speaks is quoted on its own best evidence (select's cutoff
         # relative to its best sentence), not on how it compares with the others.
-        picked = select(scored, retriever.store.sentence_vectors, 2 * PER_INSTITUTION,
+        picked = select(scored, vectors, 2 * PER_INSTITUTION,
                         floor * COMPARE_LOW) if bests[name] >= bar else []
         picked = covering([p for p in picked if quotable(p.text)], words, scorer,
                           PER_INSTITUTION)

@@ -42,8 +42,6 @@ _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|arg
 # institution's best for the view to be taken as its own.
 STATED_SHARE = 0.75
 
-
-
 _NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 
 
@@ -147,8 +145,9 @@ def credited_elsewhere(asked: Asked, scored: list[ScoredSentence], retriever: Re
         return None
     if own:  # compared on the view alone: the name lifts every sentence that carries it
         view = retriever.embed_query(re.sub(re.escape(who), " ", asked.topic, flags=re.I))
-        sims = retriever.store.sentence_vectors @ view
-        if max(float(sims[s.row]) for s in own) >= STATED_SHARE * float(sims[top.row]):
+        vectors = retriever.store.sentence_vectors
+        if max(float(vectors[s.row] @ view) for s in own) >= \
+                STATED_SHARE * float(vectors[top.row] @ view):
             return None
     other = retriever.institutions.of_doc(top.result.chunk.doc_id)
     return (f"The documents attribute this to {other}, not {who}: nothing the collection "

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from assistant.answering.answer_type import continues_quotation
-from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.extractive.distinct import uses
+from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.question import Asked
 from assistant.retrieval.retriever import Retriever
-from ingest.acronyms import expand
 from ingest.text import content_terms, fold
 
 _DOC = (r"(?:issue\s+)?(?:brief|report|study|paper|guidelines?|guidance|toolkit|review|survey|"
@@ -39,13 +39,16 @@ def reported_source(asked: Asked, retriever: Retriever) -> str | None:
 
 def _instrument(asked: Asked, retriever: Retriever) -> str | None:
     """A named instrument the collection only mentions ('the Palermo Protocol'), asked about
-    as a source: no document of the collection is it."""
+    as a source."""
     text = asked.corrected.lower()
-    titles = " ".join(retriever.store.meta(d).title.lower() for d in retriever.store.documents)
-    for name in retriever.vocab.instruments:
-        if re.search(rf"\b{re.escape(name.lower())}\b", text) and name.lower() not in titles:
-            return name
-    return None
+    return next((name for name in retriever.vocab.instruments
+                 if re.search(rf"\b{re.escape(name.lower())}\b", text)), None)
+
+
+def is_instrument(source: str) -> bool:
+    """A source :func:`reported_source` found is an instrument ('Palermo Protocol'), the
+    document itself, rather than an author ('ICAT') whose document is meant."""
+    return " " in source
 
 
 _SAID = re.compile(r"\b(?:say|says|said|think|thinks|thought|argue[sd]?|want(?:s|ed)?|"
@@ -105,14 +108,14 @@ def quoting(scored: list[ScoredSentence], surname: str) -> list[ScoredSentence]:
 
 def without_source(topic: str, name: str) -> str:
     """The topic without 'the <name> issue brief': what is asked of the source."""
-    doc = "" if " " in name else rf"\s+{_DOC}\b"  # 'the Palermo Protocol' is a document's name
+    doc = "" if is_instrument(name) else rf"\s+{_DOC}\b"  # 'the Palermo Protocol' is a name
     return re.sub(rf"\b(?:the\s+)?{re.escape(name)}(?:'s|’s)?{doc}\s*", "", topic,
                   flags=re.I).strip()
 
 
 def naming(scored: list[ScoredSentence], name: str) -> list[ScoredSentence]:
     """The sentences that name the source (as a word: 'ICAT', 'ICAT’s')."""
-    pattern = re.compile(rf"\b{re.escape(name)}\b", re.I if " " in name else 0)
+    pattern = re.compile(rf"\b{re.escape(name)}\b", re.I if is_instrument(name) else 0)
     return [s for s in scored if pattern.search(s.text)]
 
 
@@ -142,13 +145,13 @@ def subject_of(question: str) -> str:
     return m.group(1) if m else ""
 
 
-def mentioning(scored: list[ScoredSentence], subject: str, retriever: Retriever
-               ) -> list[ScoredSentence]:
+def mentioning(scored: list[ScoredSentence], subject: str, retriever: Retriever,
+               scorer: SentenceScorer) -> list[ScoredSentence]:
     """The sentences that use a term of ``subject`` the collection knows and not every
     document shares (an abbreviation read as what it stands for: 'THB' is trafficking); all of
     them when no such term is asked about."""
-    bm25, acr = retriever.store.bm25.vocab, retriever.vocab.acronyms
+    bm25 = retriever.store.bm25.vocab
     terms = {t for t in asked_of(subject, retriever) if t in bm25}
     if not terms:
         return scored
-    return [s for s in scored if terms & expand(set(content_terms(s.text)), acr)]
+    return [s for s in scored if uses(s, terms, scorer)]
