@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.answering.answer_type import expected_type, missing_kind
 from assistant.answering.base import best_quotable, evidence_gate
+from assistant.answering.catalogue import catalogue_reply
 from assistant.answering.condense import wants_more
 from assistant.answering.config import AnswerConfig
 from assistant.answering.extractive.compose import Shape, by_institution, compose
@@ -87,6 +88,9 @@ class ExtractiveAnswerer:
         t0 = time.perf_counter()
         history = history or []
         standalone = resolve(question, history, self.retriever.institutions)
+        if (listed := catalogue_reply(question, standalone, self.retriever, self.mode)):
+            listed.timings_ms = {"total": round((time.perf_counter() - t0) * 1e3, 2)}
+            return listed
         asked = analyze(standalone, self.retriever)
         qvec = self.retriever.embed_query(asked.search)
         topic_vec = (qvec if asked.topic == asked.search

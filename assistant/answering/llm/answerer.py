@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 
+from assistant.answering.catalogue import catalogue_reply
 from assistant.answering.condense import condense, is_follow_up
 from assistant.answering.config import AnswerConfig, LLMConfig
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
@@ -138,6 +139,10 @@ class LLMAnswerer:
         t0 = time.perf_counter()
         history = history or []
         standalone = self.condense(question, history)
+        if (listed := catalogue_reply(question, standalone, self.retriever, self.mode)):
+            yield StreamEvent(kind=StreamKind.TOKEN, text=listed.answer)
+            yield StreamEvent(kind=StreamKind.ANSWER, answer=listed)
+            return
         # the extractive engine reads the question (aliases, comparisons, premises), gates it
         # and picks the evidence; the model writes prose from those sentences only
         quoted = self.extractive.answer(standalone, [], filters, k)

@@ -1,0 +1,100 @@
+"""Questions about the collection itself (which documents, when, by whom) are answered from its
+catalogue, with each document cited; questions about what documents say are not.
+
+Run on the real corpus with the word-hashing embedder: the catalogue answer uses no ranking."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+from assistant.answering.catalogue import Catalogue, asks, documents_asked
+from assistant.answering.extractive.answerer import ExtractiveAnswerer
+from assistant.answering.llm.answerer import LLMAnswerer
+from assistant.core.citations import excerpt_in_source
+from assistant.core.enums import AnswerMode
+from assistant.engine import Assistant
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("what documents do you have?", Catalogue.LIST),
+    ("which sources are in the collection?", Catalogue.LIST),
+    ("when did equality now publish its paper?", Catalogue.DATES),
+    ("which came out first - eqnow's paper, the greta study or the osce one? dates pls",
+     Catalogue.DATES),
+    ("eqnow icat reply - date?", Catalogue.DATES),
+    ("is the hstoday piece newer than the osce press release?", Catalogue.DATES),
+    ("who wrote the position paper?", Catalogue.PUBLISHER),
+    ("what does the latest OSCE report say about liability?", None),
+    ("when was the OSCE study launched?", None),
+    ("when should platforms remove content?", None),
+    ("what documents do you have about age verification?", None),
+])
+def test_what_a_question_asks_of_the_catalogue(question: str, kind: Catalogue | None) -> None:
+    assert asks(question) == kind
+
+
+def test_the_documents_a_question_names(fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    assert documents_asked("when did eqnow publish its paper?", r) == [
+        "equality-now-icat-response-2019"]
+    # 'the osce one' names no kind of document: both of the OSCE's are meant
+    assert set(documents_asked("eqnow's paper or the osce one - which came first?", r)) == {
+        "equality-now-icat-response-2019", "osce-policy-brief-2022", "osce-press-release-2022"}
+    assert documents_asked("when was the OSCE press release published?", r) == [
+        "osce-press-release-2022"]
+    # a source the collection only quotes is not one of its documents
+    assert documents_asked("who wrote the ICAT issue brief?", r) == []
+
+
+def test_which_came_first_lists_the_named_documents_oldest_first(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask(
+        "which came out first - eqnow's paper, the greta study or the osce one? dates pls")
+    assert not ans.refused
+    first, _, *lines = ans.answer.split("\n")
+    assert first.startswith("The Equality Now position paper (August 2019) is the oldest")
+    assert [c.doc_id for c in ans.citations] == [
+        "equality-now-icat-response-2019", "osce-press-release-2022", "greta-summary-2022",
+        "osce-policy-brief-2022"]
+    assert lines[1] == "- The OSCE press release (15 February 2022) [2]"
+    assert lines[3] == "- The OSCE policy brief (2022, year only) [4]"
+    store = fast_assistant.retriever.store
+    assert all(excerpt_in_source(store, c.doc_id, c.excerpt) for c in ans.citations)
+    # the press release states its own date: that sentence is the one cited
+    assert ans.citations[1].excerpt.startswith("VIENNA, 15 February 2022")
+
+
+def test_the_document_list_names_every_document_and_the_republication(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what documents do you have?")
+    assert ans.answer.startswith("The collection holds 5 documents:")
+    assert len(ans.citations) == 5
+    hstoday = next(line for line in ans.answer.split("\n") if "HSToday" in line)
+    assert hstoday.endswith("a republication of the OSCE press release [5]")
+
+
+def test_one_documents_date_and_publisher(fast_assistant: Assistant) -> None:
+    dated = fast_assistant.ask("when was the OSCE policy brief published?")
+    assert dated.answer == ("The OSCE policy brief is dated 2022; the collection's catalogue "
+                            "gives the year only. [1]")
+    who = fast_assistant.ask("who wrote the position paper?")
+    assert who.answer == ("The Equality Now position paper (August 2019) was published by "
+                          "Equality Now. [1]")
+
+
+def test_a_question_about_content_is_not_answered_from_the_catalogue(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("who wrote the ICAT issue brief?")
+    assert "was published by" not in ans.answer
+
+
+def test_the_llm_engine_gives_the_catalogue_answer_without_calling_the_model(
+        fast_assistant: Assistant) -> None:
+    model = GenericFakeChatModel(messages=iter([]))  # no replies: a call would raise
+    engine = LLMAnswerer(ExtractiveAnswerer(fast_assistant.retriever,
+                                            fast_assistant.answer_config),
+                         fast_assistant.llm_config, model)
+    ans = engine.answer("when did equality now publish its paper?")
+    assert ans.mode is AnswerMode.LLM
+    assert ans.answer == "The Equality Now position paper is dated August 2019. [1]"
