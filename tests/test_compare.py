@@ -10,7 +10,7 @@ import pytest
 from assistant.answering.extractive.answerer import SentenceScorer
 from assistant.briefs import Comparison, compare
 from assistant.core.citations import publisher_short
-from assistant.core.models import SearchFilters
+from assistant.core.models import SearchFilters, Turn
 from tests.test_brief import check_citations, check_markdown
 
 INSTITUTIONS = {"OSCE", "GRETA", "Equality Now"}
@@ -143,3 +143,19 @@ def test_an_institution_quoted_on_a_list_it_announces_goes_on_with_the_list(
     assert "1. Ensure that technology-facilitated THB is covered by national legislation" in \
         ans.answer
     assert "international framework" in ans.answer
+
+
+def test_more_on_a_comparison_brings_what_the_answer_before_did_not_quote(
+        assistant: Any) -> None:
+    first = "what does greta say about training?"
+    history = [Turn(role="user", content=first),
+               Turn(role="assistant", content=assistant.ask(first).answer)]
+    second = assistant.ask("and the osce?", history=history)
+    history += [Turn(role="user", content="and the osce?"),
+                Turn(role="assistant", content=second.answer)]
+    more = assistant.ask("can you give me more detail on that?", history=history)
+    assert not more.refused
+    shown = {c.excerpt for c in second.citations}
+    assert shown
+    assert not any(s in c.excerpt or c.excerpt in s for s in shown for c in more.citations)
+    assert {c.doc_id for c in more.citations} == {"greta-summary-2022"}

@@ -102,7 +102,9 @@ class ExtractiveAnswerer:
         reason = out_of_range(asked, self.retriever)
         shape: Shape | None = None
         if reason is None and asked.comparison:
-            shape = self._compared(asked, qvec, topic_vec, filters)
+            seen = ([t.content for t in history if t.role == "assistant"]
+                    if wants_more(question) and history else [])
+            shape = self._compared(asked, qvec, topic_vec, filters, seen)
         if reason is None and shape is None:
             # Not a comparison, or one where no institution on its own reaches the floor: the
             # question is answered (or refused) as one question over the whole collection.
@@ -209,9 +211,9 @@ class ExtractiveAnswerer:
         return scored, None
 
     def _compared(self, asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray,
-                  filters: SearchFilters | None) -> Shape | None:
+                  filters: SearchFilters | None, seen: list[str]) -> Shape | None:
         found = compare(asked, qvec, topic_vec, self.retriever, self.scorer,
-                        self.config.evidence_floor, filters)
+                        self.config.evidence_floor, filters, seen)
         if not found.blocks:
             return None
         return Shape(blocks=found.blocks, silent=found.silent)

@@ -24,7 +24,7 @@ from assistant.answering.answer_type import expected_type
 from assistant.answering.base import quotable
 from assistant.answering.extractive.continued import across_passages
 from assistant.answering.extractive.distinct import addresses, covering, distinctive
-from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
+from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.question import Asked
@@ -70,8 +70,11 @@ class Compared:
 
 
 def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Retriever,
-            scorer: SentenceScorer, floor: float, filters: SearchFilters | None) -> Compared:
-    """Each named institution's best evidence on the topic, from its own documents only."""
+            scorer: SentenceScorer, floor: float, filters: SearchFilters | None,
+            seen: list[str] | None = None) -> Compared:
+    """Each named institution's best evidence on the topic, from its own documents only;
+    for a 'what else' follow-up, none of what the answers before (``seen``) quoted, and what
+    follows it first."""
     found: dict[str, list[ScoredSentence]] = {}
     for name in asked.institutions:
         docs = retriever.institutions.all[name].doc_ids
@@ -80,7 +83,8 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
         if docs:
             results = retriever.search(asked.search, COMPARE_PASSAGES,
                                        SearchFilters(doc_ids=docs), qvec=qvec, tvec=topic_vec)
-            found[name] = scorer.score(asked.topic, topic_vec, results)
+            scored = scorer.score(asked.topic, topic_vec, results)
+            found[name] = continue_from(scored, seen) if seen else scored
     bests = {name: next((s.score for s in scored if quotable(s.text)), 0.0)
              for name, scored in found.items()}
     blocks: list[tuple[str, list[ScoredSentence]]] = []
@@ -95,8 +99,8 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
             scored = toward(scored, vectors, anchor)
         # An institution that speaks is quoted on its own best evidence (select's cutoff
         # relative to its best sentence), not on how it compares with the others.
-        picked = select(scored, vectors, 2 * PER_INSTITUTION,
-                        floor * COMPARE_LOW) if bests[name] >= bar else []
+        picked = select(scored, vectors, 2 * PER_INSTITUTION, floor * COMPARE_LOW,
+                        exclude=seen) if bests[name] >= bar else []
         picked = covering([p for p in picked if quotable(p.text)], words, scorer,
                           PER_INSTITUTION)
         if name != leader and not addresses(picked, words, scorer, vectors, anchor):
