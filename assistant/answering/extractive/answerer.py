@@ -164,7 +164,8 @@ class ExtractiveAnswerer:
                 reason = "the answer before already quotes all the documents say on this"
         if reason is not None:
             return None, reason
-        picked = with_other_speakers(asked.topic, with_first_siblings(picked, scored), scored)
+        picked = with_other_speakers(asked.topic, with_first_siblings(picked, scored), scored,
+                                     self.retriever.store)
         parts = parts_of(asked.topic)
         picked = cover_parts(picked, parts, self.retriever, self.scorer,
                              cfg.evidence_floor, cfg.max_sentences, filters)
