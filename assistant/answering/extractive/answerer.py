@@ -217,7 +217,7 @@ class ExtractiveAnswerer:
                         self.config.evidence_floor, filters, seen)
         if not found.blocks:
             return None
-        return Shape(blocks=found.blocks, silent=found.silent)
+        return Shape(blocks=found.blocks, silent=found.silent, nearest=found.nearest)
 
     def stream(self, question: str, history: list[Turn] | None = None,
                filters: SearchFilters | None = None, k: int | None = None

@@ -23,6 +23,7 @@ class Shape:
     blocks: list[tuple[str, list[ScoredSentence]]]  # institution -> its excerpts, best first
     preface: list[str] = field(default_factory=list)  # a correction, a comparison's summary
     silent: list[str] = field(default_factory=list)  # institutions with nothing on the topic
+    nearest: dict[str, ScoredSentence] = field(default_factory=dict)  # a silent one's closest
     topic: str = ""
 
     @property
@@ -89,5 +90,21 @@ def compose(shape: Shape, retriever: Retriever
         sentences.append(AnswerSentence(text=cit.excerpt, markers=[n], supported=True,
                                         support_score=s.score))
         last_doc = chunk.doc_id
-    parts += [silence(name, shape.topic) for name in shape.silent]
+    for name in shape.silent:
+        near = shape.nearest.get(name)
+        if near is None:
+            parts.append(silence(name, shape.topic))
+            continue
+        n = len(citations) + 1
+        chunk = near.result.chunk
+        meta = retriever.store.meta(chunk.doc_id)
+        cit = make_citation(n, chunk, meta, near.start, near.end, supported=True,
+                            support_score=near.score)
+        citations.append(cit)
+        label = source_label(meta)
+        parts.append(f"{name} does not address this directly: I found no passage in its "
+                     f"documents on it. The closest is in {label[:1].lower()}{label[1:]}: "
+                     f"{quote(cit.excerpt)} [{n}]")
+        sentences.append(AnswerSentence(text=cit.excerpt, markers=[n], supported=True,
+                                        support_score=near.score))
     return "\n\n".join(parts), citations, sentences

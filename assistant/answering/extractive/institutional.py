@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from assistant.answering.extractive.continued import across_passages
 from assistant.answering.extractive.distinct import addresses, covering, distinctive
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer, continue_from
 from assistant.answering.extractive.selection import assemble, select
-from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
+from assistant.answering.extractive.trim import LIST_ITEM, WORD_BUDGET, trim, within
 from assistant.answering.question import Asked
 from assistant.core.models import SearchFilters
 from assistant.retrieval.retriever import Retriever
@@ -39,6 +39,7 @@ COMPARE_FLOOR = 0.85  # share of the refusal threshold an institution's best evi
 SPEAKS_RELATIVE = 0.75  # below that floor, share of the best institution's evidence to speak
 ANCHOR_WEIGHT = 0.1  # weight of a sentence's similarity to the best institution's best one
 COMPARE_LOW = 0.55  # share of the floor that no institution's evidence may be below
+NEAREST_MIN = 0.15  # a silent institution's nearest sentence is shown from this score
 
 
 def prefer_named(scored: list[ScoredSentence], docs: set[str], floor: float
@@ -67,6 +68,7 @@ def named_docs(asked: Asked, retriever: Retriever) -> set[str]:
 class Compared:
     blocks: list[tuple[str, list[ScoredSentence]]]
     silent: list[str]
+    nearest: dict[str, ScoredSentence] = field(default_factory=dict)
 
 
 def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Retriever,
@@ -89,6 +91,7 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
              for name, scored in found.items()}
     blocks: list[tuple[str, list[ScoredSentence]]] = []
     silent = [name for name in asked.institutions if name not in found]
+    nearest: dict[str, ScoredSentence] = {}
     bar = speaks_at(bests, floor)
     leader = max(bests, key=lambda n: bests[n], default=None)
     anchor = next((s.row for s in found[leader] if quotable(s.text)), None) if leader else None
@@ -110,7 +113,21 @@ def compare(asked: Asked, qvec: np.ndarray, topic_vec: np.ndarray, retriever: Re
             blocks.append((name, across_passages(excerpts, retriever.store)))
         else:
             silent.append(name)
-    return Compared(blocks=blocks, silent=silent)
+            if (near := _nearest(scored)) is not None:
+                nearest[name] = near
+    return Compared(blocks=blocks, silent=silent, nearest=nearest)
+
+
+def _nearest(scored: list[ScoredSentence]) -> ScoredSentence | None:
+    """An institution's sentence nearest to the topic when none of its evidence counts as
+    addressing it: a question in users' words scores the sentence that does lower than one in
+    the documents' own, so the reader is shown what came closest rather than only told of a
+    silence. Not a list item, which would stand without its lead-in. None when even that is
+    far from the topic."""
+    near = next((s for s in scored if quotable(s.text) and not LIST_ITEM.match(s.text)), None)
+    if near is None or near.score < NEAREST_MIN:
+        return None
+    return replace(near, k_end=None, end=near.result.chunk.sentences[near.k][1])
 
 
 def toward(scored: list[ScoredSentence], vectors: np.ndarray, anchor: int
