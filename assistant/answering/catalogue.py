@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from assistant.answering.base import quotable
 from assistant.core.citations import doc_label, make_citation
-from assistant.core.enums import AnswerMode
+from assistant.core.enums import AnswerMode, CitationRole
 from assistant.core.models import Answer, AnswerSentence, Citation
 from assistant.retrieval.retriever import Retriever
 from ingest.documents import DocumentMeta
@@ -187,7 +187,8 @@ def catalogue_answer(question: str, retriever: Retriever
     lines: list[str] = []
     for n, x in enumerate(listed, start=1):
         chunk = retriever.store.chunks[x.row]
-        cit = make_citation(n, chunk, x.meta, x.start, x.end)
+        cit = make_citation(n, chunk, x.meta, x.start, x.end).model_copy(
+            update={"role": CitationRole.DOCUMENT})
         citations.append(cit)
         sentences.append(AnswerSentence(text=cit.excerpt, markers=[n]))
         lines.append(f"- {_line(kind, x.meta, retriever)} [{n}]")

@@ -20,6 +20,7 @@ from assistant.briefs.sources import (
     number_references,
     source_docs,
 )
+from assistant.core.enums import CitationRole
 from assistant.core.models import REFUSAL_PREFIX, Answer, Citation
 from assistant.engine import Assistant
 from ingest.documents import DocumentMeta
@@ -96,9 +97,13 @@ def brief_from_answers(answers: list[Answer], title: str, documents: list[dict[s
     """A brief from answers the user collected in the chat (``documents`` = Assistant.corpus()).
 
     Each answer becomes a section; the best quotation of each becomes a key point; a refused
-    answer keeps its section with the refusal, and its closest material is not quoted."""
+    answer keeps its section with the refusal, and its closest material is not quoted, nor is
+    what an answer cites as only the closest a silent institution comes, or a catalogue
+    answer's documents."""
     sections_in = [(a.question, "" if fold(a.standalone_question) == fold(a.question) else a.standalone_question,
-                    [] if a.refused else list(a.citations), refusal_note(a) if a.refused else "")
+                    [] if a.refused else [c for c in a.citations
+                                          if c.role is CitationRole.EVIDENCE],
+                    refusal_note(a) if a.refused else "")
                    for a in answers]
     method = ("Sections are the questions asked in the chat, in the order they were added; the "
               "key points are the strongest quotation of each answer.")

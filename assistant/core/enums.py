@@ -39,11 +39,19 @@ class StoreKind(StrEnum):
     POSTGRES = "postgres"  # tables in PostgreSQL with pgvector (several replicas, one database)
 
 
+class CitationRole(StrEnum):
+    """What a citation stands for in its answer."""
+
+    EVIDENCE = "evidence"  # a quotation that answers
+    NEAREST = "nearest"  # the closest an institution that does not address the topic comes
+    DOCUMENT = "document"  # a document named in a catalogue answer (opens it)
+
+
 class StreamKind(StrEnum):
     TOKEN = "token"  # a piece of the draft answer
     RESET = "reset"  # the engine starts over (an LLM failed; the extractive answer follows)
     ANSWER = "answer"  # the final, checked Answer
 
 
-__all__ = ["AnswerMode", "EmbeddingBackend", "IngestRuntime", "LLMProvider", "QueryRuntime",
+__all__ = ["AnswerMode", "CitationRole", "EmbeddingBackend", "IngestRuntime", "LLMProvider", "QueryRuntime",
            "RetrievalMode", "SentenceDtype", "SentenceVectors", "StoreKind", "StreamKind"]

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.core.enums import AnswerMode, StreamKind
+from assistant.core.enums import AnswerMode, CitationRole, StreamKind
 from ingest.documents import Chunk
 
 REFUSAL_PREFIX = "The documents in this collection don't cover this"
@@ -53,6 +53,11 @@ class Citation(BaseModel):
     support_score: float | None = None
     also_in: list[str] = Field(default_factory=list,
                                description="doc_ids of other documents with the same text")
+    role: CitationRole = Field(
+        default=CitationRole.EVIDENCE,
+        description="evidence: quoted as answering; nearest: the closest a silent institution "
+                    "comes; document: a document a catalogue answer names (briefs quote "
+                    "evidence only)")
 
 
 class AnswerSentence(BaseModel):

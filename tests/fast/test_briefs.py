@@ -8,6 +8,7 @@ from docx import Document as read_docx
 
 from assistant.briefs import brief_from_answers, build_brief, compare, to_markdown, write_docx
 from assistant.core.citations import excerpt_in_source
+from assistant.core.enums import CitationRole
 from assistant.engine import Assistant
 
 
@@ -59,3 +60,15 @@ def test_a_brief_from_chat_answers_keeps_refusals_as_notes(fast_assistant: Assis
     assert [s.heading for s in b.sections] == [a.question for a in answers]
     assert b.sections[1].note.startswith("The documents in this collection don't cover this")
     assert not b.sections[1].excerpts
+
+
+def test_a_brief_quotes_only_what_an_answer_cites_as_evidence(fast_assistant: Assistant) -> None:
+    listed = fast_assistant.ask("what documents do you have?")
+    assert {c.role for c in listed.citations} == {CitationRole.DOCUMENT}
+    answered = fast_assistant.ask("What liability standard does the OSCE recommend?")
+    assert {c.role for c in answered.citations} == {CitationRole.EVIDENCE}
+    closest = listed.citations[1].model_copy(update={"marker": 9, "role": CitationRole.NEAREST})
+    with_closest = answered.model_copy(update={"citations": [*answered.citations, closest]})
+    md = to_markdown(brief_from_answers([listed, with_closest], "Brief", fast_assistant.corpus()))
+    assert all(c.excerpt[:60] in md for c in answered.citations)
+    assert not any(c.excerpt[:60] in md for c in listed.citations)

@@ -12,6 +12,7 @@ from assistant.answering.extractive.frame import quote, source_label, statement_
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.selection import extend_lead_in
 from assistant.core.citations import make_citation
+from assistant.core.enums import CitationRole
 from assistant.core.models import AnswerSentence, Citation
 from assistant.retrieval.retriever import Retriever
 
@@ -99,7 +100,8 @@ def compose(shape: Shape, retriever: Retriever
         chunk = near.result.chunk
         meta = retriever.store.meta(chunk.doc_id)
         cit = make_citation(n, chunk, meta, near.start, near.end, supported=True,
-                            support_score=near.score)
+                            support_score=near.score).model_copy(
+                                update={"role": CitationRole.NEAREST})
         citations.append(cit)
         label = source_label(meta)
         parts.append(f"{name} does not address this directly: I found no passage in its "

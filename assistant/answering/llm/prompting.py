@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.core.citations import publisher_short
+from assistant.core.enums import CitationRole
 from assistant.core.models import Answer, SearchResult
 from assistant.core.prompts import defuse_fences, load_prompt
 from ingest.store import StoredIndex
@@ -36,14 +37,15 @@ class Evidence:
 def evidence_of(ans: Answer, store: StoredIndex) -> tuple[list[SearchResult], Evidence]:
     """The evidence the extractive engine chose for ``ans`` (its excerpts, with the passages
     they sit in), numbered as its citations are: the model writes prose from exactly the
-    sentences a reader would have been quoted, across institutions for a comparison."""
+    sentences a reader would have been quoted as evidence, across institutions for a
+    comparison."""
     results: list[SearchResult] = []
     numbers: dict[str, int] = {}
     sentences: dict[int, list[str]] = {}
     for c in sorted(ans.citations, key=lambda c: c.marker):
         idx = store.by_id.get(c.chunk_id)
-        if idx is None:
-            continue
+        if idx is None or c.role is not CitationRole.EVIDENCE:
+            continue  # not the closest a silent institution comes: that answers nothing
         if c.chunk_id not in numbers:
             results.append(SearchResult(chunk=store.chunks[idx], score=0.0, index=idx))
             numbers[c.chunk_id] = len(results)
