@@ -93,7 +93,7 @@ FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|(?<![\d.])(?!(?
 # Questions that only a figure answers: 'how many…', 'what share…', 'by how much…'.
 _FIGURE_Q = re.compile(r"\bhow many\b|\bby how much\b|\bhow much (?:money|funding)\b|"
                        r"\b(?:what|which) (?:share|proportion|percentage|fraction|number)\b|"
-                       r"\bwhat per ?cent|\bstat(?:s|istics?)\b|\b(?:hard )?(?:numbers|figures) "
+                       r"\bwhat per ?cent|\bwhat\s*%|\bstat(?:s|istics?)\b|\b(?:hard )?(?:numbers|figures) "
                        r"(?:on|for|about)\b|\bhard numbers\b", re.I)
 # Questions that only a sum of money answers: 'how big are the fines…', 'how much money do
 # traffickers make…'; a sentence giving one names a currency or a sum.
@@ -105,6 +105,11 @@ _MONEY_Q = re.compile(r"\bhow (?:big|large|high|steep|heavy|much)\b(?:\s+[\w’'
                       re.I)
 MONEY = re.compile(r"[$€£¥]\s?\d|\b(?:dollars?|euros?|pounds?|francs?|USD|EUR|GBP)\b|"
                    r"\b\d[\d,.]*\s*(?:million|billion|bn)\b", re.I)
+# Whether figures exist at all ('do we have decent figures on…', 'are there any statistics…'):
+# that there are none, or too few, answers it.
+_EXISTS = re.compile(r"^\s*(?:do|does|did|are|is|have)\s+(?:we|you|they|there|anyone|any)\b"
+                     r"(?:\s+\w+){0,3}?\s+(?:figures|numbers|stats|statistics|data|estimates)\b",
+                     re.I)
 _DATE_Q = re.compile(r"^\s*when\s+(?:did|was|were|is|are|will|does|do|has|have)\b|"
                      r"\b(?:what|which) (?:date|year|month|day)\b|\bin what year\b", re.I)
 
@@ -128,7 +133,8 @@ def missing_kind(question: str, quoted: list[str]) -> str | None:
     'how many…' answered with no number, 'date' for 'when…' answered with no date."""
     if _MONEY_Q.search(question) and not any(MONEY.search(q) for q in quoted):
         return "sum of money"
-    if _FIGURE_Q.search(question) and not any(FIGURE.search(q) for q in quoted):
+    if _FIGURE_Q.search(question) and not _EXISTS.search(question) \
+            and not any(FIGURE.search(q) for q in quoted):
         return "figure"
     if (what := counted(question)) is not None and not any(_counts(q, what) for q in quoted):
         return "figure"  # of something else: '75% of victims' for 'how many people attended'

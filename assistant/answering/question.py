@@ -12,13 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.answering.focus import focus_reason
+from assistant.answering.focus import asked_for, focus_reason
+from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.retriever import Retriever
 
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ\w*|each|both|all (?:of )?"
                       r"(?:them|three|the)|agree|disagree|same (?:view|line|position)|"
                       r"where do .{1,40} stand|side by side|and how does)\b", re.I)
 _YEAR = re.compile(r"\b(19[89]\d|20[0-4]\d)\b")
+# A year set as a target ('the 2030 goals', 'by 2030', 'Agenda 2030'), not one of a document.
+_TARGET_YEAR = re.compile(r"\bYEAR\s+(?:(?:sustainable\s+)?(?:development\s+)?(?:goals?|agenda|"
+                          r"targets?|deadline|strategy|vision|commitments?|pledges?)|sdgs?)\b|"
+                          r"\b(?:by|until|agenda|horizon)\s+YEAR\b", re.I)
 # A word after an institution's name that names its document or people, not the topic:
 # 'the OSCE paper', 'the CoE experts', "Equality Now's reply".
 _ITS = re.compile(r"^(?:[’']s)?\s+(?:(?:19|20)\d{2}\s+)?(?:own\s+)?(?:paper|brief|report|study|experts?|release|response|"
@@ -50,7 +55,8 @@ _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 # with a wh-word or an auxiliary ('what does GRETA say…', 'has GRETA said…') is not one.
 _VERB = (r"(?:says|said|finds|found|claims|claimed|argues|argued|reckons|believes|thinks|states|"
          r"stated|reports|reported|shows|showed|concludes|concluded|credits|credited|blames|"
-         r"blamed)")
+         r"blamed|wants|wanted|recommends|recommended|calls for|called for|urges|urged|"
+         r"proposes|proposed|insists|insisted|demands|demanded)")
 _STATES = re.compile(r"^(?!\s*(?:what|which|who|whom|whose|when|where|why|how|does|do|did|is|"
                      r"are|was|were|has|have|had|can|could|should|would|will|may)\b)"
                      rf"(?P<source>[^?]*?)\b{_VERB}\b", re.I)
@@ -148,10 +154,25 @@ def _without(text: str, names: list[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _asked_of(insts: Institutions, text: str) -> list[tuple[str, int, int]]:
+    """Each institution the question asks (its first mention that is not a topic: in 'victims
+    in CoE member states, per greta', 'CoE' names member states and 'greta' who is asked)."""
+    out: list[tuple[str, int, int]] = []
+    for name, a, b in insts.mentions(text):
+        while _AS_TOPIC.match(text[b:]):
+            later = [(x, y) for n, x, y in insts.mentions(text[b:]) if n == name]
+            if not later:
+                break
+            a, b = b + later[0][0], b + later[0][1]
+        else:
+            out.append((name, a, b))
+    return out
+
+
 def analyze(question: str, retriever: Retriever) -> Asked:
     corrected = _N_IN_M.sub(_percent, retriever.vocab.speller.correct(question))
     insts = retriever.institutions
-    mentions = [m for m in insts.mentions(corrected) if not _AS_TOPIC.match(corrected[m[2]:])]
+    mentions = _asked_of(insts, corrected)
     names = [n for n, _, _ in mentions]
     search = corrected
     for name, a, b in sorted(mentions, key=lambda m: -m[1]):
@@ -169,7 +190,8 @@ def analyze(question: str, retriever: Retriever) -> Asked:
         names = list(insts.authors)
     comparison = len(names) >= 2 or (len(names) == 1 and bool(_COMPARE.search(corrected))
                                       and "other" in corrected.lower())
-    years = [int(y) for y in _YEAR.findall(corrected)]
+    years = [int(y) for y in _YEAR.findall(corrected)
+             if not _TARGET_YEAR.search(corrected.replace(y, "YEAR"))]
     doc_years = [int(m.group(0)[:4]) for m in _DATING.finditer(corrected)] + \
         [int(y) for y in _DATED_AFTER.findall(corrected)]
     unverified = _unverified(corrected, retriever)
@@ -200,4 +222,7 @@ def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
         # answer corrects: 'GRETA's 2024 report says X - what else?', 'why did the OSCE launch
         # its study in 2024?').
         return f"its newest document is from {newest}, before {later[0]}"
+    # An institution's name ('what worries eqnow about…') is who is asked, not what is asked for.
+    if (head := asked_for(asked.corrected)) and retriever.institutions.named_in(head):
+        return None
     return focus_reason(asked.corrected, vocab.known_terms, retriever.expander.expand)

@@ -492,3 +492,49 @@ def test_all_three_organisations_are_every_author_of_the_collection(
     assert sorted(asked.institutions) == ["Equality Now", "GRETA", "OSCE"]
     assert asked.comparison
     assert analyze("what do the platforms do about it?", r).institutions == []
+
+
+# ---- read from a fresh batch of users' words (more5-users.yaml) -------------------------------
+def test_a_target_year_is_not_a_later_document(fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    goals = analyze("eqnow un 2030 goals pledge", r)
+    assert goals.years == [] and out_of_range(goals, r) is None
+    assert analyze("what has to happen by 2030?", r).years == []
+    later = analyze("what did GRETA's 2024 report find?", r)
+    assert later.years == [2024]
+    assert out_of_range(later, r) == "its newest document is from 2023, before 2024"
+
+
+def test_an_institution_named_first_as_a_topic_is_asked_at_its_next_mention(
+        fast_assistant: Assistant) -> None:
+    asked = analyze("what % of identified trafficking victims in CoE member states were "
+                    "recruited online, per greta?", fast_assistant.retriever)
+    assert asked.institutions == ["GRETA"]
+    assert "CoE member states" in asked.topic and "greta" not in asked.topic
+
+
+def test_an_institution_right_after_what_is_not_the_thing_asked_for(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    asked = analyze("what worries eqnow about exploited kids once they hit 18?", r)
+    assert asked.institutions == ["Equality Now"]
+    assert out_of_range(asked, r) is None
+
+
+def test_a_percentage_is_a_figure_but_whether_figures_exist_is_not() -> None:
+    from assistant.answering.answer_type import missing_kind
+
+    vague = "The evidence base on online and technology-facilitated THB remains limited."
+    assert missing_kind("what % of victims were recruited online?", [vague]) == "figure"
+    assert missing_kind("do we have decent figures on how widespread it is?", [vague]) is None
+    assert missing_kind("are there any statistics on online recruitment?", [vague]) is None
+    assert missing_kind("give me figures on how widespread it is", [vague]) == "figure"
+
+
+def test_a_view_someone_wants_is_a_stated_view() -> None:
+    from assistant.answering.question import states_a_view
+
+    assert states_a_view("greta wants every site to carry a takedown button - how is it "
+                         "enforced?")
+    assert states_a_view("the OSCE recommends banning encryption - why?")
+    assert not states_a_view("what does greta want sites to carry?")
