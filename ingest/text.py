@@ -39,7 +39,8 @@ def unquoted(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens; hyphenated compounds also yield their parts."""
+    """Lower-cased word tokens; hyphenated compounds also yield their parts, and a word run into
+    a number its letters ('COVID19' as 'Covid-19' is written without the hyphen)."""
     out: list[str] = []
     for m in WORD_RE.finditer(fold(text)):
         w = m.group(0).strip("'-’")
@@ -48,11 +49,17 @@ def tokenize(text: str) -> list[str]:
         out.append(w)
         if "-" in w:
             out.extend(p for p in w.split("-") if p)
+        elif (joined := _RUN_ON.fullmatch(w)) is not None:
+            out.append(joined.group(1))
     return out
 
 
+_RUN_ON = re.compile(r"([a-z]{3,})\d{1,4}")
+
+
 # Bump when tokenisation or stemming changes: stored BM25 vocabularies are in these terms.
-ANALYZER_VERSION = 3  # 3: -ify verbs and -ification nouns share a stem
+ANALYZER_VERSION = 4  # 3: -ify verbs and -ification nouns share a stem; 4: 'covid19' -> 'covid'
+
 
 
 _LOCAL = threading.local()

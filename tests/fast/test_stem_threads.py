@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from ingest.text import stem, tokenize
+from ingest.text import content_terms, stem, tokenize
 from tests.conftest import CORPUS
 
 
@@ -33,3 +33,9 @@ def test_threads_stemming_at_once_get_the_stems_of_one_thread() -> None:
     for t in threads:
         t.join()
     assert failed == [] and wrong == []
+
+
+def test_a_word_run_into_a_number_also_yields_its_letters() -> None:
+    assert "covid" in content_terms("accelerated by the COVID19 pandemic")
+    assert content_terms("covid") == ["covid"]
+    assert "g20" in content_terms("the G20 summit") and "g" not in content_terms("the G20 summit")
