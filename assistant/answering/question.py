@@ -46,7 +46,9 @@ _DATED_AFTER = re.compile(r"\b(?:paper|brief|report|study|release|response|reply
 _EVERY = re.compile(r"\b(?:all|each|every)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
                     r"(?:(?:two|three|four|five)\s+)?(?:organi[sz]ations?|institutions?|bodies|"
                     r"groups|authors|publishers)\b|\bthe\s+(?:two|three|four|five)\s+"
-                    r"(?:organi[sz]ations|institutions|bodies|groups)\b", re.I)
+                    r"(?:organi[sz]ations|institutions|bodies|groups)\b|"
+                    r"\b(?:which|any|none|either|neither)\s+of\s+the\s+(?:organi[sz]ations|"
+                    r"institutions|bodies|groups|authors|publishers)\b", re.I)
 _GLUE = re.compile(r"^[\s,;:/&-]*(?:and|or|the|of)?[\s,;:/&-]*$", re.I)
 
 
@@ -187,7 +189,8 @@ def analyze(question: str, retriever: Retriever) -> Asked:
     topic = _DATING.sub("", _strip(corrected, spans) if mentions else corrected)
     search = _DATING.sub("", search)
     if not names and _EVERY.search(corrected):
-        names = list(insts.authors)
+        names = list(insts.authors)  # who is asked is every author: not what is asked about
+        topic = re.sub(r"\s+", " ", _EVERY.sub(" ", topic)).strip()
     comparison = len(names) >= 2 or (len(names) == 1 and bool(_COMPARE.search(corrected))
                                       and "other" in corrected.lower())
     years = [int(y) for y in _YEAR.findall(corrected)

@@ -538,3 +538,12 @@ def test_a_view_someone_wants_is_a_stated_view() -> None:
                          "enforced?")
     assert states_a_view("the OSCE recommends banning encryption - why?")
     assert not states_a_view("what does greta want sites to carry?")
+
+
+def test_which_of_the_organisations_asks_every_author_and_is_not_the_topic(
+        fast_assistant: Assistant) -> None:
+    asked = analyze("which of the organisations talks most about children?",
+                    fast_assistant.retriever)
+    assert asked.institutions == list(fast_assistant.retriever.institutions.authors)
+    assert asked.comparison
+    assert "organisations" not in asked.topic and "children" in asked.topic
