@@ -8,6 +8,7 @@ particular question or document.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from assistant.answering.focus import counted
 from assistant.retrieval.names import country_names, places_in
@@ -161,7 +162,29 @@ def asks_who_spoke(question: str) -> bool:
     return bool(_SPEAKER_Q.search(question)) and not PERSON_SAID.search(question)
 
 
+# 'what's the full name of the body behind…', 'what does THB stand for?': a name spelled out.
+_SPELLED_Q = re.compile(r"\b(?:full?|long|proper|official|complete)\s+(?:name|title|form)\b|"
+                        r"\bstands?\s+for\b|\bshort\s+for\b|\bacronym\b|\babbreviation\b|"
+                        r"\bwhat\s+(?:does|do|is)\s+(?-i:[A-Z]{2,6})\s+(?:mean|short)\b", re.I)
+# A name given with its acronym: 'the Organization for Security and Cooperation in Europe (OSCE)'.
+SPELLED = re.compile(r"\b[A-Z][a-z]+(?:[\s-]+(?:[A-Z][a-z]+|and|for|of|on|in|the|against|to)){1,9}"
+                     r"\s+\([A-Z]{2,}[a-z]?[A-Z]*\)")
+
+
+def spelled_acronyms(question: str, known: Iterable[str]) -> list[str]:
+    """The acronyms a question asks to have spelled out ('THB' in 'what does thb stand for?'):
+    words in capitals, or any word the collection defines as an acronym."""
+    if not _SPELLED_Q.search(question):
+        return []
+    defined = {k.lower(): k for k in known}
+    words = re.findall(r"\b[A-Za-z]{2,8}\b", question)
+    return list(dict.fromkeys(defined.get(w.lower(), w) for w in words
+                              if w.lower() in defined or (w.isupper() and len(w) <= 6)))
+
+
 def expected_type(question: str) -> str | None:
+    if _SPELLED_Q.search(question):
+        return "spelled"
     if _SPEAKER_Q.search(question) or PERSON_SAID.search(question):
         return "speaker"
     if _WHEN.search(question):
@@ -209,6 +232,8 @@ def offers(sentence: str, kind: str | None) -> bool:
         return bool(NUMBER.search(sentence))
     if kind == "speaker":
         return bool(SPEECH.search(sentence) and NAME.search(sentence))
+    if kind == "spelled":
+        return bool(SPELLED.search(sentence))
     if kind == "name":
         return bool(NAME.search(sentence[1:]))  # a capitalised run not at the very start
     if kind == "effect":

@@ -547,3 +547,15 @@ def test_which_of_the_organisations_asks_every_author_and_is_not_the_topic(
     assert asked.institutions == list(fast_assistant.retriever.institutions.authors)
     assert asked.comparison
     assert "organisations" not in asked.topic and "children" in asked.topic
+
+
+def test_what_an_acronym_stands_for_is_answered_by_the_sentence_spelling_it_out(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.answer_type import spelled_acronyms
+
+    known = fast_assistant.retriever.vocab.acronym_forms
+    assert spelled_acronyms("what does THB stand for?", known) == ["THB"]
+    assert spelled_acronyms("whats ict short for?", known) == ["ICT"]
+    assert spelled_acronyms("what does THB say about platforms?", known) == []
+    ans = fast_assistant.ask("what does THB stand for?")
+    assert "trafficking in human beings (THB)" in ans.citations[0].excerpt

@@ -51,7 +51,12 @@ from assistant.answering.extractive.reported import (
     without_person,
     without_source,
 )
-from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer, continue_from
+from assistant.answering.extractive.scoring import (
+    ScoredSentence,
+    SentenceScorer,
+    continue_from,
+    with_definitions,
+)
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
 from assistant.answering.extractive.speakers import with_other_speakers
@@ -131,6 +136,7 @@ class ExtractiveAnswerer:
         cfg = self.config
         results = numbered_items(asked.topic, self.retriever, results, filters,
                                  named_docs(asked, self.retriever) if asked.scoped else None)
+        results = with_definitions(asked.topic, results, self.retriever)
         scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
         person = quoted_person(asked, self.retriever)
         misattributed = (wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)

@@ -13,6 +13,7 @@ from assistant.answering.answer_type import (
     inherited_share,
     is_item,
     offers,
+    spelled_acronyms,
     wanted_ordinal,
 )
 from assistant.answering.extractive.promo import PENALTY, promotional
@@ -50,6 +51,8 @@ class ScoredSentence:
 
 
 TYPE_BOOST = 0.12  # a sentence offering the kind of answer asked for (date, figure, name)
+DEFINES_BOOST = 0.3  # a sentence spelling out the acronym the question asks about
+DEFINING_MAX = 3  # passages spelling it out added to those read
 CONTEXT_WEIGHT = 0.5  # weight of the sentence before in a sentence's vector read in context
 
 
@@ -109,6 +112,7 @@ class SentenceScorer:
         total = sum(weights.values()) or 1.0
         want = expected_type(question)
         ordinal = wanted_ordinal(question)
+        acronyms = spelled_acronyms(question, self.retriever.vocab.acronym_forms)
         out: list[ScoredSentence] = []
         for rank, r in enumerate(results):
             idx = r.index
@@ -132,6 +136,9 @@ class SentenceScorer:
                     bonus += TYPE_BOOST
                 if ordinal and is_item(text, ordinal):
                     bonus += TYPE_BOOST  # 'the third recommendation' -> the item numbered 3
+                if any(f"({a})" in text for a in acronyms):
+                    bonus += DEFINES_BOOST  # 'what does THB stand for?' -> '… beings (THB)'
+
                 own = relevance + bonus
                 share = inherited_share(text) if prev is not None else 0.0
                 if prev is not None and share:
@@ -161,3 +168,17 @@ def continue_from(scored: list[ScoredSentence], seen: list[str]) -> list[ScoredS
                 (s.result.chunk.doc_id, begins - gap) in ends for gap in range(PASSAGE_GAP + 1))):
             s.score += 0.25
     return sorted(scored, key=lambda x: -x.score)
+
+
+def with_definitions(question: str, results: list[SearchResult], retriever: Retriever
+                     ) -> list[SearchResult]:
+    """``results``, and the passages that spell out an acronym the question asks about ('what
+    does THB stand for?'), which a search on a word every passage uses may not bring."""
+    acronyms = spelled_acronyms(question, retriever.vocab.acronym_forms)
+    if not acronyms:
+        return results
+    have = {r.index for r in results}
+    store = retriever.store
+    extra = [SearchResult(chunk=c, score=0.0, index=i) for i, c in enumerate(store.chunks)
+             if i not in have and any(f"({a})" in c.text for a in acronyms)]
+    return results + extra[:DEFINING_MAX]
