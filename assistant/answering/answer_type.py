@@ -163,7 +163,7 @@ def asks_who_spoke(question: str) -> bool:
 
 
 # 'what's the full name of the body behind…', 'what does THB stand for?': a name spelled out.
-_SPELLED_Q = re.compile(r"\b(?:full?|long|proper|official|complete)\s+(?:name|title|form)\b|"
+SPELLED_Q = re.compile(r"\b(?:full?|long|proper|official|complete)\s+(?:name|title|form)\b|"
                         r"\bstands?\s+for\b|\bshort\s+for\b|\bacronym\b|\babbreviation\b|"
                         r"\bwhat\s+(?:does|do|is)\s+(?-i:[A-Z]{2,6})\s+(?:mean|short)\b", re.I)
 # A name given with its acronym: 'the Organization for Security and Cooperation in Europe (OSCE)'.
@@ -174,7 +174,7 @@ SPELLED = re.compile(r"\b[A-Z][a-z]+(?:[\s-]+(?:[A-Z][a-z]+|and|for|of|on|in|the
 def spelled_acronyms(question: str, known: Iterable[str]) -> list[str]:
     """The acronyms a question asks to have spelled out ('THB' in 'what does thb stand for?'):
     words in capitals, or any word the collection defines as an acronym."""
-    if not _SPELLED_Q.search(question):
+    if not SPELLED_Q.search(question):
         return []
     defined = {k.lower(): k for k in known}
     words = re.findall(r"\b[A-Za-z]{2,8}\b", question)
@@ -183,7 +183,7 @@ def spelled_acronyms(question: str, known: Iterable[str]) -> list[str]:
 
 
 def expected_type(question: str) -> str | None:
-    if _SPELLED_Q.search(question):
+    if SPELLED_Q.search(question):
         return "spelled"
     if _SPEAKER_Q.search(question) or PERSON_SAID.search(question):
         return "speaker"

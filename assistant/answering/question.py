@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.answering.answer_type import SPELLED_Q as _SPELLED_Q
 from assistant.answering.focus import asked_for, focus_reason
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.retriever import Retriever
@@ -61,7 +62,7 @@ _VERB = (r"(?:says|said|finds|found|claims|claimed|argues|argued|reckons|believe
          r"proposes|proposed|insists|insisted|demands|demanded)")
 _STATES = re.compile(r"^(?!\s*(?:what|which|who|whom|whose|when|where|why|how|does|do|did|is|"
                      r"are|was|were|has|have|had|can|could|should|would|will|may)\b)"
-                     rf"(?P<source>[^?]*?)\b{_VERB}\b", re.I)
+                     rf"(?P<source>[^?]*?)\b{_VERB}\b(?=\s*[\w“\"'‘:])", re.I)
 # The same view given as the ground of the question: 'Since Europol found that X, what…'.
 _GROUND = re.compile(rf"^\s*(?:since|given that|now that|because|as|if)\s+(?P<source>[^,?]{{1,80}}?)"
                      rf"\s+{_VERB}\b", re.I)
@@ -174,7 +175,8 @@ def _asked_of(insts: Institutions, text: str) -> list[tuple[str, int, int]]:
 def analyze(question: str, retriever: Retriever) -> Asked:
     corrected = _N_IN_M.sub(_percent, retriever.vocab.speller.correct(question))
     insts = retriever.institutions
-    mentions = _asked_of(insts, corrected)
+    # 'what does OSCE stand for?' asks about the name itself, not what the OSCE says
+    mentions = [] if _SPELLED_Q.search(corrected) else _asked_of(insts, corrected)
     names = [n for n, _, _ in mentions]
     search = corrected
     for name, a, b in sorted(mentions, key=lambda m: -m[1]):

@@ -559,3 +559,15 @@ def test_what_an_acronym_stands_for_is_answered_by_the_sentence_spelling_it_out(
     assert spelled_acronyms("what does THB say about platforms?", known) == []
     ans = fast_assistant.ask("what does THB stand for?")
     assert "trafficking in human beings (THB)" in ans.citations[0].excerpt
+
+
+def test_an_institutions_acronym_asked_about_is_the_topic_not_who_is_asked(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.question import states_a_view
+
+    asked = analyze("what does OSCE stand for?", fast_assistant.retriever)
+    assert asked.institutions == [] and "OSCE" in asked.topic
+    ans = fast_assistant.ask("what does OSCE stand for?")
+    assert "Organization for Security and Cooperation in Europe (OSCE)" in ans.citations[0].excerpt
+    # a view needs words after its verb: 'greta wants' alone states nothing
+    assert not states_a_view("greta wants")
