@@ -16,6 +16,7 @@ from assistant.answering.answer_type import SPELLED_Q as _SPELLED_Q
 from assistant.answering.focus import asked_for, focus_reason
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.retriever import Retriever
+from ingest.text import content_terms
 
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ\w*|each|both|all (?:of )?"
                       r"(?:them|three|the)|agree|disagree|same (?:view|line|position)|"
@@ -189,6 +190,9 @@ def analyze(question: str, retriever: Retriever) -> Asked:
         m = _ITS.match(corrected[b:])
         spans.append((a, b + (m.end() if m else 0)))
     topic = _DATING.sub("", _strip(corrected, spans) if mentions else corrected)
+    if mentions and not content_terms(topic):
+        # 'what are the OSCE's recommendations?': the document or view word is all it asks about
+        topic = _DATING.sub("", _strip(corrected, [(a, b) for _, a, b in mentions]))
     search = _DATING.sub("", search)
     if not names and _EVERY.search(corrected):
         names = list(insts.authors)  # who is asked is every author: not what is asked about
