@@ -26,6 +26,7 @@ from assistant.answering.extractive.institutional import (
     prefer_named,
 )
 from assistant.answering.extractive.lists import lift_numbered, numbered_items
+from assistant.answering.extractive.overview import overview
 from assistant.answering.extractive.parts import (
     cover_parts,
     parts_of,
@@ -105,8 +106,9 @@ class ExtractiveAnswerer:
                                         filters, qvec=qvec, tvec=topic_vec)
         t2 = time.perf_counter()
         reason = out_of_range(asked, self.retriever)
-        shape: Shape | None = None
-        if reason is None and asked.comparison:
+        # 'summarise the GRETA report': each document by what it says it is about
+        shape: Shape | None = overview(asked, self.retriever) if reason is None else None
+        if reason is None and shape is None and asked.comparison:
             seen = ([t.content for t in history if t.role == "assistant"]
                     if wants_more(question) and history else [])
             shape = self._compared(asked, qvec, topic_vec, filters, seen)

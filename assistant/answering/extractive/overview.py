@@ -1,0 +1,103 @@
+"""Questions about a document or an institution as a whole: 'what does GRETA say?', 'summarise
+the GRETA report', 'what's the OSCE brief about?', 'give me the gist of the equality now paper'.
+
+Once the names are set aside such a question has no topic, so no sentence scores well against
+it and it was refused. Its answer is where each document says what it is about: the sentences
+that speak of the document itself ('This Brief summarizes…', 'The scope of the present study
+is rather broad. It offers…'), with the sentences that go on from them ('It examines…'); a
+document that never speaks of itself is represented by its opening.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.answering.base import quotable
+from assistant.answering.catalogue import documents_asked
+from assistant.answering.extractive.compose import Shape, by_institution
+from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.question import Asked
+from assistant.core.models import SearchResult
+from assistant.retrieval.retriever import Retriever
+from ingest.text import content_terms
+
+PER_DOCUMENT = 3  # sentences quoted for each document
+
+# Words that ask for a whole document, not a topic in it.
+_WHOLE = frozenset(content_terms(
+    "say says said tell about summary summarise summarize summarised summarized summarising "
+    "gist overview main point points key takeaway takeaways overall general position view "
+    "stance argue argument cover covers content contents tldr what is it thing things paper "
+    "brief report study release article document summary response reply piece basically"))
+_DOCUMENT_WORDS = re.compile(r"\b(?:paper|brief|report|study|release|article|document|summary|"
+                             r"response|reply|piece)\b", re.I)
+# A sentence that speaks of its own document: 'This Brief…', 'the present study', 'our paper'.
+_SELF = re.compile(r"\b(?:this|the present|our)\s+(?:brief|study|paper|report|document|"
+                   r"summary|response|occasional paper|position paper)\b", re.I)
+_GOES_ON = re.compile(r"^(?:It|They|Finally, it|It also|Crucially, (?:it|the study))\b")
+
+
+def asks_whole(asked: Asked, retriever: Retriever) -> bool:
+    """The question names an institution or a document and asks about nothing in it (the
+    words of the documents' kinds, 'press release', 'position paper', name a document)."""
+    named = bool(asked.institutions) or bool(_DOCUMENT_WORDS.search(asked.corrected))
+    kinds = {t for d in retriever.store.documents
+             for t in content_terms(retriever.store.meta(d).kind)}
+    topic = re.sub(r"\([^)]*\)|[’']s\b", " ", asked.topic)  # expansions, 'what's'
+    return named and set(content_terms(topic)) <= _WHOLE | kinds
+
+
+def _runs(picked: list[ScoredSentence]) -> list[ScoredSentence]:
+    """Picks that follow each other in one passage as one excerpt (nothing added around them)."""
+    out: list[ScoredSentence] = []
+    for s in picked:
+        last = out[-1] if out else None
+        if last is not None and last.result.index == s.result.index and \
+                (last.k_end if last.k_end is not None else last.k) + 1 == s.k:
+            out[-1] = replace(last, end=s.end, k_end=s.k)
+        else:
+            out.append(s)
+    return out
+
+
+def _sentence(retriever: Retriever, row: int, k: int) -> ScoredSentence:
+    store = retriever.store
+    chunk = store.chunks[row]
+    a, b = chunk.sentences[k]
+    result = SearchResult(chunk=chunk, score=0.0, index=row)
+    return ScoredSentence(result, 0, a, b, store.sentence_offsets[row] + k, k, 0.0, 0.0, 1.0, 1.0)
+
+
+def about_itself(doc_id: str, retriever: Retriever) -> list[ScoredSentence]:
+    """The document's sentences on what it is about, in its order; else its opening."""
+    rows = [i for i, c in enumerate(retriever.store.chunks) if c.doc_id == doc_id]
+    picked: list[ScoredSentence] = []
+    opening: list[ScoredSentence] = []
+    for row in rows:
+        chunk = retriever.store.chunks[row]
+        follows = False
+        for k, (a, b) in enumerate(chunk.sentences):
+            text = chunk.text[a:b]
+            if not quotable(text) or text[:1].isdigit():
+                follows = False
+                continue
+            if len(opening) < 2:
+                opening.append(_sentence(retriever, row, k))
+            if _SELF.search(text) or (follows and _GOES_ON.match(text)):
+                picked.append(_sentence(retriever, row, k))
+                follows = True
+            else:
+                follows = False
+    return (picked or opening)[:PER_DOCUMENT]
+
+
+def overview(asked: Asked, retriever: Retriever) -> Shape | None:
+    """Each document asked about, by what it says it is about; None when the question asks
+    about something in them."""
+    if not asks_whole(asked, retriever):
+        return None
+    docs = [d for d in documents_asked(asked.corrected, retriever)
+            if not retriever.store.meta(d).duplicate_of]
+    excerpts = [s for d in docs for s in _runs(about_itself(d, retriever))]
+    return by_institution(excerpts, retriever) if excerpts else None

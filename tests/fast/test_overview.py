@@ -1,0 +1,43 @@
+"""Questions about a document or an institution as a whole ('summarise the GRETA report',
+'what's the OSCE brief about?') are answered by where each document says what it is about;
+questions about something in them are not. No ranking is involved, so the fast tier runs it."""
+
+from __future__ import annotations
+
+from assistant.answering.extractive.overview import about_itself, asks_whole
+from assistant.answering.question import analyze
+from assistant.engine import Assistant
+
+
+def test_a_question_about_a_whole_document_is_told_from_one_about_something_in_it(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    for q in ("summarise the GRETA report", "what's the OSCE brief about?",
+              "what does the press release say?", "give me the gist of the equality now paper",
+              "what do GRETA and the OSCE say?"):
+        assert asks_whole(analyze(q, r), r), q
+    for q in ("what does the OSCE say about age checks?", "what does GRETA say about training?",
+              "what does the paper recommend on liability?", "what is trafficking?"):
+        assert not asks_whole(analyze(q, r), r), q
+
+
+def test_a_document_is_represented_by_what_it_says_of_itself_or_else_its_opening(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    brief = [s.text for s in about_itself("osce-policy-brief-2022", r)]
+    assert brief[0].startswith("This Brief summarizes the findings of the Occasional Paper")
+    assert brief[1].startswith("It examines how technology-facilitated THB is addressed")
+    greta = [s.text for s in about_itself("greta-summary-2022", r)]
+    assert greta[1] == "The scope of the present study is rather broad."
+    # the 'brief' Equality Now speaks of is ICAT's, not its own paper: its opening stands in
+    eqnow = [s.text for s in about_itself("equality-now-icat-response-2019", r)]
+    assert eqnow[0].startswith("Technology, in particular the internet, has enabled")
+
+
+def test_summarise_the_report_quotes_its_account_of_itself(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("summarise the GRETA report")
+    assert not ans.refused
+    assert {c.doc_id for c in ans.citations} == {"greta-summary-2022"}
+    assert ans.citations[0].excerpt.startswith("This study moves beyond anecdotal evidence")
+    both = fast_assistant.ask("what do GRETA and the OSCE say?")
+    assert {"greta-summary-2022", "osce-policy-brief-2022"} <= {c.doc_id for c in both.citations}
