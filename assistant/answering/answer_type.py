@@ -165,7 +165,9 @@ def asks_who_spoke(question: str) -> bool:
 # 'what's the full name of the body behind…', 'what does THB stand for?': a name spelled out.
 SPELLED_Q = re.compile(r"\b(?:full?|long|proper|official|complete)\s+(?:name|title|form)\b|"
                         r"\bstands?\s+for\b|\bshort\s+for\b|\bacronym\b|\babbreviation\b|"
-                        r"\bwhat\s+(?:does|do|is)\s+(?-i:[A-Z]{2,6})\s+(?:mean|short)\b", re.I)
+                        r"\bwhat\s+(?:does|do|is)\s+(?-i:[A-Z]{2,6})\s+(?:mean|short)\b|"
+                        r"^\s*(?:what|who)(?:'s|’s|\s+is|\s+are)\s+(?:the\s+)?(?-i:[A-Z]{2,6})\s*\??\s*$",
+                        re.I)
 # A name given with its acronym: 'the Organization for Security and Cooperation in Europe (OSCE)'.
 SPELLED = re.compile(r"\b[A-Z][a-z]+(?:[\s-]+(?:[A-Z][a-z]+|and|for|of|on|in|the|against|to)){1,9}"
                      r"\s+\([A-Z]{2,}[a-z]?[A-Z]*\)")

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from assistant.answering.answer_type import SPELLED_Q
 from assistant.answering.base import quotable
 from assistant.core.citations import doc_label, make_citation
 from assistant.core.enums import AnswerMode, CitationRole
@@ -169,11 +170,30 @@ def _lead(kind: Catalogue, question: str, listed: list[Listed]) -> str:
     return (said + " " if said else "") + "By the dates in the collection's catalogue, oldest first:"
 
 
+_SPELLING = frozenset(content_terms("full ful long proper official complete name title form stand "
+                                    "stands short acronym abbreviation mean means"))
+
+
+def _named_only_in_catalogue(question: str, retriever: Retriever) -> Catalogue | None:
+    """'what is GRETA?', 'what does GRETA stand for?' about an institution whose name no
+    passage spells out: its documents' publisher, from the catalogue, is its full name."""
+    mentions = retriever.institutions.mentions(question)
+    if not SPELLED_Q.search(question) or len(mentions) != 1:
+        return None
+    name, a, b = mentions[0]
+    if set(content_terms(question[:a] + " " + question[b:])) - _SPELLING:
+        return None  # asks the name of something else ('the body behind the HSToday repost')
+    names = [name]
+    if any(f"({names[0]})" in c.text for c in retriever.store.chunks):
+        return None  # the text spells it out: quoted from there
+    return Catalogue.PUBLISHER
+
+
 def catalogue_answer(question: str, retriever: Retriever
                      ) -> tuple[str, list[Citation], list[AnswerSentence]] | None:
     """The answer's text, citations and sentences, or None when ``question`` does not ask
     about the catalogue or names no document of it."""
-    kind = asks(question)
+    kind = asks(question) or _named_only_in_catalogue(question, retriever)
     if kind is None:
         return None
     docs = documents_asked(question, retriever) if kind is not Catalogue.LIST \

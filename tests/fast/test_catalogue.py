@@ -12,7 +12,7 @@ from assistant.answering.catalogue import Catalogue, asks, documents_asked
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
 from assistant.answering.llm.answerer import LLMAnswerer
 from assistant.core.citations import excerpt_in_source
-from assistant.core.enums import AnswerMode
+from assistant.core.enums import AnswerMode, CitationRole
 from assistant.engine import Assistant
 
 
@@ -98,3 +98,22 @@ def test_the_llm_engine_gives_the_catalogue_answer_without_calling_the_model(
     ans = engine.answer("when did equality now publish its paper?")
     assert ans.mode is AnswerMode.LLM
     assert ans.answer == "The Equality Now position paper is dated August 2019. [1]"
+
+
+def test_an_institution_the_text_never_spells_out_is_named_from_the_catalogue(
+        fast_assistant: Assistant) -> None:
+    greta = fast_assistant.ask("what does GRETA stand for?")
+    assert greta.answer == (
+        "The GRETA report summary (March 2022) was published by Council of Europe, Group of "
+        "Experts on Action against Trafficking in Human Beings (GRETA). [1]")
+    # the OSCE's full name is in a passage: that is quoted, not the catalogue
+    osce = fast_assistant.ask("what is the OSCE?")
+    assert "Organization for Security and Cooperation in Europe (OSCE)" in osce.citations[0].excerpt
+    assert osce.citations[0].role is CitationRole.EVIDENCE
+
+
+def test_the_name_of_something_else_is_not_the_institutions_catalogue_entry(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what's the full name of the body behind the research in the "
+                             "HSToday repost?")
+    assert "was published by" not in ans.answer
