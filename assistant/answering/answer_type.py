@@ -174,14 +174,29 @@ SPELLED = re.compile(r"\b[A-Z][a-z]+(?:[\s-]+(?:[A-Z][a-z]+|and|for|of|on|in|the
 
 
 def spelled_acronyms(question: str, known: Iterable[str]) -> list[str]:
-    """The acronyms a question asks to have spelled out ('THB' in 'what does thb stand for?'):
-    words in capitals, or any word the collection defines as an acronym."""
+    """The names a question asks to have spelled out: acronyms ('THB' in 'what does thb stand
+    for?': words in capitals, or any word the collection defines as an acronym), or the short
+    name of an instrument ('what is the Budapest Convention?')."""
+    if (m := _WHAT_IS_NAMED.search(question)) is not None:
+        return [m.group(1)]
     if not SPELLED_Q.search(question):
         return []
     defined = {k.lower(): k for k in known}
     words = re.findall(r"\b[A-Za-z]{2,8}\b", question)
     return list(dict.fromkeys(defined.get(w.lower(), w) for w in words
                               if w.lower() in defined or (w.isupper() and len(w) <= 6)))
+
+
+# 'what is the Budapest Convention?': a capitalised name of two to four words asked about alone
+_WHAT_IS_NAMED = re.compile(r"^\s*what(?:'s|’s|\s+is|\s+are)\s+(?:the\s+)?"
+                            r"((?-i:[A-Z][\w-]+)(?:\s+(?-i:[A-Z][\w-]+)){1,3})\s*\??\s*$", re.I)
+
+
+def defines(sentence: str, name: str) -> bool:
+    """The sentence gives ``name`` as the short form of what it spells out: '… (THB)', '…
+    Cybercrime (the Budapest Convention)', '… (also known as the “Lanzarote Convention”)'."""
+    return re.search(rf"\((?:the\s+|also known as (?:the\s+)?)?[“\"‘']?{re.escape(name)}"
+                     rf"[”\"’']?\)", sentence) is not None
 
 
 def expected_type(question: str) -> str | None:

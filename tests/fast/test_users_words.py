@@ -571,3 +571,17 @@ def test_an_institutions_acronym_asked_about_is_the_topic_not_who_is_asked(
     assert "Organization for Security and Cooperation in Europe (OSCE)" in ans.citations[0].excerpt
     # a view needs words after its verb: 'greta wants' alone states nothing
     assert not states_a_view("greta wants")
+
+
+def test_what_a_short_name_stands_for_is_read_from_the_brackets_that_give_it() -> None:
+    from assistant.answering.answer_type import defines, spelled_acronyms
+
+    assert spelled_acronyms("what is the Budapest Convention?", []) == ["Budapest Convention"]
+    assert spelled_acronyms("what is the budapest convention doing here?", []) == []
+    assert defines("the Council of Europe Convention on Cybercrime (the Budapest Convention) "
+                   "and", "Budapest Convention")
+    assert defines("Sexual Abuse (also known as the “Lanzarote Convention”) emphasize",
+                   "Lanzarote Convention")
+    assert defines("trafficking in human beings (THB).", "THB")
+    assert not defines("the Budapest Convention does not expressly reference THB",
+                       "Budapest Convention")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.answer_type import (
+    defines,
     expected_type,
     inherited_share,
     is_item,
@@ -136,7 +137,7 @@ class SentenceScorer:
                     bonus += TYPE_BOOST
                 if ordinal and is_item(text, ordinal):
                     bonus += TYPE_BOOST  # 'the third recommendation' -> the item numbered 3
-                if any(f"({a})" in text for a in acronyms):
+                if any(defines(text, a) for a in acronyms):
                     bonus += DEFINES_BOOST  # 'what does THB stand for?' -> '… beings (THB)'
 
                 own = relevance + bonus
@@ -180,5 +181,5 @@ def with_definitions(question: str, results: list[SearchResult], retriever: Retr
     have = {r.index for r in results}
     store = retriever.store
     extra = [SearchResult(chunk=c, score=0.0, index=i) for i, c in enumerate(store.chunks)
-             if i not in have and any(f"({a})" in c.text for a in acronyms)]
+             if i not in have and any(defines(c.text, a) for a in acronyms)]
     return results + extra[:DEFINING_MAX]
