@@ -36,12 +36,13 @@ _DOC = (r"(?:documents?|sources?|papers?|reports?|stud(?:y|ies)|briefs?|releases
         r"summar(?:y|ies)|publications?|pieces?|texts?|files?|ones?|repl(?:y|ies)|responses?|"
         r"reposts?)")
 _LIST = re.compile(
-    rf"\b(?:what|which)\s+(?:{_DOC})\s+(?:do|does|are|is|can)\s+(?:you|we|i|there|in|this|the)\b"
-    r"|\b(?:list|show)\s+(?:me\s+)?(?:all\s+)?(?:the\s+|your\s+)?(?:documents|sources)\b"
+    rf"\b(?:what|which)\s+(?:{_DOC}|docs)\s+(?:do|does|are|r|is|can)\s+(?:you|u|we|i|there|in|this|"
+    r"the)\b"
+    r"|\b(?:list|show)\s+(?:of\s+)?(?:me\s+)?(?:all\s+)?(?:the\s+|your\s+)?(?:documents|docs|sources)\b"
     r"|\bwhat(?:'s|’s|\s+is)\s+in\s+(?:the|this|your)\s+(?:collection|library|corpus)\b"
     r"|\bhow\s+many\s+(?:documents|sources)\b", re.I)
 _DATES = re.compile(
-    r"\bwhen\s+(?:was|were|did|is)\b[^?.]*?\b(?:publish|releas|issu|writ|dated|came out|"
+    r"\bwh?en\s+(?:was|were|did|is)\b[^?.]*?\b(?:publish|releas|issu|writ|dated|came out|"
     r"come out|put out)"
     r"|\b(?:came|come|was|were|is|are)\s+(?:out|published|released|issued|written)\s+"
     r"(?:first|last|earl|later|more recently|most recently)"

@@ -14,7 +14,8 @@ def test_a_question_about_a_whole_document_is_told_from_one_about_something_in_i
     r = fast_assistant.retriever
     for q in ("summarise the GRETA report", "what's the OSCE brief about?",
               "what does the press release say?", "give me the gist of the equality now paper",
-              "what do GRETA and the OSCE say?"):
+              "what do GRETA and the OSCE say?", "tl;dr of the osce brief",
+              "what do the documents say?"):
         assert asks_whole(analyze(q, r), r), q
     for q in ("what does the OSCE say about age checks?", "what does GRETA say about training?",
               "what does the paper recommend on liability?", "what is trafficking?"):

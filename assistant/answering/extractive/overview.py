@@ -29,9 +29,10 @@ _WHOLE = frozenset(content_terms(
     "say says said tell about summary summarise summarize summarised summarized summarising "
     "gist overview main point points key takeaway takeaways overall general position view "
     "stance argue argument cover covers content contents tldr what is it thing things paper "
-    "brief report study release article document summary response reply piece basically"))
-_DOCUMENT_WORDS = re.compile(r"\b(?:paper|brief|report|study|release|article|document|summary|"
-                             r"response|reply|piece)\b", re.I)
+    "brief report study release article document summary response reply piece basically tl dr "
+    "docs all"))
+_DOCUMENT_WORDS = re.compile(r"\b(?:papers?|briefs?|reports?|stud(?:y|ies)|releases?|articles?|"
+                             r"documents?|docs|summar(?:y|ies)|responses?|reply|pieces?)\b", re.I)
 # A sentence that speaks of its own document: 'This Brief…', 'the present study', 'our paper'.
 _SELF = re.compile(r"\b(?:this|the present|our)\s+(?:brief|study|paper|report|document|"
                    r"summary|response|occasional paper|position paper)\b", re.I)
