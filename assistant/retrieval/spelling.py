@@ -64,6 +64,20 @@ def letters(word: str) -> int:
     return mask
 
 
+# Abbreviations of everyday writing, spelled out when the collection does not use them itself.
+ABBREVIATIONS = {
+    "rep": "representative", "reps": "representatives", "govt": "government",
+    "govts": "governments", "gov": "government", "intl": "international",
+    "int'l": "international", "orgs": "organisations", "org": "organisation",
+    "dept": "department", "depts": "departments", "regs": "regulations",
+    "reqs": "requirements", "info": "information", "ppl": "people", "yr": "year",
+    "yrs": "years", "thru": "through", "approx": "approximately", "eg": "for example",
+    "b/c": "because", "w/o": "without", "pls": "please", "plz": "please", "recs": "recommendations",
+}
+_ABBREVIATED = re.compile(r"(?<![\w/'])(?:" + "|".join(
+    re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w/'])", re.I)
+
+
 class Speller:
     def __init__(self, texts: Iterable[str]) -> None:
         counts: Counter[str] = Counter()
@@ -99,5 +113,15 @@ class Speller:
         return word  # two equally close, equally common words: leave it
 
     def correct(self, text: str) -> str:
-        """``text`` with its lower-case typos corrected (names and known words untouched)."""
-        return re.sub(r"\b[a-z]+\b", lambda m: self.correct_word(m.group(0)), text)
+        """``text`` with its lower-case typos corrected (names and known words untouched), and
+        the common abbreviations of users' messages the collection does not use spelled out
+        ('the special rep' -> 'the special representative', 'govts' -> 'governments')."""
+        text = re.sub(r"\b[a-z]+\b", lambda m: self.correct_word(m.group(0)), text)
+        return _ABBREVIATED.sub(lambda m: self._spelled(m.group(0)), text)
+
+    def _spelled(self, word: str) -> str:
+        low = word.lower()
+        if low in self.counts:
+            return word
+        full = ABBREVIATIONS[low]
+        return full[:1].upper() + full[1:] if word[:1].isupper() else full

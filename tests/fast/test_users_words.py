@@ -585,3 +585,12 @@ def test_what_a_short_name_stands_for_is_read_from_the_brackets_that_give_it() -
     assert defines("trafficking in human beings (THB).", "THB")
     assert not defines("the Budapest Convention does not expressly reference THB",
                        "Budapest Convention")
+
+
+def test_everyday_abbreviations_are_spelled_out_unless_the_collection_uses_them(
+        fast_assistant: Assistant) -> None:
+    speller = fast_assistant.retriever.vocab.speller
+    assert speller.correct("what did the special rep say? pls") == \
+        "what did the special representative say? please"
+    assert speller.correct("What should Govts do?") == "What should Governments do?"
+    assert speller.correct("the reporter and the repository") == "the reporter and the repository"
