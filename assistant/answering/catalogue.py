@@ -148,6 +148,8 @@ def _line(kind: Catalogue, meta: DocumentMeta, retriever: Retriever) -> str:
     line = f"{_label(meta)} ({_dated(meta)})"
     if kind is Catalogue.LIST:
         line += f": “{meta.title}”, published by {meta.publisher}"
+    elif kind is Catalogue.PUBLISHER:
+        line += f", published by {meta.publisher}"
     if meta.duplicate_of and meta.duplicate_of in retriever.store.documents:
         line += f", a republication of {doc_label(retriever.store.meta(meta.duplicate_of))}"
     return line
@@ -160,6 +162,8 @@ def _lead(kind: Catalogue, question: str, listed: list[Listed]) -> str:
     if kind is Catalogue.PUBLISHER and n == 1:
         m = listed[0].meta
         return f"{_label(m)} ({_dated(m)}) was published by {m.publisher}."
+    if kind is Catalogue.PUBLISHER:
+        return "The documents and who published them, oldest first:"
     if n == 1:
         m = listed[0].meta
         return (f"{_label(m)} is dated {_dated(m, '')}"

@@ -120,3 +120,13 @@ def test_the_name_of_something_else_is_not_the_institutions_catalogue_entry(
     ans = fast_assistant.ask("what's the full name of the body behind the research in the "
                              "HSToday repost?")
     assert "was published by" not in ans.answer
+
+
+def test_several_documents_asked_who_published_them_name_each_publisher(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("who published the OSCE documents?")
+    lines = ans.answer.split("\n")
+    assert lines[0] == "The documents and who published them, oldest first:"
+    assert lines[2] == "- The OSCE press release (15 February 2022), published by OSCE [1]"
+    assert lines[3].startswith("- The OSCE policy brief (2022, year only), published by OSCE "
+                               "Office of the Special Representative")
