@@ -60,6 +60,9 @@ _CONTENT = re.compile(r"\b(?:say|says|said|recommend\w*|finds?|found|argues?|arg
                       r"calls?\s+for|think|thinks|wants?|conclude\w*|about|on\s+(?:the\s+)?"
                       r"(?:topic|issue|subject)\b)", re.I)
 _NAME = re.compile(r"\b(?:[A-Z]{2,}|[A-Z][a-z]+)\b")  # an acronym or a capitalised word
+_ON_TOPIC = re.compile(r"\b(?:on|covering|regarding|concerning|mentioning|discussing|that "
+                       r"(?:cover|discuss|mention))\s+(?!(?:the\s+)?(?:collection|list|file)\b)\w",
+                       re.I)
 _FIRST = re.compile(r"\b(?:first|oldest|earliest|older)\b", re.I)
 _LAST = re.compile(r"\b(?:last|newest|latest|most\s+recent(?:ly)?|newer|more\s+recently)\b",
                    re.I)
@@ -72,7 +75,8 @@ def asks(question: str) -> Catalogue | None:
     if _CONTENT.search(question):
         return None
     if _LIST.search(question):
-        return Catalogue.LIST
+        # 'what documents are there on encryption?' asks which ones cover a topic
+        return None if _ON_TOPIC.search(question) else Catalogue.LIST
     if _PUBLISHER.search(question):
         return Catalogue.PUBLISHER
     if _DATES.search(question) and re.search(rf"\b{_DOC}\b|\bpublish|\breleas", question, re.I):

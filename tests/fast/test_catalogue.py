@@ -32,6 +32,8 @@ from assistant.engine import Assistant
     ("when was the OSCE study launched?", None),
     ("when should platforms remove content?", None),
     ("what documents do you have about age verification?", None),
+    ("what documents are there on encryption?", None),
+    ("which sources are in the collection?", Catalogue.LIST),
 ])
 def test_what_a_question_asks_of_the_catalogue(question: str, kind: Catalogue | None) -> None:
     assert asks(question) == kind
