@@ -51,8 +51,9 @@ USER_KINDS = {"paraphrase", "terse", "typo", "synthesis", "comparison", "follow-
 # users-dev: 52 cases, then 47 more (the more-*.yaml files; one more was dropped because it
 # covered the same topic as a held-out case), then 16 false-premise and follow-up cases
 # (more2-premise-followup.yaml), then 20 mixed cases (more3-users.yaml), then 20 more
-# (more4-users.yaml), then 24 more (more5-users.yaml); users-test: 52, held out.
-USER_COUNTS = {"users-dev": 179, "users-test": 52}
+# (more4-users.yaml), then 24 more (more5-users.yaml), then 24 more (more6-users.yaml);
+# users-test: 52, held out.
+USER_COUNTS = {"users-dev": 203, "users-test": 52}
 
 
 @pytest.mark.parametrize("name", sorted(USERS))
