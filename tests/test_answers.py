@@ -66,6 +66,19 @@ def test_out_of_scope_is_refused(assistant: Assistant, question: str) -> None:
     assert not ans.citations
 
 
+def test_a_length_of_time_or_an_average_the_documents_never_give_is_refused(
+        assistant: Assistant) -> None:
+    """The collection says intermediaries should keep deleted material, never for how long;
+    it gives no sentencing figures."""
+    for question, kind in (
+            ("how long must intermediaries keep the illegal material they delete?",
+             "length of time"),
+            ("what's the average prison sentence for tech-facilitated trafficking?", "figure")):
+        ans = assistant.ask(question)
+        assert ans.refused
+        assert ans.refusal_reason == f"the question asks for a {kind} and no passage on it gives one"
+
+
 def test_refusal_shows_closest_material(assistant: Assistant) -> None:
     ans = assistant.ask("What is the population of Brazil?")
     assert ans.refused and ans.closest

@@ -31,12 +31,14 @@ _FRAME_WORDS = """share proportion percentage percent fraction number numbers am
 FRAME = frozenset(_FRAME_WORDS.split())
 
 
-_HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)", re.I)
+# 'how many people attended', 'the average prison sentence handed down': what a figure counts
+_HOW_MANY = re.compile(r"\b(?:how\s+many|average|median|mean\s+(?=number|length|age|time))\s+"
+                       r"((?:[a-z][a-z-]*\s+){0,3}[a-z][a-z-]*)", re.I)
 
 
 def counted(question: str) -> str | None:
-    """The words naming what 'how many…' counts, up to the first function word ('people
-    attended' in 'how many people attended the launch?'), or None."""
+    """The words naming what 'how many…' (or 'the average…') counts, up to the first function
+    word ('people attended' in 'how many people attended the launch?'), or None."""
     m = _HOW_MANY.search(question)
     if m is None:
         return None

@@ -1,0 +1,29 @@
+"""Questions that only a length of time answers: 'how long must intermediaries keep the
+material they delete?' is not answered by a sentence saying that they should keep it."""
+
+from __future__ import annotations
+
+import re
+
+# 'how long must…', 'for how many months…', 'what retention period…'; not 'how long ago' (a
+# date) nor 'how long is the brief' (its length)
+_PERIOD_Q = re.compile(r"\bhow\s+long\b(?!\s+ago\b)(?!\s+(?:is|was)\s+(?:the|this|that|its|their)\s+"
+                       r"(?:[\w-]+\s+){0,2}(?:brief|report|paper|document|study|summary|release|article|page)\b)|"
+                       r"\bfor\s+how\s+many\s+(?:hours|days|weeks|months|years)\b|"
+                       r"\b(?:retention|storage|limitation|time)\s+(?:period|limit|frame)s?\b", re.I)
+_NUMBER = (r"(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+           r"fifteen|twenty|thirty|forty|fifty|sixty|ninety|several|a\s+few|many)")
+# '24 hours', 'six months', 'a year', 'indefinitely', 'without delay', 'within a reasonable time'
+PERIOD = re.compile(rf"\b{_NUMBER}[\s-]+(?:hours?|days?|weeks?|months?|years?|decades?)\b|"
+                    r"\b(?:indefinitely|permanently|immediately|promptly|expeditiously|"
+                    r"without\s+(?:undue\s+)?delay|within\s+a\s+(?:reasonable|short)\s+time|"
+                    r"as\s+long\s+as)\b", re.I)
+
+
+def asks_for_period(question: str) -> bool:
+    return _PERIOD_Q.search(question) is not None
+
+
+def missing_period(question: str, quoted: list[str]) -> bool:
+    """The question asks how long, and none of the quoted sentences gives a length of time."""
+    return asks_for_period(question) and not any(PERIOD.search(q) for q in quoted)

@@ -1,0 +1,39 @@
+"""A length of time or an average asked for must be in what the answer would quote."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.answer_type import missing_kind
+from assistant.answering.periods import asks_for_period, missing_period
+
+KEEP = ("The Committee of Ministers has recommended that intermediaries should retain such "
+        "material to facilitate criminal investigations.")
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("how long must platforms keep deleted material?", True),
+    ("for how many months is the data stored?", True),
+    ("what retention period does the recommendation set?", True),
+    ("how long ago was the study launched?", False),
+    ("how long is the OSCE brief?", False),
+    ("must platforms keep deleted material?", False),
+])
+def test_how_long_asks_for_a_length_of_time(question: str, asks: bool) -> None:
+    assert asks_for_period(question) is asks
+
+
+def test_a_length_of_time_must_be_quoted() -> None:
+    q = "how long must intermediaries keep the illegal material they delete?"
+    assert missing_period(q, [KEEP])
+    for period in ("Material is kept for six months.", "It is kept for 90 days.",
+                   "Content must be removed without undue delay.", "It is kept indefinitely."):
+        assert not missing_period(q, [KEEP, period])
+    assert not missing_period("must intermediaries keep what they delete?", [KEEP])
+
+
+def test_an_average_must_count_what_the_question_names() -> None:
+    two = "Two threshold questions must be considered when examining the response."
+    q = "what's the average prison sentence for tech-facilitated trafficking?"
+    assert missing_kind(q, [two]) == "figure"
+    assert missing_kind(q, ["The average prison sentence was 42 months."]) is None
