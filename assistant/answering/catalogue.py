@@ -1,6 +1,7 @@
 """Questions about the collection itself, not about what its documents say: which documents it
 holds ('what documents do you have?'), when one was published or which came out first ('which
-came out first - eqnow's paper or the osce one? dates pls'), and who published one.
+came out first - eqnow's paper or the osce one? dates pls'), who published one, and what
+one is called ('eqnow 2019 paper full title').
 
 Their answer is the collection's catalogue (each document's record: kind, date, title and
 publisher), which no passage states: searching the text for it quotes sentences that merely
@@ -30,6 +31,7 @@ class Catalogue(StrEnum):
     LIST = "list"  # which documents the collection holds
     DATES = "dates"  # when documents were published, or in what order
     PUBLISHER = "publisher"  # who published a document
+    TITLE = "title"  # what a document is called
 
 
 _DOC = (r"(?:documents?|sources?|papers?|reports?|stud(?:y|ies)|briefs?|releases?|articles?|"
@@ -54,6 +56,10 @@ _DATES = re.compile(
     r"|(?:^|[-–:,]\s*)dates?\s*(?:\?|pls|please|$)", re.I)
 _PUBLISHER = re.compile(rf"\bwho\s+(?:published|wrote|put out|issued|authored|released)\s+"
                         rf"(?:\w+\s+){{0,4}}?{_DOC}\b", re.I)
+# 'eqnow 2019 paper full title', 'what is the OSCE brief called?', 'name of the greta report'
+_TITLE = re.compile(rf"\btitles?\b(?!\s+(?:[IVX]+|\d+)\b)|\bwhat(?:'s|’s|\s+is|\s+was)\s+(?:the\s+)?"
+                    rf"(?:\S+\s+){{0,4}}?{_DOC}\s+called\b|\bname\s+of\s+(?:the\s+)?(?:\S+\s+){{0,3}}?"
+                    rf"{_DOC}\b", re.I)
 # A question about what documents say is about their content, even when it names their dates
 # ('what does the latest OSCE report say about liability?').
 _CONTENT = re.compile(r"\b(?:say|says|said|recommend\w*|finds?|found|argues?|argued|propos\w*|"
@@ -79,6 +85,8 @@ def asks(question: str) -> Catalogue | None:
         return None if _ON_TOPIC.search(question) else Catalogue.LIST
     if _PUBLISHER.search(question):
         return Catalogue.PUBLISHER
+    if _TITLE.search(question):
+        return Catalogue.TITLE
     if _DATES.search(question) and re.search(rf"\b{_DOC}\b|\bpublish|\breleas", question, re.I):
         return Catalogue.DATES
     return None
@@ -150,7 +158,9 @@ def _dated(meta: DocumentMeta, note: str = ", year only") -> str:
 
 def _line(kind: Catalogue, meta: DocumentMeta, retriever: Retriever) -> str:
     line = f"{_label(meta)} ({_dated(meta)})"
-    if kind is Catalogue.LIST:
+    if kind is Catalogue.TITLE:
+        line += f": “{meta.title}”"
+    elif kind is Catalogue.LIST:
         line += f": “{meta.title}”, published by {meta.publisher}"
     elif kind is Catalogue.PUBLISHER:
         line += f", published by {meta.publisher}"
@@ -168,6 +178,11 @@ def _lead(kind: Catalogue, question: str, listed: list[Listed]) -> str:
         return f"{_label(m)} ({_dated(m)}) was published by {m.publisher}."
     if kind is Catalogue.PUBLISHER:
         return "The documents and who published them, oldest first:"
+    if kind is Catalogue.TITLE and n == 1:
+        m = listed[0].meta
+        return f"{_label(m)} ({_dated(m)}) is titled “{m.title}”."
+    if kind is Catalogue.TITLE:
+        return "The documents' titles, oldest first:"
     if n == 1:
         m = listed[0].meta
         return (f"{_label(m)} is dated {_dated(m, '')}"

@@ -19,6 +19,10 @@ from assistant.engine import Assistant
 @pytest.mark.parametrize(("question", "kind"), [
     ("what documents do you have?", Catalogue.LIST),
     ("which sources are in the collection?", Catalogue.LIST),
+    ("eqnow 2019 paper full title", Catalogue.TITLE),
+    ("what is the OSCE brief called?", Catalogue.TITLE),
+    ("name of the greta report", Catalogue.TITLE),
+    ("what does Title IX say?", None),
     ("when did equality now publish its paper?", Catalogue.DATES),
     ("which came out first - eqnow's paper, the greta study or the osce one? dates pls",
      Catalogue.DATES),
@@ -34,6 +38,10 @@ from assistant.engine import Assistant
     ("what documents do you have about age verification?", None),
     ("what documents are there on encryption?", None),
     ("which sources are in the collection?", Catalogue.LIST),
+    ("eqnow 2019 paper full title", Catalogue.TITLE),
+    ("what is the OSCE brief called?", Catalogue.TITLE),
+    ("name of the greta report", Catalogue.TITLE),
+    ("what does Title IX say?", None),
 ])
 def test_what_a_question_asks_of_the_catalogue(question: str, kind: Catalogue | None) -> None:
     assert asks(question) == kind
@@ -132,3 +140,12 @@ def test_several_documents_asked_who_published_them_name_each_publisher(
     assert lines[2] == "- The OSCE press release (15 February 2022), published by OSCE [1]"
     assert lines[3].startswith("- The OSCE policy brief (2022, year only), published by OSCE "
                                "Office of the Special Representative")
+
+
+def test_a_documents_title_is_given_from_the_catalogue(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("eqnow 2019 paper full title")
+    assert not ans.refused
+    assert ans.answer == ("The Equality Now position paper (August 2019) is titled “Technology "
+                          "and Trafficking: The Need for a Stronger, Gendered and Cooperative "
+                          "Approach”. [1]")
+    assert [c.doc_id for c in ans.citations] == ["equality-now-icat-response-2019"]
