@@ -207,6 +207,12 @@ def test_a_two_part_question_is_split_into_its_parts() -> None:
                                          "what does the OSCE want instead"]
     one = "what does the OSCE recommend on platform liability?"
     assert parts_of(one) == [one]
+    # a statement, a dash, and the question asked about it; a reference before the dash stays
+    assert parts_of("the brief says fewer countries let police hack computers - why are they "
+                    "pulling back?") == ["the brief says fewer countries let police hack computers",
+                                         "why are they pulling back"]
+    back = "and the second one - how pressing is it?"
+    assert parts_of(back) == [back]
 
 
 def test_the_first_of_a_documents_recommendations_is_item_one_of_that_list(
