@@ -59,6 +59,16 @@ def _same_word(word: str, alias_word: str, typo: bool) -> bool:
     return typo and len(alias_word) >= 6 and edit_distance(word, alias_word, 1) <= 1
 
 
+def _clipped(words: list[str], parts: list[str]) -> bool:
+    """A name of several words written with some of them cut short ('eq now' for 'Equality
+    Now'): each word starts its part, and a cut one is no English word ('eq', not 'now')."""
+    if len(parts) < 2:
+        return False
+    cut = [w for w, p in zip(words, parts, strict=True) if w != p]
+    return bool(cut) and all(len(w) >= 2 and p.startswith(w) for w, p in zip(words, parts, strict=True)) \
+        and all(not is_english(w) for w in cut)
+
+
 def _may_abbreviate(token: str) -> bool:
     """'CoE', 'EqNow', 'eqnow' may be abbreviations; 'host' (an English word) is not one."""
     if len(token) < 3:
@@ -110,7 +120,8 @@ class Institutions:
                 for i in range(len(words) - len(parts) + 1):
                     window = words[i : i + len(parts)]
                     if all(_same_word(w, p, len(parts) > 1)
-                           for (w, _, _), p in zip(window, parts, strict=True)):
+                           for (w, _, _), p in zip(window, parts, strict=True)) or \
+                            _clipped([w for w, _, _ in window], parts):
                         hit = (window[0][1], window[-1][2])
                         found[inst.name] = min(found.get(inst.name, hit), hit)
                         break

@@ -38,6 +38,11 @@ def test_institutions_are_recognised_by_abbreviation_and_set_aside_from_the_topi
     assert "Council of Europe" in asked.search and "Equality Now" in asked.search
     assert "EqNow" not in asked.topic and "CoE" not in asked.topic
     assert "research gaps" in asked.topic
+    # a name of several words with one cut short; 'now' alone is an English word, not a name
+    inst = fast_assistant.retriever.institutions
+    assert inst.named_in("does anyone deal with the buyers? osce, greta, eq now") == [
+        "OSCE", "GRETA", "Equality Now"]
+    assert inst.named_in("what should platforms do now and then?") == []
 
 
 def test_a_common_word_is_not_read_as_an_abbreviation(fast_assistant: Assistant) -> None:
