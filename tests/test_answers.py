@@ -79,6 +79,16 @@ def test_a_length_of_time_or_an_average_the_documents_never_give_is_refused(
         assert ans.refusal_reason == f"the question asks for a {kind} and no passage on it gives one"
 
 
+def test_an_asked_for_word_near_the_collections_words_is_in_scope(assistant: Assistant) -> None:
+    """'obstacles' is the documents' 'barrier' and 'challenges' in other words; 'election
+    observers' is nothing the collection speaks of."""
+    kept = assistant.ask("what obstacles does the greta research look at for police and NGOs?")
+    assert kept.refusal_reason != "the collection never mentions obstacles"
+    assert not kept.refused
+    out = assistant.ask("how many election observers did the OSCE deploy?")
+    assert out.refused and out.refusal_reason == "the collection never mentions observers"
+
+
 def test_refusal_shows_closest_material(assistant: Assistant) -> None:
     ans = assistant.ask("What is the population of Brazil?")
     assert ans.refused and ans.closest

@@ -234,4 +234,4 @@ def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
     # An institution's name ('what worries eqnow about…') is who is asked, not what is asked for.
     if (head := asked_for(asked.corrected)) and retriever.institutions.named_in(head):
         return None
-    return focus_reason(asked.corrected, vocab.known_terms, retriever.expander.expand)
+    return focus_reason(asked.corrected, vocab.known_terms, retriever.expander.closest)

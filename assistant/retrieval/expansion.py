@@ -25,6 +25,7 @@ class Expander:
         self.vocab = vocab
         self.embedder = embedder
         self._seen: dict[str, list[str]] = {}  # user word -> its collection neighbours
+        self._closest: dict[str, float] = {}  # user word -> cosine of its nearest collection word
 
     @cached_property
     def _words(self) -> tuple[list[str], np.ndarray] | None:
@@ -50,3 +51,17 @@ class Expander:
         for w in unknown:
             out += [n for n in self._seen[w] if n not in out]
         return out
+
+    def closest(self, word: str) -> float:
+        """The cosine of the collection's word nearest in meaning to ``word`` (1.0 for a word
+        it uses; 0.0 without the collection's words)."""
+        w = word.lower()
+        if w in self.vocab.known_terms or stem(w) in self.vocab.known_terms:
+            return 1.0
+        if self._words is None:
+            return 0.0
+        if w not in self._closest:
+            _, vectors = self._words
+            sims = vectors @ np.asarray(self.embedder.encode([w]), dtype=np.float32)[0]
+            self._closest[w] = float(sims.max()) if len(sims) else 0.0
+        return self._closest[w]

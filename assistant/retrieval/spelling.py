@@ -73,6 +73,15 @@ ABBREVIATIONS = {
     "reqs": "requirements", "info": "information", "ppl": "people", "yr": "year",
     "yrs": "years", "thru": "through", "approx": "approximately", "eg": "for example",
     "b/c": "because", "w/o": "without", "pls": "please", "plz": "please", "recs": "recommendations",
+    "abt": "about", "w/": "with", "bc": "because", "cuz": "because", "tho": "though",
+    "b4": "before", "u": "you", "ur": "your", "wat": "what", "wht": "what",
+    # contractions typed without their apostrophe ('whats been done', 'doesnt eqnow want…')
+    "whats": "what's", "hows": "how's", "whos": "who's", "wheres": "where's",
+    "thats": "that's", "theres": "there's", "theyre": "they're", "dont": "don't",
+    "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "werent": "weren't", "cant": "can't", "wont": "won't",
+    "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
+    "havent": "haven't", "hasnt": "hasn't",
 }
 _ABBREVIATED = re.compile(r"(?<![\w/'])(?:" + "|".join(
     re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w/'])", re.I)

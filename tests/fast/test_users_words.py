@@ -23,7 +23,7 @@ def test_typos_are_fixed_against_the_collection_but_english_words_are_kept(
         fast_assistant: Assistant) -> None:
     asked = analyze("whats the budapest convnetion missing when it comes to trafficing",
                     fast_assistant.retriever)
-    assert asked.corrected == "whats the budapest convention missing when it comes to trafficking"
+    assert asked.corrected == "what's the budapest convention missing when it comes to trafficking"
     kept = analyze("what did the reply say about the whole thing?", fast_assistant.retriever)
     assert kept.corrected == "what did the reply say about the whole thing?"
     assert is_english("reply") and not is_english("convnetion")
@@ -605,3 +605,9 @@ def test_everyday_abbreviations_are_spelled_out_unless_the_collection_uses_them(
         "what did the special representative say? please"
     assert speller.correct("What should Govts do?") == "What should Governments do?"
     assert speller.correct("the reporter and the repository") == "the reporter and the repository"
+    # contractions typed without their apostrophe, and chat shorthand
+    assert speller.correct("whats been done, whats still being drafted?") == \
+        "what's been done, what's still being drafted?"
+    assert speller.correct("doesnt eqnow want rules w/ teeth? abt time") == \
+        "doesn't eqnow want rules with teeth? about time"
+    assert speller.correct("w/o consent") == "without consent"
