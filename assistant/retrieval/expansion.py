@@ -47,6 +47,7 @@ class Expander:
             for j, w in enumerate(todo):
                 order = np.argsort(-sims[:, j])[:PER_WORD]
                 self._seen[w] = [words[i] for i in order if sims[i, j] >= NEAR]
+                self._closest[w] = float(sims[order[0], j]) if len(order) else 0.0
         out: list[str] = []
         for w in unknown:
             out += [n for n in self._seen[w] if n not in out]
