@@ -29,7 +29,7 @@ _WHEN = re.compile(r"^\s*(when|what (date|year|day|month))\b|\bwhat time\b|\bon 
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(person|official|organi[sz]ations?|"
                   r"body|bodies|laws?|acts?|legislation|initiatives?|publications?|paper|reports?|office|"
                   r"agency|agencies|country|countries|courts?|conventions?|treaty|treaties|directives?|"
-                  r"compan(?:y|ies)|events?|programmes?|programs?|instruments?)\b", re.I)
+                  r"compan(?:y|ies)|events?|programmes?|programs?|instruments?|agreements?|protocols?)\b", re.I)
 # 'Who spoke at the launch?' wants the people quoted: a name with a verb of speech.
 _SPEAKER_Q = re.compile(r"\bwho\b(?:\s+[\w’'-]+){0,4}?\s+(?:spoke|speak|speaks|said|says|talked|"
                         r"addressed|presented|stated|commented)\b", re.I)

@@ -255,3 +255,10 @@ def test_an_open_question_a_quotation_poses_is_not_framed_as_a_recommendation() 
         == "says"
     assert statement_kind("Liability should be based on a 'should have known' standard.") == \
         "recommends"
+
+
+def test_a_question_about_agreements_wants_their_names() -> None:
+    assert expected_type("which international agreements does each one lean on?") == "name"
+    assert expected_type("what protocols do they cite?") == "name"
+    assert offers("the Budapest Convention does not expressly reference THB and the Lanzarote "
+                  "Convention only applies to exploitation of children", "name")
