@@ -18,7 +18,9 @@ _WH = re.compile(r"(?:^|[,;:?!]\s*|\band\s+|\s-\s)(?:how\s+many|how\s+much|what|
                  rf"(?=\s+(?:{_AUX}|of|for|in|on|under|to|from|by|with|about|at|against)\b"
                  r"|\s*[?,.]|\s*$)", re.I)
 _PRONOUNS = "i|you|he|she|it|we|they|this|that|these|those|the|a|an|there"
-_NOT_NOUN = frozenset(f"{_AUX}|{_PRONOUNS}".split("|"))
+# 'what happens to…', 'what works': the wh-word is the subject of a verb, no noun is asked for
+_VERBS = "happens|happened|happen|works|worked|matters|mattered|counts|remains|exists|helps|goes|went"
+_NOT_NOUN = frozenset(f"{_AUX}|{_PRONOUNS}|{_VERBS}".split("|"))
 # Words that name the kind of answer, not its subject: 'what share of…', 'which kinds of…'.
 _FRAME_WORDS = """share proportion percentage percent fraction number numbers amount amounts
     kind kinds type types sort sorts form forms way ways role roles part parts extent degree

@@ -82,6 +82,10 @@ ABBREVIATIONS = {
     "wasnt": "wasn't", "werent": "weren't", "cant": "can't", "wont": "won't",
     "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
     "havent": "haven't", "hasnt": "hasn't",
+    # slips on short words, which the collection-based correction leaves alone (under MIN_LEN)
+    "wich": "which", "whcih": "which", "waht": "what", "whta": "what", "hwo": "how",
+    "wehn": "when", "whn": "when", "wher": "where", "teh": "the", "hte": "the", "adn": "and",
+    "taht": "that", "thta": "that", "nad": "and",
 }
 _ABBREVIATED = re.compile(r"(?<![\w/'])(?:" + "|".join(
     re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w/'])", re.I)

@@ -274,6 +274,7 @@ def test_the_thing_asked_for_must_be_something_the_collection_has_a_word_for(
     assert asked_for("what penalties can websites face under FOSTA-SESTA?") == "penalties"
     assert asked_for("what share of victims are advertised online?") is None  # the answer's kind
     assert asked_for("what does the OSCE recommend?") is None  # no noun phrase asked for
+    assert asked_for("what happens to companies that ignore the rules?") is None  # a verb
     r = fast_assistant.retriever
     refused = analyze("how many election observers did the OSCE deploy?", r)
     assert out_of_range(refused, r) == "the collection never mentions observers"
@@ -611,3 +612,6 @@ def test_everyday_abbreviations_are_spelled_out_unless_the_collection_uses_them(
     assert speller.correct("doesnt eqnow want rules w/ teeth? abt time") == \
         "doesn't eqnow want rules with teeth? about time"
     assert speller.correct("w/o consent") == "without consent"
+    # slips on short question words, too short for the collection-based correction
+    assert speller.correct("wich part of the osce wrote it? waht happens next") == \
+        "which part of the osce wrote it? what happens next"
