@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from assistant.answering.focus import counted
+from assistant.answering.measures import missing_money, missing_period
 from assistant.retrieval.names import country_names, places_in
 from ingest.text import content_terms
 
@@ -96,16 +97,6 @@ _FIGURE_Q = re.compile(r"\bhow many\b|\bby how much\b|\bhow much (?:money|fundin
                        r"\b(?:what|which) (?:share|proportion|percentage|fraction|number)\b|"
                        r"\bwhat per ?cent|\bwhat\s*%|\bstat(?:s|istics?)\b|\b(?:hard )?(?:numbers|figures) "
                        r"(?:on|for|about)\b|\bhard numbers\b", re.I)
-# Questions that only a sum of money answers: 'how big are the fines…', 'how much money do
-# traffickers make…'; a sentence giving one names a currency or a sum.
-_MONEY_Q = re.compile(r"\bhow (?:big|large|high|steep|heavy|much)\b(?:\s+[\w’']+){0,3}?\s+(?:fines?|"
-                      r"penalt(?:y|ies)|sums?|budgets?|costs?|profits?|revenues?|earnings?|"
-                      r"income|funding)\b|\bhow much (?:money|funding|revenue|profit)\b|\bhow much "
-                      r"(?:do|does|did)\b[^?]*?\b(?:make|earn|cost|pay|spend|charge)\b|\bwhat (?:is|was|are|"
-                      r"were) (?:the |its |their )?(?:[a-z]+ )?(?:budget|revenue|turnover|price)s?\b",
-                      re.I)
-MONEY = re.compile(r"[$€£¥]\s?\d|\b(?:dollars?|euros?|pounds?|francs?|USD|EUR|GBP)\b|"
-                   r"\b\d[\d,.]*\s*(?:million|billion|bn)\b", re.I)
 # Whether figures exist at all ('do we have decent figures on…', 'are there any statistics…'):
 # that there are none, or too few, answers it.
 _EXISTS = re.compile(r"^\s*(?:do|does|did|are|is|have)\s+(?:we|you|they|there|anyone|any)\b"
@@ -131,8 +122,9 @@ def _counts(sentence: str, what: str) -> bool:
 
 def missing_kind(question: str, quoted: list[str]) -> str | None:
     """What the question asks for that none of the quoted sentences gives: 'figure' for
-    'how many…' answered with no number, 'date' for 'when…' answered with no date."""
-    if _MONEY_Q.search(question) and not any(MONEY.search(q) for q in quoted):
+    'how many…' answered with no number, 'date' for 'when…' answered with no date, a sum of
+    money or a length of time (:mod:`assistant.answering.measures`)."""
+    if missing_money(question, quoted):
         return "sum of money"
     if _FIGURE_Q.search(question) and not _EXISTS.search(question) \
             and not any(FIGURE.search(q) for q in quoted):
@@ -144,6 +136,8 @@ def missing_kind(question: str, quoted: list[str]) -> str | None:
              for m in DATE.finditer(q))
     if _DATE_Q.search(question) and not any(dated):
         return "date"
+    if missing_period(question, quoted):
+        return "length of time"
     return None
 
 

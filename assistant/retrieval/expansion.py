@@ -40,14 +40,7 @@ class Expander:
         known = self.vocab.known_terms
         unknown = [w for w in dict.fromkeys(re.findall(r"[a-z][a-z-]{3,}", text.lower()))
                    if w not in STOPWORDS and w not in known and stem(w) not in known]
-        todo = [w for w in unknown if w not in self._seen]
-        if todo:
-            words, vectors = self._words
-            sims = vectors @ np.asarray(self.embedder.encode(todo), dtype=np.float32).T
-            for j, w in enumerate(todo):
-                order = np.argsort(-sims[:, j])[:PER_WORD]
-                self._seen[w] = [words[i] for i in order if sims[i, j] >= NEAR]
-                self._closest[w] = float(sims[order[0], j]) if len(order) else 0.0
+        self._neighbours([w for w in unknown if w not in self._seen])
         out: list[str] = []
         for w in unknown:
             out += [n for n in self._seen[w] if n not in out]
@@ -62,7 +55,17 @@ class Expander:
         if self._words is None:
             return 0.0
         if w not in self._closest:
-            _, vectors = self._words
-            sims = vectors @ np.asarray(self.embedder.encode([w]), dtype=np.float32)[0]
-            self._closest[w] = float(sims.max()) if len(sims) else 0.0
+            self._neighbours([w])
         return self._closest[w]
+
+    def _neighbours(self, todo: list[str]) -> None:
+        """Embeds the words of ``todo`` in one batch and remembers, for each, its nearest
+        collection words (those at NEAR or closer) and the cosine of the nearest one."""
+        if not todo or self._words is None:
+            return
+        words, vectors = self._words
+        sims = vectors @ np.asarray(self.embedder.encode(todo), dtype=np.float32).T
+        for j, w in enumerate(todo):
+            order = np.argsort(-sims[:, j])[:PER_WORD]
+            self._seen[w] = [words[i] for i in order if sims[i, j] >= NEAR]
+            self._closest[w] = float(sims[order[0], j])

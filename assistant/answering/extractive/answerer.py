@@ -63,7 +63,6 @@ from assistant.answering.extractive.siblings import with_first_siblings
 from assistant.answering.extractive.speakers import with_other_speakers
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.followup import standalone as resolve
-from assistant.answering.periods import missing_period
 from assistant.answering.question import Asked, analyze, out_of_range
 from assistant.answering.refusal import refuse
 from assistant.core.enums import AnswerMode, StreamKind
@@ -183,9 +182,7 @@ class ExtractiveAnswerer:
         # A list a passage boundary cuts goes on, whatever the budget: it completes an excerpt.
         excerpts = across_passages(excerpts, self.retriever.store)
         # Checked on what the answer would quote: a figure dropped for length answers nothing.
-        quoted = [s.text for s in excerpts]
-        if kind := missing_kind(asked.topic, quoted) or (
-                "length of time" if missing_period(asked.topic, quoted) else None):
+        if kind := missing_kind(asked.topic, [s.text for s in excerpts]):
             return None, f"the question asks for a {kind} and no passage on it gives one"
         shape = by_institution(excerpts, self.retriever)
         shape.preface = [c for c in (misattributed[0] if misattributed else None, wrong) if c] + \

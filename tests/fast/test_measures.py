@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.answer_type import missing_kind
-from assistant.answering.periods import asks_for_period, missing_period
+from assistant.answering.measures import asks_for_period, missing_period
 
 KEEP = ("The Committee of Ministers has recommended that intermediaries should retain such "
         "material to facilitate criminal investigations.")

@@ -1,10 +1,21 @@
-"""Questions that only a length of time answers: 'how long must intermediaries keep the
-material they delete?' is not answered by a sentence saying that they should keep it."""
+"""Questions that only a measure answers, a sum of money or a length of time: 'how long must
+intermediaries keep the material they delete?' is not answered by a sentence saying that they
+should keep it, nor 'how big are the fines…' by one saying that fines exist."""
 
 from __future__ import annotations
 
 import re
 
+# Questions that only a sum of money answers: 'how big are the fines…', 'how much money do
+# traffickers make…'; a sentence giving one names a currency or a sum.
+_MONEY_Q = re.compile(r"\bhow (?:big|large|high|steep|heavy|much)\b(?:\s+[\w’']+){0,3}?\s+(?:fines?|"
+                      r"penalt(?:y|ies)|sums?|budgets?|costs?|profits?|revenues?|earnings?|"
+                      r"income|funding)\b|\bhow much (?:money|funding|revenue|profit)\b|\bhow much "
+                      r"(?:do|does|did)\b[^?]*?\b(?:make|earn|cost|pay|spend|charge)\b|\bwhat (?:is|was|are|"
+                      r"were) (?:the |its |their )?(?:[a-z]+ )?(?:budget|revenue|turnover|price)s?\b",
+                      re.I)
+MONEY = re.compile(r"[$€£¥]\s?\d|\b(?:dollars?|euros?|pounds?|francs?|USD|EUR|GBP)\b|"
+                   r"\b\d[\d,.]*\s*(?:million|billion|bn)\b", re.I)
 # 'how long must…', 'for how many months…', 'what retention period…'; not 'how long ago' (a
 # date) nor 'how long is the brief' (its length)
 _PERIOD_Q = re.compile(r"\bhow\s+long\b(?!\s+ago\b)(?!\s+(?:is|was)\s+(?:the|this|that|its|their)\s+"
@@ -18,6 +29,11 @@ PERIOD = re.compile(rf"\b{_NUMBER}[\s-]+(?:hours?|days?|weeks?|months?|years?|de
                     r"\b(?:indefinitely|permanently|immediately|promptly|expeditiously|"
                     r"without\s+(?:undue\s+)?delay|within\s+a\s+(?:reasonable|short)\s+time|"
                     r"as\s+long\s+as)\b", re.I)
+
+
+def missing_money(question: str, quoted: list[str]) -> bool:
+    """The question asks for a sum of money, and none of the quoted sentences gives one."""
+    return _MONEY_Q.search(question) is not None and not any(MONEY.search(q) for q in quoted)
 
 
 def asks_for_period(question: str) -> bool:
