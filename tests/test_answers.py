@@ -149,3 +149,20 @@ def test_closest_material_cites_the_nearest_sentence_of_each_passage(assistant: 
     first = ans.closest[0]
     assert first.excerpt.startswith("The Committee of Ministers of the Council of Europe")
     assert all(len(c.excerpt.split()) < 80 for c in ans.closest)
+
+
+def test_a_wrong_count_and_a_wrong_year_are_corrected_once(assistant: Assistant) -> None:
+    three = assistant.ask("what are the three gateway questions the osce brief says to ask when "
+                          "checking how a country's legal system handles tech trafficking?")
+    assert three.answer.startswith(
+        "The documents give two threshold questions, not three (the quotation below).")
+    launch = assistant.ask("Why did the OSCE wait until February 2023 to launch its study?")
+    dated = [x for x in launch.answer.splitlines() if x.startswith("The documents date it")]
+    assert dated == ["The documents date it to 15 February 2022, not 2023."]
+
+
+def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
+    ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
+                        "kids, and what does it require states to criminalise?")
+    assert ans.answer.startswith(REFUSAL_PREFIX)
+    assert "the question asks for a provision number" in ans.answer

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from assistant.answering.focus import counted
-from assistant.answering.measures import missing_money, missing_period
+from assistant.answering.measures import missing_money, missing_period, missing_provision
 from assistant.retrieval.names import country_names, places_in
 from ingest.text import content_terms
 
@@ -123,7 +123,7 @@ def _counts(sentence: str, what: str) -> bool:
 def missing_kind(question: str, quoted: list[str]) -> str | None:
     """What the question asks for that none of the quoted sentences gives: 'figure' for
     'how many…' answered with no number, 'date' for 'when…' answered with no date, a sum of
-    money or a length of time (:mod:`assistant.answering.measures`)."""
+    money, a length of time or a provision's number (:mod:`assistant.answering.measures`)."""
     if missing_money(question, quoted):
         return "sum of money"
     if _FIGURE_Q.search(question) and not _EXISTS.search(question) \
@@ -138,6 +138,8 @@ def missing_kind(question: str, quoted: list[str]) -> str | None:
         return "date"
     if missing_period(question, quoted):
         return "length of time"
+    if missing_provision(question, quoted):
+        return "provision number"
     return None
 
 

@@ -1,6 +1,7 @@
-"""Questions that only a measure answers, a sum of money or a length of time: 'how long must
-intermediaries keep the material they delete?' is not answered by a sentence saying that they
-should keep it, nor 'how big are the fines…' by one saying that fines exist."""
+"""Questions that only a measure or a reference answers, a sum of money, a length of time or a
+provision's number: 'how long must intermediaries keep the material they delete?' is not
+answered by a sentence saying that they should keep it, 'how big are the fines…' by one saying
+that fines exist, nor 'which article of the convention…' by one naming the convention."""
 
 from __future__ import annotations
 
@@ -43,3 +44,17 @@ def asks_for_period(question: str) -> bool:
 def missing_period(question: str, quoted: list[str]) -> bool:
     """The question asks how long, and none of the quoted sentences gives a length of time."""
     return asks_for_period(question) and not any(PERIOD.search(q) for q in quoted)
+
+
+# 'which article of the convention…', 'what section of the act…', 'under which clause…': the
+# number of a provision; a sentence giving one cites it ('Article 23', 'art. 9', 'section 230').
+_PROVISION_Q = re.compile(r"\b(?:which|what)\s+(?:specific\s+|exact\s+)?(?:articles?|sections?|"
+                          r"clauses?|paragraphs?|provisions?\s+number)\b|\b(?:article|section|"
+                          r"clause|paragraph)\s+(?:number|no\.?)\b", re.I)
+PROVISION = re.compile(r"\b(?:articles?|art\.|sections?|§|clauses?|paragraphs?|para\.)\s*"
+                       r"\d+[a-z]?\b|§\s*\d+", re.I)
+
+
+def missing_provision(question: str, quoted: list[str]) -> bool:
+    """The question asks which article, section or clause, and no quoted sentence numbers one."""
+    return _PROVISION_Q.search(question) is not None and not any(PROVISION.search(q) for q in quoted)

@@ -183,7 +183,9 @@ def _place_patterns(countries: frozenset[str]) -> list[tuple[str, list[tuple[str
     """Each country (longest first) with its forms' compiled patterns. Compiled once: the
     thousand-odd patterns overflow ``re``'s own cache, and recompiling them cost about 60 ms
     a question."""
-    return [(n, [(form, re.compile(rf"(?<![\w-]){re.escape(form)}(?![\w-])"))
+    # A name may carry a possessive typed without its apostrophe ('canadas government').
+    return [(n, [(form, re.compile(rf"(?<![\w-]){re.escape(form)}{'s?' if form == n else ''}"
+                                   r"(?![\w-])"))
                  for form in [n, *demonyms(n)]])
             for n in sorted(countries, key=len, reverse=True)]
 

@@ -31,11 +31,33 @@ def _english() -> frozenset[str]:
     return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
+# British spellings, which the word list lacks, mapped onto the American ones it has:
+# 'criminalise', 'organisation', 'behaviour', 'centre', 'analyse', 'defence', 'travelled'.
+_BRITISH = [(re.compile(r"is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
+            (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"), (re.compile(r"our"), "or"),
+            (re.compile(r"tre(s?)$"), r"ter\1"), (re.compile(r"ence$"), "ense"),
+            (re.compile(r"ogue$"), "og"), (re.compile(r"ll(ed|ing|er)$"), r"l\1")]
+
+
+_AMERICAN = [(re.compile(r"iz(e|es|ed|ing|ation|ations|er|ers)$"), r"is\1"),
+             (re.compile(r"yz(e|es|ed|ing)$"), r"ys\1"), (re.compile(r"(?<=[lv])or"), "our"),
+             (re.compile(r"ter(s?)$"), r"tre\1"), (re.compile(r"ense$"), "ence")]
+
+
+def spellings(word: str) -> list[str]:
+    """The word's other spellings, British to American and back ('organisation',
+    'organization'), which the collection may use instead."""
+    return [p.sub(r, word) for p, r in _BRITISH + _AMERICAN if p.search(word)]
+
+
 def is_english(word: str) -> bool:
-    """An English word, or a known word with a common prefix ('repost', 'cross-border')."""
+    """An English word, in British or American spelling, or a known word with a common prefix
+    ('repost', 'cross-border')."""
     w = word.lower()
     words = _english()
-    return w in words or bool(_PREFIX.match(w) and _PREFIX.sub("", w) in words)
+    if w in words or bool(_PREFIX.match(w) and _PREFIX.sub("", w) in words):
+        return True
+    return any(v in words for v in spellings(w))
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -103,7 +125,11 @@ class Speller:
             self.by_len.setdefault(len(w), []).append((w, letters(w)))
 
     def correct_word(self, word: str) -> str:
-        if len(word) < MIN_LEN or word in self.counts or is_english(word):
+        if len(word) < MIN_LEN or word in self.counts:
+            return word
+        if same := next((v for v in spellings(word) if v in self.counts), None):
+            return same  # the collection's spelling: 'criminalise' where it writes 'criminalize'
+        if is_english(word):
             return word
         limit = 1 if len(word) <= 7 else 2
         best: list[tuple[int, int, str]] = []

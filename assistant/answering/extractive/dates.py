@@ -37,7 +37,7 @@ def _quoted_date(quoted: list[ScoredSentence], retriever: Retriever
     """(date as written, month, year) of the first date the excerpts give, or of the
     document of one that says 'today' (a release dated 15 February 2022 'held today')."""
     if d := next((x for x in (_DATE.search(s.text) for s in quoted) if x), None):
-        return d.group(0), next(g for g in (d.group(2), d.group(3)) if g), d.group(4)
+        return d.group(0), next(g for g in (d.group(2), d.group(3)) if g), d.group(5)
     for s in quoted:
         date = retriever.store.meta(s.result.chunk.doc_id).date
         if _TODAY.search(s.text) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date or ""):
@@ -98,7 +98,8 @@ def wrong_event_year(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
     piece, found = max(dated, key=lambda d: len(terms & set(content_terms(d[0]))))
     if any(y in found for y in said):
         return None
-    return f"The documents date it to {found[0]}, not {said[0]}."
+    full = next((d.group(0) for d in _DATE.finditer(piece) if d.group(5) == str(found[0])), None)
+    return f"The documents date it to {full or found[0]}, not {said[0]}."
 
 
 def later_document(asked: Asked, retriever: Retriever) -> str | None:

@@ -13,6 +13,7 @@ import re
 
 from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.base import quotable
+from assistant.answering.extractive.counts import wrong_count
 from assistant.answering.extractive.dates import (
     later_document,
     wrong_date,
@@ -225,8 +226,10 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
     if not quoted:
         return []
+    # One correction of a date: the year's, which quotes the full date, or else the month's.
+    dated = wrong_event_year(asked, quoted) or wrong_date(asked, quoted, retriever)
     found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
-                         wrong_year(asked, retriever), wrong_event_year(asked, quoted),
-                         wrong_date(asked, quoted, retriever), wrong_figure(asked, quoted[0])) if c]
+                         wrong_year(asked, retriever), dated, wrong_figure(asked, quoted[0]),
+                         wrong_count(asked, quoted)) if c]
     later = None if found else later_document(asked, retriever)
     return [c for c in (unchecked_source(asked), later) if c] + found

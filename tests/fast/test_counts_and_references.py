@@ -1,0 +1,101 @@
+"""A count, a date or a reference the question gets wrong or asks for, and words as users spell
+them (British spellings, a possessive without its apostrophe). Run on the real corpus with the
+word-hashing embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.answer_type import missing_kind
+from assistant.answering.extractive.counts import counts, wrong_count
+from assistant.answering.extractive.dates import wrong_event_year
+from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.measures import missing_provision
+from assistant.answering.question import analyze
+from assistant.core.models import REFUSAL_PREFIX, SearchResult
+from assistant.engine import Assistant
+from assistant.retrieval.names import country_names, places_in
+from assistant.retrieval.spelling import is_english, spellings
+
+
+def sentence(a: Assistant, opening: str, n: int = 1) -> ScoredSentence:
+    """The corpus sentence that opens with ``opening`` (with the ``n - 1`` after it), as the
+    answer would quote it."""
+    store = a.retriever.store
+    for idx, chunk in enumerate(store.chunks):
+        for k, (s, e) in enumerate(chunk.sentences):
+            if chunk.text[s:e].startswith(opening):
+                last = min(k + n, len(chunk.sentences)) - 1
+                return ScoredSentence(SearchResult(chunk=chunk, score=0.5, index=idx), 0, s,
+                                      chunk.sentences[last][1], store.sentence_offsets[idx] + k,
+                                      k, 0.5, 0.5, 0.5, 0.5, k_end=last)
+    raise AssertionError(f"no sentence opens with {opening!r}")
+
+
+def test_a_count_the_documents_give_differently_is_corrected_in_their_words(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    two = sentence(fast_assistant, "Two threshold questions must be considered")
+    asked = analyze("what are the three gateway questions the osce brief says to ask?", r)
+    assert wrong_count(asked, [two]) == \
+        "The documents give two threshold questions, not three (the quotation below)."
+    same = analyze("what are the two threshold questions?", r)
+    assert wrong_count(same, [two]) is None
+    other = analyze("what are the three biggest platforms doing?", r)
+    assert wrong_count(other, [two]) is None  # counts of different things
+
+
+def test_shares_and_ratios_are_not_counts() -> None:
+    assert counts("3 in 4 victims, 75 per cent of them, one example") == []
+    assert [(n, w) for n, w, _ in counts("Two threshold questions and 3 key areas")] == \
+        [(2, "Two"), (3, "3")]
+
+
+def test_a_wrong_year_is_corrected_with_the_full_date_quoted(fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    terms = sentence(fast_assistant, "2 See Facebook, Facebook Terms of Service", 3)
+    assert "21 October 2021" in terms.text
+    asked = analyze("the osce brief quotes facebook's terms of service as they stood in 2019 - "
+                    "what did facebook commit to?", r)
+    assert wrong_event_year(asked, [terms]) == "The documents date it to 21 October 2021, not 2019."
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("which article of the lanzarote convention covers grooming?", True),
+    ("what section of FOSTA-SESTA removes the immunity?", True),
+    ("what is the article number for that?", True),
+    ("what does the Lanzarote Convention cover?", False),
+    ("which articles does the HSToday page link to?", True),
+])
+def test_which_article_asks_for_a_provision_number(question: str, asks: bool) -> None:
+    plain = "The Lanzarote Convention emphasizes the need for procedural reform."
+    assert missing_provision(question, [plain]) is asks
+    assert not missing_provision(question, [plain, "Article 23 covers solicitation."])
+
+
+def test_a_provision_the_documents_never_number_is_missing() -> None:
+    q = ("which article of the lanzarote convention covers online grooming of kids, and what "
+         "does it require states to criminalise?")
+    assert missing_kind(q, ["The Lanzarote Convention emphasizes procedural reform."]) == \
+        "provision number"
+
+
+def test_british_spellings_are_english_and_meet_the_collections_spelling(
+        fast_assistant: Assistant) -> None:
+    for word in ("criminalise", "organisation", "harmonised", "behaviour", "centre", "defence"):
+        assert is_english(word), word
+    assert not is_english("crimnalise")
+    assert "harmonize" in spellings("harmonise")
+    speller = fast_assistant.retriever.vocab.speller
+    # the collection writes 'harmonize': the British form is read as the collection's
+    assert speller.correct("harmonise") == "harmonize"
+    assert speller.correct("states should criminalise it") == "states should criminalise it"
+
+
+def test_a_country_with_a_possessive_typed_without_apostrophe_is_a_country(
+        fast_assistant: Assistant) -> None:
+    assert places_in("what has canadas goverment done?", country_names()) == \
+        [("canada", "canada")]
+    ans = fast_assistant.ask("what has canadas goverment done to make websites liable?")
+    assert ans.answer.startswith(REFUSAL_PREFIX)
+    assert "Canada" in ans.answer
