@@ -29,7 +29,7 @@ _FRAME_WORDS = """share proportion percentage percent fraction number numbers am
     points issue issues aspect aspects approach approaches option options answer answers
     difference differences view views position stance side sides problem problems key other else
     specific particular exact new old first second third last best worst biggest
-    main major"""
+    main major bit bits piece pieces element elements area areas stage stages phase phases"""
 FRAME = frozenset(_FRAME_WORDS.split())
 
 
