@@ -97,8 +97,7 @@ _FIGURE_Q = re.compile(r"\bhow many\b|\bby how much\b|\bhow much (?:money|fundin
                        r"\b(?:what|which) (?:share|proportion|percentage|fraction|number)\b|"
                        r"\bwhat per ?cent|\bwhat\s*%|\bstat(?:s|istics?)\b|\b(?:hard )?(?:numbers|figures) "
                        r"(?:on|for|about)\b|\bhard numbers\b", re.I)
-# Whether figures exist at all ('do we have decent figures on…', 'are there any statistics…'):
-# that there are none, or too few, answers it.
+# Whether figures exist at all ('do we have decent figures on…'): that there are none answers it.
 _EXISTS = re.compile(r"^\s*(?:do|does|did|are|is|have)\s+(?:we|you|they|there|anyone|any)\b"
                      r"(?:\s+\w+){0,3}?\s+(?:figures|numbers|stats|statistics|data|estimates)\b",
                      re.I)
@@ -120,10 +119,16 @@ def _counts(sentence: str, what: str) -> bool:
     return False
 
 
+# A condition before the question proper ('if firms publish numbers, who is that meant to help?')
+_CONDITION = re.compile(r"^\s*(?:if|when|once|where|given that|assuming)\b[^,?]{3,}?,\s*(?=\w)", re.I)
+
+
 def missing_kind(question: str, quoted: list[str]) -> str | None:
     """What the question asks for that none of the quoted sentences gives: 'figure' for
     'how many…' answered with no number, 'date' for 'when…' answered with no date, a sum of
-    money, a length of time or a provision's number (:mod:`assistant.answering.measures`)."""
+    money, a length of time or a provision's number (:mod:`assistant.answering.measures`), read
+    on the question proper, after any condition put before it."""
+    question = _CONDITION.sub("", question, count=1)
     if missing_money(question, quoted):
         return "sum of money"
     if _FIGURE_Q.search(question) and not _EXISTS.search(question) \

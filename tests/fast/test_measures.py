@@ -37,3 +37,12 @@ def test_an_average_must_count_what_the_question_names() -> None:
     q = "what's the average prison sentence for tech-facilitated trafficking?"
     assert missing_kind(q, [two]) == "figure"
     assert missing_kind(q, ["The average prison sentence was 42 months."]) is None
+
+
+def test_a_condition_before_the_question_does_not_say_what_is_asked_for() -> None:
+    help_q = ("if tech firms are made to publish numbers on abuse happening on their sites, who "
+              "is that actually meant to help?")
+    assert missing_kind(help_q, ["Transparency serves policy makers and the public."]) is None
+    count_q = "if that is so, how many victims are advertised online?"
+    assert missing_kind(count_q, ["Victims are advertised online."]) == "figure"
+    assert missing_kind("when did the OSCE launch the study?", ["It launched a study."]) == "date"
