@@ -37,6 +37,8 @@ class Catalogue(StrEnum):
 _DOC = (r"(?:documents?|sources?|papers?|reports?|stud(?:y|ies)|briefs?|releases?|articles?|"
         r"summar(?:y|ies)|publications?|pieces?|texts?|files?|ones?|repl(?:y|ies)|responses?|"
         r"reposts?)")
+_ONE_DOC = re.compile(rf"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){{0,3}}?(?!\w+s\b){_DOC}\b|"
+                      rf"^\s*(?:[\w-]+\s+){{0,3}}?(?!\w+s\b){_DOC}\b", re.I)
 _LIST = re.compile(
     rf"\b(?:what|which)\s+(?:{_DOC}|docs)\s+(?:do|does|are|r|is|can)\s+(?:you|u|we|i|there|in|this|"
     r"the)\b"
@@ -53,7 +55,10 @@ _DATES = re.compile(
     r"|\b(?:newer|older)\s+than\b"
     r"|\b(?:publication|release)\s+dates?\b"
     rf"|\bhow\s+(?:old|recent|new|up[- ]to[- ]date)\s+(?:is|are)\s+(?:\w+\s+){{0,3}}?{_DOC}\b"
-    r"|(?:^|[-–:,]\s*)dates?\s*(?:\?|pls|please|$)", re.I)
+    r"|(?:^|[-–:,]\s*)dates?\s*(?:\?|pls|please|$)"
+    r"|\bdates?\s+on\s+(?:the\s+|this\s+|that\s+|its\s+)?(?:page|it)\b"
+    rf"|\b(?:what|which)\s+date\s+(?:is|was)\s+(?:the\s+|this\s+|that\s+)?(?:[\w-]+\s+){{0,3}}?{_DOC}\s*\??\s*$",
+    re.I)
 _PUBLISHER = re.compile(rf"\bwho\s+(?:published|wrote|put out|issued|authored|released)\s+"
                         rf"(?:\w+\s+){{0,4}}?{_DOC}\b", re.I)
 # 'eqnow 2019 paper full title', 'what is the OSCE brief called?', 'name of the greta report'
@@ -108,6 +113,11 @@ def documents_asked(question: str, retriever: Retriever) -> list[str]:
     for name in named:
         own = [d for d in sorted(store.documents) if name is None or insts.of_doc(d) == name]
         out += [d for d in own if words & set(content_terms(store.meta(d).kind))] or own
+    # 'the hstoday osce article' is one document: the only one of its kind among those named
+    kind = [d for d in out if words & set(content_terms(store.meta(d).kind))]
+    if len(kind) == 1 and _ONE_DOC.search(question) and \
+            len(re.findall(rf"\b{_DOC}\b", question, re.I)) == 1:
+        return kind
     return out
 
 
