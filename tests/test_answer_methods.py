@@ -367,6 +367,11 @@ def test_a_premise_the_quotation_negates_is_said_to_be_the_opposite(assistant: A
     assert "self-regulation is not working" in rest.split("\n\n", 1)[0]
     same = assistant.ask("why did the OSCE say self-regulation is not working?")
     assert not same.answer.startswith("The documents say the opposite")
+    prefixed = assistant.ask("why did the osce say the protections across the tech sector were "
+                             "adequate?")
+    first, rest = prefixed.answer.split("\n\n", 1)
+    assert first == "The documents say the opposite (the quotation below)."
+    assert "inadequate protections" in rest
 
 
 def test_a_wrong_month_or_year_of_an_event_held_today_is_corrected_from_the_release_date(

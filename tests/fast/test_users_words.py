@@ -494,6 +494,11 @@ def test_a_premise_a_quoted_sentence_negates_is_read_from_the_words() -> None:
     # a negation reaches only into its own clause
     plain, negated = _negated("it isn't effective, and platforms failed to act")
     assert negated == {"effect"} and "platform" in plain
+    # a negating prefix on a quality negates it; 'information' and 'improve' keep their sense
+    plain, negated = _negated("inadequate protections and inconsistent reporting improve nothing")
+    assert {"adequ", "consist"} <= negated and "improv" in plain
+    plain, negated = _negated("information is invaluable")
+    assert not negated and {"inform", "invalu"} <= plain
 
 
 def test_all_three_organisations_are_every_author_of_the_collection(

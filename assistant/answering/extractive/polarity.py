@@ -10,6 +10,7 @@ import re
 
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
+from assistant.retrieval.spelling import is_english
 from ingest.text import STOPWORDS, stem
 
 _NEGATION = re.compile(r"^(?:not|no|never|neither|nor|cannot|without|n't|fail(?:s|ed)?|lack|"
@@ -35,8 +36,30 @@ def _negated(text: str) -> tuple[set[str], set[str]]:
             if _NEGATION.match(b) or b.endswith("n't"):
                 neg = True
                 break
+        if not neg and (base := _prefixed(w)) is not None:
+            negated.add(stem(base))  # 'inadequate' negates 'adequate'
+            continue
         (negated if neg else plain).add(stem(w))
     return plain, negated
+
+
+_NEG_PREFIX = re.compile(r"^(?:in|un|non-?|im|ir|il|dis)(?=[a-z]{4,})")
+# what such a prefix negates is a quality: 'adequate', 'effective', 'regulated', 'legal' (not
+# 'formation' in 'information', 'prove' in 'improve', 'cover' in 'discover')
+_NOT_NEGATED = frozenset({"invaluable", "invested", "immediate", "inflammable", "infamous",
+                          "intent", "intense", "invented"})
+_QUALITY = re.compile(r"(?:ate|ive|ent|ant|able|ible|al|ed|ful|ous|ic|ary|ing)$")
+
+
+def _prefixed(word: str) -> str | None:
+    """The quality a negating prefix negates ('ineffective' -> 'effective', 'unregulated' ->
+    'regulated'), when what follows the prefix is itself an English word ('interest' and
+    'industry' keep their own meaning: 'terest' is no word)."""
+    m = _NEG_PREFIX.match(word)
+    if m is None or word in _NOT_NEGATED:
+        return None
+    base = word[m.end():]
+    return base if len(base) >= 5 and _QUALITY.search(base) and is_english(base) else None
 
 
 def contradicted(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
