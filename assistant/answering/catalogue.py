@@ -60,7 +60,12 @@ _DATES = re.compile(
     rf"|\b(?:what|which)\s+date\s+(?:is|was)\s+(?:the\s+|this\s+|that\s+)?(?:[\w-]+\s+){{0,3}}?{_DOC}\s*\??\s*$",
     re.I)
 _PUBLISHER = re.compile(rf"\bwho\s+(?:published|wrote|put out|issued|authored|released)\s+"
-                        rf"(?:\w+\s+){{0,4}}?{_DOC}\b", re.I)
+                        rf"(?:\w+\s+){{0,4}}?{_DOC}\b|\b(?:who(?:'s|’s|\s+is|\s+was)?|"
+                        r"(?:what|which)(?:'s|’s|\s+is|\s+was)?\s+(?:the\s+)?(?:organi[sz]ation|"
+                        r"body|institution|group|outfit|publisher|author))\s+behind\s+"
+                        rf"(?:\w+\s+){{0,4}}?{_DOC}\b|\b(?:which|what)\s+(?:part|office|unit|"
+                        r"department|branch|section|arm|body)\s+of\s+(?:the\s+)?[\w-]+\s+(?:\w+\s+)?"
+                        r"(?:wrote|published|produced|authored|issued|put out)\b", re.I)
 # 'eqnow 2019 paper full title', 'what is the OSCE brief called?', 'name of the greta report'
 _TITLE = re.compile(rf"\btitles?\b(?!\s+(?:[IVX]+|\d+)\b)|\bwhat(?:'s|’s|\s+is|\s+was)\s+(?:the\s+)?"
                     rf"(?:\S+\s+){{0,4}}?{_DOC}\s+called\b|\bname\s+of\s+(?:the\s+)?(?:\S+\s+){{0,3}}?"
@@ -227,6 +232,7 @@ def catalogue_answer(question: str, retriever: Retriever
                      ) -> tuple[str, list[Citation], list[AnswerSentence]] | None:
     """The answer's text, citations and sentences, or None when ``question`` does not ask
     about the catalogue or names no document of it."""
+    question = retriever.vocab.speller.correct(question)  # 'wich part of the osce wrote…'
     kind = asks(question) or _named_only_in_catalogue(question, retriever)
     if kind is None:
         return None

@@ -40,6 +40,11 @@ from assistant.engine import Assistant
     ("hstoday osce article - date on the page?", Catalogue.DATES),
     ("what date is the equality now paper?", Catalogue.DATES),
     ("what date was the launch event?", None),
+    ("what's the organisation behind the greta report?", Catalogue.PUBLISHER),
+    ("who is behind the hstoday article?", Catalogue.PUBLISHER),
+    ("which part of the osce actually wrote the longer paper?", Catalogue.PUBLISHER),
+    ("who is behind trafficking rings?", None),
+    ("which part of the internet do traffickers use?", None),
 ])
 def test_what_a_question_asks_of_the_catalogue(question: str, kind: Catalogue | None) -> None:
     assert asks(question) == kind
@@ -151,3 +156,10 @@ def test_a_documents_title_is_given_from_the_catalogue(fast_assistant: Assistant
                           "and Trafficking: The Need for a Stronger, Gendered and Cooperative "
                           "Approach”. [1]")
     assert [c.doc_id for c in ans.citations] == ["equality-now-icat-response-2019"]
+
+
+def test_a_catalogue_question_is_read_with_its_slips_spelled_out(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("wich part of the osce actualy wrote the longer paper that the "
+                             "breif sumarises?")
+    assert ans.answer.startswith("The OSCE policy brief (2022, year only) was published by OSCE "
+                                 "Office of the Special Representative")
