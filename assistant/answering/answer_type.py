@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.answering import measures
 from assistant.answering.focus import counted
-from assistant.answering.measures import missing_money, missing_period, missing_provision
 from assistant.retrieval.names import country_names, places_in
 from ingest.text import content_terms
 
@@ -124,26 +124,26 @@ _CONDITION = re.compile(r"^\s*(?:if|when|once|where|given that|assuming)\b[^,?]{
 
 
 def missing_kind(question: str, quoted: list[str]) -> str | None:
-    """What the question asks for that none of the quoted sentences gives: 'figure' for
-    'how many…' answered with no number, 'date' for 'when…' answered with no date, a sum of
-    money, a length of time or a provision's number (:mod:`assistant.answering.measures`), read
-    on the question proper, after any condition put before it."""
+    """What the question proper (after any condition) asks for that no quoted sentence gives:
+    'figure' for 'how many…' answered with no number, 'date' for 'when…' answered with no date,
+    a sum of money, a length of time or a provision's number (:mod:`~.measures`)."""
     question = _CONDITION.sub("", question, count=1)
-    if missing_money(question, quoted):
+    if measures.missing_money(question, quoted):
         return "sum of money"
     if _FIGURE_Q.search(question) and not _EXISTS.search(question) \
             and not any(FIGURE.search(q) for q in quoted):
         return "figure"
-    if (what := counted(question)) is not None and not any(_counts(q, what) for q in quoted):
-        return "figure"  # of something else: '75% of victims' for 'how many people attended'
+    if (what := counted(question)) is not None and not any(_counts(q, what) for q in quoted) \
+            or measures.missing_total(question, quoted):
+        return "figure"  # of something else ('75% of victims' for 'how many attended') or a share
     # 'held today' in a dated release is a date; 'Today technology is…' opening a sentence is not
     dated = (m.start() > 0 or m.group(0).lower() not in ("today", "yesterday") for q in quoted
              for m in DATE.finditer(q))
     if _DATE_Q.search(question) and not any(dated):
         return "date"
-    if missing_period(question, quoted):
+    if measures.missing_period(question, quoted):
         return "length of time"
-    if missing_provision(question, quoted):
+    if measures.missing_provision(question, quoted):
         return "provision number"
     return None
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.focus import counted
+from ingest.text import content_terms
+
 # Questions that only a sum of money answers: 'how big are the fines…', 'how much money do
 # traffickers make…'; a sentence giving one names a currency or a sum.
 _MONEY_Q = re.compile(r"\bhow (?:big|large|high|steep|heavy|much)\b(?:\s+[\w’']+){0,3}?\s+(?:fines?|"
@@ -58,3 +61,24 @@ PROVISION = re.compile(r"\b(?:articles?|art\.|sections?|§|clauses?|paragraphs?|
 def missing_provision(question: str, quoted: list[str]) -> bool:
     """The question asks which article, section or clause, and no quoted sentence numbers one."""
     return _PROVISION_Q.search(question) is not None and not any(PROVISION.search(q) for q in quoted)
+
+
+# 'how many tools… in total': an absolute count; '18% of the tools' is a share of them
+_TOTAL_Q = re.compile(r"\bhow\s+many\b[^?]*?\b(?:in\s+total|altogether|all\s+told|in\s+all|overall)\b|"
+                      r"\b(?:total|overall)\s+(?:number|count)\b", re.I)
+_SHARE_Q = re.compile(r"\b(?:share|proportion|percentage|per ?cent|fraction|%)", re.I)
+_COUNT = re.compile(r"\b\d[\d,.]*\b(?!\s?(?:%|per ?cent))|\b(?:dozens?|hundreds?|thousands?|"
+                    r"millions?)\b", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def missing_total(question: str, quoted: list[str]) -> bool:
+    """The question asks how many of something in all, and no quoted sentence counts it (a
+    share is not a count, nor is a year or a list number far from the thing counted)."""
+    if _TOTAL_Q.search(question) is None or _SHARE_Q.search(question):
+        return False
+    stems = set(content_terms(counted(question) or ""))
+    return not any(
+        not _YEAR.match(m.group(0))
+        and (not stems or stems & set(content_terms(q[max(0, m.start() - 30): m.end() + 60])))
+        for q in quoted for m in _COUNT.finditer(q))

@@ -46,3 +46,15 @@ def test_a_condition_before_the_question_does_not_say_what_is_asked_for() -> Non
     count_q = "if that is so, how many victims are advertised online?"
     assert missing_kind(count_q, ["Victims are advertised online."]) == "figure"
     assert missing_kind("when did the OSCE launch the study?", ["It launched a study."]) == "date"
+
+
+def test_how_many_in_all_is_not_answered_by_a_share() -> None:
+    from assistant.answering.measures import missing_total
+
+    q = "how many anti-trafficking tech tools has Tech Against Trafficking catalogued in total?"
+    share = "only 18% of the tools identified by Tech Against Trafficking focus on it."
+    assert missing_total(q, [share, "3. Strengthen cooperation between States."])
+    assert missing_kind(q, [share]) == "figure"
+    assert not missing_total(q, ["Tech Against Trafficking has mapped 305 tools so far."])
+    assert not missing_total("what share of the tools, in total, focus on it?", [share])
+    assert not missing_total("how many tools focus on sexual exploitation?", [share])
