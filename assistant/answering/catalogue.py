@@ -217,10 +217,13 @@ def _named_only_in_catalogue(question: str, retriever: Retriever) -> Catalogue |
     """'what is GRETA?', 'what does GRETA stand for?' about an institution whose name no
     passage spells out: its documents' publisher, from the catalogue, is its full name."""
     mentions = retriever.institutions.mentions(question)
-    if not SPELLED_Q.search(question) or len(mentions) != 1:
+    if len(mentions) != 1:
         return None
     name, a, b = mentions[0]
-    if set(content_terms(question[:a] + " " + question[b:])) - _SPELLING:
+    # 'what's greta?' asks as 'what is GRETA?' does
+    if not SPELLED_Q.search(question[:a] + question[a:b].upper() + question[b:]):
+        return None
+    if set(content_terms(re.sub(r"[’']s\b", " is", question[:a]) + " " + question[b:])) - _SPELLING:
         return None  # asks the name of something else ('the body behind the HSToday repost')
     names = [name]
     if any(f"({names[0]})" in c.text for c in retriever.store.chunks):

@@ -111,6 +111,14 @@ class Vocabulary:
         return Speller([c.text for c in self.store.chunks]
                        + [f"{m['title']} {m['publisher']}" for m in metas])
 
+    def cased(self, text: str) -> str:
+        """Acronyms the collection defines, typed in lower case, in their own case ('what is
+        the osce?' -> 'what is the OSCE?'); not where the word is also English ('ai', 'us')."""
+        forms = {a.lower(): a for a in self.acronym_forms}
+        return re.sub(r"\b[a-zA-Z]{2,6}\b", lambda m: forms[m.group(0).lower()]
+                      if m.group(0).lower() in forms and m.group(0) != forms[m.group(0).lower()]
+                      and not is_english(m.group(0)) else m.group(0), text)
+
     @cached_property
     def _folded_text(self) -> str:
         return " ".join(c.text.lower() for c in self.store.chunks)

@@ -130,6 +130,11 @@ def test_an_institution_the_text_never_spells_out_is_named_from_the_catalogue(
     osce = fast_assistant.ask("what is the OSCE?")
     assert "Organization for Security and Cooperation in Europe (OSCE)" in osce.citations[0].excerpt
     assert osce.citations[0].role is CitationRole.EVIDENCE
+    # typed in lower case, as users do, the names are asked for all the same
+    assert fast_assistant.ask("what's greta?").answer == greta.answer
+    lower = fast_assistant.ask("what is the osce?")
+    assert "Organization for Security and Cooperation in Europe (OSCE)" in \
+        lower.citations[0].excerpt
 
 
 def test_the_name_of_something_else_is_not_the_institutions_catalogue_entry(
