@@ -15,10 +15,12 @@ def test_a_question_about_a_whole_document_is_told_from_one_about_something_in_i
     for q in ("summarise the GRETA report", "what's the OSCE brief about?",
               "what does the press release say?", "give me the gist of the equality now paper",
               "what do GRETA and the OSCE say?", "tl;dr of the osce brief",
-              "what do the documents say?"):
+              "what do the documents say?", "summarise equality now's position in two sentences",
+              "give me the osce brief in a nutshell"):
         assert asks_whole(analyze(q, r), r), q
     for q in ("what does the OSCE say about age checks?", "what does GRETA say about training?",
-              "what does the paper recommend on liability?", "what is trafficking?"):
+              "what does the paper recommend on liability?", "what is trafficking?",
+              "what two sentences does the osce brief quote from Facebook?"):
         assert not asks_whole(analyze(q, r), r), q
 
 
