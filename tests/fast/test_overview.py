@@ -20,7 +20,8 @@ def test_a_question_about_a_whole_document_is_told_from_one_about_something_in_i
         assert asks_whole(analyze(q, r), r), q
     for q in ("what does the OSCE say about age checks?", "what does GRETA say about training?",
               "what does the paper recommend on liability?", "what is trafficking?",
-              "what two sentences does the osce brief quote from Facebook?"):
+              "what two sentences does the osce brief quote from Facebook?",
+              "why? (osce age verification)"):  # a follow-up's carried topic is a topic
         assert not asks_whole(analyze(q, r), r), q
 
 

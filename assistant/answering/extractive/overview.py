@@ -46,7 +46,8 @@ def asks_whole(asked: Asked, retriever: Retriever) -> bool:
     named = bool(asked.institutions) or bool(_DOCUMENT_WORDS.search(asked.corrected))
     kinds = {t for d in retriever.store.documents
              for t in content_terms(retriever.store.meta(d).kind)}
-    topic = re.sub(r"\([^)]*\)|[’']s\b", " ", asked.topic)  # expansions, 'what's'
+    # expansions and 'what's'; not what a follow-up carries on from ('why? (age verification)')
+    topic = re.sub(r"(?<![?]\s)(?<![?])\([^)]*\)|[’']s\b", " ", asked.topic)
     return named and set(content_terms(topic)) <= _WHOLE | kinds
 
 
