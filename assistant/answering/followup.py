@@ -130,17 +130,35 @@ def _counted(answer: str, users: list[str], n: int) -> list[str]:
     return next((c for c in fit if led_in(answer, c[0], nouns)), fit[0])
 
 
-def _pointed(question: str, answers: list[str], users: list[str]) -> str | None:
+def _pointed(question: str, answers: list[str], users: list[str], names: list[str]
+             ) -> str | None:
     m = _POINTER.search(question)
     if not m or not answers:
         return None
     n = _ORDINALS[m.group(1).lower()]
+    end = m.end() + (4 if question[m.end() : m.end() + 4] == " one" else 0)
+    if (step := _nth_of_asked(answers[-1], users, m.group(1).lower(), names)) is not None:
+        return f"{question[: m.start()]}{step}{question[end:]}"
     found = _people(answers) if m.group("who") else _counted(answers[-1], users, n)
     if not found or n > len(found):
         return None
     item = found[n - 1] if n > 0 else found[-1]
-    end = m.end() + (4 if question[m.end() : m.end() + 4] == " one" else 0)
     return f"{question[: m.start()]}{item}{question[end:]}"
+
+
+def _nth_of_asked(answer: str, users: list[str], ordinal: str, names: list[str]) -> str | None:
+    """'The second one' after 'what steps does Equality Now set out…?' answered with '… is a
+    first step': the second step, of the institutions asked before (the document goes on with
+    '… is a second step', which the answer before may not have quoted)."""
+    if not users or ordinal not in _NTH:
+        return None
+    for noun in asked_nouns(users[-1]):
+        one = noun[:-1]  # 'steps' -> 'step'
+        if re.search(rf"\b(?:a|an|the)\s+{ordinal}\s+{re.escape(one)}\b", answer, re.I):
+            return None  # the answer quotes it: read from there (:func:`_nth_items`)
+        if re.search(rf"\b(?:a|an|the)\s+(?:first|primary)\s+{re.escape(one)}\b", answer, re.I):
+            return f"the {ordinal} {one}" + (f" ({', '.join(names)})" if names else "")
+    return None
 
 
 def _swapped(question: str, users: list[str], institutions: Institutions) -> str | None:
@@ -176,7 +194,8 @@ def standalone(question: str, history: list[Turn], institutions: Institutions) -
         return question
     answers = [t.content for t in history if t.role == "assistant"]
     users = [t.content for t in history if t.role == "user"]
-    pointed = _pointed(question, answers, users)
+    names = [n for n, _, _ in institutions.mentions(users[-1])] if users else []
+    pointed = _pointed(question, answers, users, names)
     if pointed is not None:
         return pointed
     before = _before(history, institutions)

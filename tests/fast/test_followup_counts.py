@@ -150,3 +150,19 @@ def test_a_long_run_of_commas_or_semicolons_is_read_in_linear_time() -> None:
     start = time.perf_counter()
     running("word word word, " * 500 + ": " + "word word word; " * 500)
     assert time.perf_counter() - start < 0.5
+
+
+def test_the_second_of_what_the_answer_calls_a_first_step_is_the_second_step(
+        fast_assistant: Assistant) -> None:
+    steps = ("The Equality Now position paper (August 2019) recommends: “Bringing together "
+             "different actors and ‘expanding partnerships and coalitions’ like ICAT recommends "
+             "is a first step.” [1]")
+    asked = "what steps does equality now set out for getting everyone to work together?"
+    out = standalone("the second one - who do they see driving it?", _history(asked, steps),
+                     fast_assistant.retriever.institutions)
+    assert out == "the second step (Equality Now) - who do they see driving it?"
+    # an answer that quotes the second one itself is read from there
+    both = steps.replace("first step.”", "first step. A second step is the UN’s.”")
+    out = standalone("the second one - who leads it?", _history(asked, both),
+                     fast_assistant.retriever.institutions)
+    assert not out.startswith("the second step (")
