@@ -99,3 +99,17 @@ def test_a_country_with_a_possessive_typed_without_apostrophe_is_a_country(
     ans = fast_assistant.ask("what has canadas goverment done to make websites liable?")
     assert ans.answer.startswith(REFUSAL_PREFIX)
     assert "Canada" in ans.answer
+
+
+def test_a_month_given_to_a_documents_publication_is_checked_against_the_catalogue(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.dates import wrong_document_month
+
+    r = fast_assistant.retriever
+    wrong = analyze("greta's study came out in january 2022 - does the osce build on it?", r)
+    assert wrong_document_month(wrong, r) == ("The GRETA report summary (March 2022) is the one "
+                                              "in the collection; it is not from January 2022.")
+    right = analyze("greta's study came out in march 2022 - what did it find?", r)
+    assert wrong_document_month(right, r) is None
+    event = analyze("why did greta hold its launch in january 2022?", r)
+    assert wrong_document_month(event, r) is None  # an event's month, not a publication's

@@ -225,7 +225,10 @@ class ExtractiveAnswerer:
                         self.config.evidence_floor, filters, seen)
         if not found.blocks:
             return None
-        return Shape(blocks=found.blocks, silent=found.silent, nearest=found.nearest)
+        shape = Shape(blocks=found.blocks, silent=found.silent, nearest=found.nearest)
+        # a comparison's premise is checked as a single question's is ('GRETA's January study')
+        shape.preface = corrections(asked, shape.excerpts, self.retriever)
+        return shape
 
     def stream(self, question: str, history: list[Turn] | None = None,
                filters: SearchFilters | None = None, k: int | None = None

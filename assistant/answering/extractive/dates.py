@@ -110,3 +110,29 @@ def later_document(asked: Asked, retriever: Retriever) -> str | None:
     if not later:
         return None
     return f"The collection's newest document is from {newest}; it holds nothing from {later[0]}."
+
+
+# a month given to a document's publication: 'greta's study came out in january 2022'
+_PUBLISHED = re.compile(r"\b(?:came out|come out|published|released|issued|dated|put out|"
+                        r"appeared|out)\s+(?:in\s+|on\s+)?(?:early\s+|late\s+|mid-?\s*)?$", re.I)
+
+
+def wrong_document_month(asked: Asked, retriever: Retriever) -> str | None:
+    """'GRETA's study came out in January 2022' when its summary is dated March 2022: a month
+    the question gives to the publication of a named institution's document, against the
+    date in the catalogue."""
+    said = _asked_month(asked.corrected)
+    if said is None or not asked.institutions:
+        return None
+    month, year, written = said
+    at = asked.corrected.lower().find(written.lower())
+    if at < 0 or not _PUBLISHED.search(asked.corrected[:at]):
+        return None
+    docs = retriever.institutions.all[asked.institutions[0]].doc_ids
+    metas = [m for m in (retriever.store.meta(d) for d in docs)
+             if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", m.date or "")]
+    if not metas or any(MONTHS[int(m.date[5:7]) - 1].lower() == month.lower()
+                        and (year is None or m.date.startswith(year)) for m in metas):
+        return None
+    given = f"{month.capitalize()} {year}" if year else month.capitalize()
+    return f"{source_label(metas[0])} is the one in the collection; it is not from {given}."

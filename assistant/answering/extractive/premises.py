@@ -17,6 +17,7 @@ from assistant.answering.extractive.counts import wrong_count
 from assistant.answering.extractive.dates import (
     later_document,
     wrong_date,
+    wrong_document_month,
     wrong_event_year,
     wrong_year,
 )
@@ -227,7 +228,8 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     if not quoted:
         return []
     # One correction of a date: the year's, which quotes the full date, or else the month's.
-    dated = wrong_event_year(asked, quoted) or wrong_date(asked, quoted, retriever)
+    dated = wrong_document_month(asked, retriever) or wrong_event_year(asked, quoted) or \
+        wrong_date(asked, quoted, retriever)
     found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
                          wrong_year(asked, retriever), dated, wrong_figure(asked, quoted[0]),
                          wrong_count(asked, quoted)) if c]
