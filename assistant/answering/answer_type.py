@@ -180,8 +180,8 @@ def spelled_acronyms(question: str, known: Iterable[str]) -> list[str]:
     name of an instrument ('what is the Budapest Convention?')."""
     if (m := _WHAT_IS_NAMED.search(question)) is not None:
         return [m.group(1)]
-    if not SPELLED_Q.search(question):
-        return []
+    if not SPELLED_Q.search(question) or re.search(r"\btitle", question, re.I):
+        return []  # a document's title is asked for, not what a name stands for
     defined = {k.lower(): k for k in known}
     words = re.findall(r"\b[A-Za-z]{2,8}\b", question)
     return list(dict.fromkeys(defined.get(w.lower(), w) for w in words
@@ -201,7 +201,7 @@ def defines(sentence: str, name: str) -> bool:
 
 
 def expected_type(question: str) -> str | None:
-    if SPELLED_Q.search(question):
+    if SPELLED_Q.search(question) and not re.search(r"\btitle", question, re.I):
         return "spelled"
     if _SPEAKER_Q.search(question) or PERSON_SAID.search(question):
         return "speaker"

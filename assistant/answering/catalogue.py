@@ -231,13 +231,30 @@ def _named_only_in_catalogue(question: str, retriever: Retriever) -> Catalogue |
     return Catalogue.PUBLISHER
 
 
+def _only_mentioned(question: str, retriever: Retriever) -> bool:
+    """The question names a document the collection only mentions ('the osce occasional
+    paper', which its brief summarises), not one of its own: no document's kind or title has
+    the words, and the text does. Its title is then read from the text, not the catalogue."""
+    store = retriever.store
+    own = " ".join(f"{store.meta(d).kind} {store.meta(d).title}" for d in store.documents).lower()
+    for m in re.finditer(rf"\b([a-z]+)\s+({_DOC})\b", question.lower()):
+        phrase = f"{m.group(1)} {m.group(2)}"
+        if m.group(1) not in _NOT_KIND and phrase not in own and \
+                any(phrase in c.text.lower() for c in store.chunks):
+            return True
+    return False
+
+
+_NOT_KIND = frozenset(["the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "your", "which", "what", "whose", "each", "osce", "greta"])
+
+
 def catalogue_answer(question: str, retriever: Retriever
                      ) -> tuple[str, list[Citation], list[AnswerSentence]] | None:
     """The answer's text, citations and sentences, or None when ``question`` does not ask
     about the catalogue or names no document of it."""
     question = retriever.vocab.speller.correct(question)  # 'wich part of the osce wrote…'
     kind = asks(question) or _named_only_in_catalogue(question, retriever)
-    if kind is None:
+    if kind is None or _only_mentioned(question, retriever):
         return None
     docs = documents_asked(question, retriever) if kind is not Catalogue.LIST \
         else sorted(retriever.store.documents)

@@ -168,3 +168,14 @@ def test_a_catalogue_question_is_read_with_its_slips_spelled_out(fast_assistant:
                              "breif sumarises?")
     assert ans.answer.startswith("The OSCE policy brief (2022, year only) was published by OSCE "
                                  "Office of the Special Representative")
+
+
+def test_a_document_the_collection_only_mentions_is_not_answered_from_the_catalogue(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.catalogue import catalogue_answer
+
+    r = fast_assistant.retriever
+    # the brief summarises the OSCE's occasional paper, which is not in the collection
+    assert catalogue_answer("osce occasional paper on tech trafficking - full title", r) is None
+    own = catalogue_answer("what is the title of the osce policy brief?", r)
+    assert own is not None and "Policy Responses to Technology-Facilitated" in own[0]
