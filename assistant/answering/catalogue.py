@@ -213,6 +213,9 @@ _SPELLING = frozenset(content_terms("full ful long proper official complete name
                                     "stands short acronym abbreviation mean means"))
 
 
+_RUNS = re.compile(r"(?:^|[-–:,]\s*)who\s+(?:publishes|puts\s+out|produces|is\s+behind)\b", re.I)
+
+
 def _named_only_in_catalogue(question: str, retriever: Retriever) -> Catalogue | None:
     """'what is GRETA?', 'what does GRETA stand for?' about an institution whose name no
     passage spells out: its documents' publisher, from the catalogue, is its full name."""
@@ -220,6 +223,8 @@ def _named_only_in_catalogue(question: str, retriever: Retriever) -> Catalogue |
     if len(mentions) != 1:
         return None
     name, a, b = mentions[0]
+    if _RUNS.search(question):
+        return Catalogue.PUBLISHER  # 'who publishes hstoday?'
     # 'what's greta?' asks as 'what is GRETA?' does
     if not SPELLED_Q.search(question[:a] + question[a:b].upper() + question[b:]):
         return None

@@ -179,3 +179,9 @@ def test_a_document_the_collection_only_mentions_is_not_answered_from_the_catalo
     assert catalogue_answer("osce occasional paper on tech trafficking - full title", r) is None
     own = catalogue_answer("what is the title of the osce policy brief?", r)
     assert own is not None and "Policy Responses to Technology-Facilitated" in own[0]
+
+
+def test_who_publishes_an_outlet_is_answered_from_the_catalogue(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("who publishes hstoday?")
+    assert ans.answer == ("The HSToday news article (5 February 2023) was published by Homeland "
+                          "Security Today (HSToday). [1]")
