@@ -166,3 +166,12 @@ def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -
                         "kids, and what does it require states to criminalise?")
     assert ans.answer.startswith(REFUSAL_PREFIX)
     assert "the question asks for a provision number" in ans.answer
+
+
+def test_what_a_document_says_about_a_person_it_quotes_is_answered(assistant: Assistant) -> None:
+    first = assistant.ask("what does the press release say about val richey?")
+    assert not first.refused and "Val Richey" in first.answer
+    more = assistant.ask("what else did he say?", history=[
+        Turn(role="user", content="what does the press release say about val richey?"),
+        Turn(role="assistant", content=first.answer)])
+    assert not more.refused

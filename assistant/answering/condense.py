@@ -21,8 +21,24 @@ _MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", r
 SELF_CONTAINED = 7  # content words from which a question with no leading 'and…' stands alone
 
 
+# 'interesting - any numbers?': an acknowledgement before the question says nothing of its topic
+_INTERJECTION = re.compile(r"^\s*(?:ok(?:ay)?|interesting|great|thanks|thank you|cool|right|hmm+|"
+                           r"i see|got it|sure|nice|good|wow|fine|understood|noted|perfect)\b"
+                           r"[\s,.!:;–—-]*(?=\w)", re.I)
+# 'can you give me the exact wording?', 'source?': asks about the answer before, not a topic
+_META = frozenset(["give", "show", "tell", "exact", "wording", "words", "quote", "quotes", "quotation", "source", "sources", "page", "pages", "citation", "citations", "reference", "references", "link", "links", "detail", "details", "context", "full", "text", "verbatim", "precisely", "exactly"])
+
+
+def without_interjection(question: str) -> str:
+    """The question without an acknowledgement before it ('ok, and equality now?')."""
+    return _INTERJECTION.sub("", question)
+
+
 def is_follow_up(question: str) -> bool:
+    question = without_interjection(question)
     words = [w for w in tokenize(question) if w not in STOPWORDS]
+    if words and all(w in _META for w in words):
+        return True
     if _LEADING.search(question.strip()) or stance(question):
         return True
     if len(words) >= SELF_CONTAINED and not _PERSON.search(question):

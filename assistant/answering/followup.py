@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.condense import condense, person, stance
+from assistant.answering.condense import condense, person, stance, without_interjection
 from assistant.answering.series import asked_count, asked_nouns, led_in, numbered, running
 from assistant.core.models import Turn
 from assistant.retrieval.institutions import Institutions
@@ -192,6 +192,7 @@ def standalone(question: str, history: list[Turn], institutions: Institutions) -
     """The question as it would be asked with no conversation before it."""
     if not history:
         return question
+    question = without_interjection(question)  # 'ok, and equality now?'
     answers = [t.content for t in history if t.role == "assistant"]
     users = [t.content for t in history if t.role == "user"]
     names = [n for n, _, _ in institutions.mentions(users[-1])] if users else []

@@ -113,6 +113,10 @@ _ABBREVIATED = re.compile(r"(?<![\w/'])(?:" + "|".join(
     re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w/'])", re.I)
 
 
+# 'the OSCE's main asks' (a noun: what it asks for) are its recommendations
+_ASKS = re.compile(r"\b(main|key|top|central|core|big|biggest|principal)\s+(?:asks|demands)\b", re.I)
+
+
 class Speller:
     def __init__(self, texts: Iterable[str]) -> None:
         counts: Counter[str] = Counter()
@@ -156,6 +160,7 @@ class Speller:
         the common abbreviations of users' messages the collection does not use spelled out
         ('the special rep' -> 'the special representative', 'govts' -> 'governments')."""
         text = re.sub(r"\b[a-z]+\b", lambda m: self.correct_word(m.group(0)), text)
+        text = _ASKS.sub(r"\1 recommendations", text)
         return _ABBREVIATED.sub(lambda m: self._spelled(m.group(0)), text)
 
     def _spelled(self, word: str) -> str:

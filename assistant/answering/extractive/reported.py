@@ -79,8 +79,16 @@ def asked_of(rest: str, retriever: Retriever) -> set[str]:
     'money' in 'what did … say about traffickers moving money through crypto?'), the verbs of
     saying aside."""
     said = {t for w in _SAID.findall(rest) for t in content_terms(w)}
+    # where it was said, or that more is wanted ('what does the press release say about val
+    # richey?', 'what else did he say?'), is not what is asked of the source
+    store = retriever.store
+    where = {t for d in store.documents for t in content_terms(store.meta(d).kind)} | _WHERE
     return {t for t in content_terms(rest)
-            if t not in retriever.vocab.common_terms and t not in said}
+            if t not in retriever.vocab.common_terms and t not in said and t not in where}
+
+
+_WHERE = frozenset(content_terms("else more also further other document documents report study "
+                                 "paper article brief release page piece text"))
 
 
 def on_topic(quoted: list[ScoredSentence], terms: set[str]) -> list[ScoredSentence]:

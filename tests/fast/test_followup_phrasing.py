@@ -1,0 +1,53 @@
+"""Follow-ups as users type them: an acknowledgement before the question ('ok, and equality
+now?'), a request about the answer before ('can you give me the exact wording?'), a pronoun
+for the person quoted ('what else did he say?'), and 'main asks' for recommendations."""
+
+from __future__ import annotations
+
+from assistant.answering.condense import is_follow_up, without_interjection
+from assistant.answering.extractive.reported import asked_of
+from assistant.answering.followup import standalone
+from assistant.core.models import Turn
+from assistant.engine import Assistant
+
+LIABILITY = ("The OSCE policy brief (2022) recommends: “Liability should be based on a ‘should "
+             "have known’ standard.” [1]")
+
+
+def _history(question: str, answer: str) -> list[Turn]:
+    return [Turn(role="user", content=question), Turn(role="assistant", content=answer)]
+
+
+def test_an_acknowledgement_before_a_follow_up_is_set_aside(fast_assistant: Assistant) -> None:
+    assert without_interjection("ok, and equality now?") == "and equality now?"
+    assert without_interjection("interesting - any numbers?") == "any numbers?"
+    assert without_interjection("okay") == "okay"  # nothing after it: left as it is
+    assert is_follow_up("interesting - any numbers?")
+    history = _history("what is the osce position on liability?", LIABILITY)
+    assert standalone("ok, and equality now?", history, fast_assistant.retriever.institutions) \
+        == "what is the equality now position on liability?"
+
+
+def test_a_request_about_the_answer_before_carries_its_topic(fast_assistant: Assistant) -> None:
+    assert is_follow_up("can you give me the exact wording?")
+    assert is_follow_up("source?")
+    assert not is_follow_up("what does the osce say about liability?")
+    history = _history("what's the osce's position on liability?", LIABILITY)
+    out = standalone("can you give me the exact wording?", history,
+                     fast_assistant.retriever.institutions)
+    assert out.startswith("can you give me the exact wording? (") and "liability" in out
+
+
+def test_where_something_was_said_is_not_what_is_asked_of_a_person(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    assert asked_of("what does the press release say about", r) == set()
+    assert asked_of("what else did say?", r) == set()
+    assert "crypto" in asked_of("what did say about traffickers moving money through crypto?", r)
+
+
+def test_main_asks_are_recommendations(fast_assistant: Assistant) -> None:
+    speller = fast_assistant.retriever.vocab.speller
+    assert speller.correct("what are the osce's main asks?") == \
+        "what are the osce's main recommendations?"
+    assert speller.correct("what he asks is simple") == "what he asks is simple"
