@@ -396,3 +396,17 @@ def test_an_institution_named_only_as_an_author_of_what_is_discussed_is_not_its_
         "says it.")
     own = assistant.ask("why did GRETA say the evidence base is limited and patchy?")
     assert not own.answer.startswith("The documents attribute")
+
+
+def test_a_view_credited_to_another_institution_only_when_its_sentence_can_state_it(
+        assistant: Assistant) -> None:
+    # the OSCE reports that governments let the industry self-regulate and that it failed: it
+    # does not recommend it, so the view is credited to nobody
+    for question in ("equality now says platforms should self-regulate - why?",
+                     "greta recommends banning encryption - is that right?"):
+        first = assistant.ask(question).answer.split("\n\n", 1)[0]
+        assert first.startswith("Nothing from "), question
+        assert "attribute this to" not in first, question
+    figure = assistant.ask("greta says 75% of sex trafficking victims are advertised online - "
+                           "where?").answer
+    assert figure.startswith("The documents attribute this to OSCE, not GRETA")

@@ -76,6 +76,17 @@ def stated_source(question: str) -> tuple[int, int] | None:
     return m.span("source") if m else None
 
 
+def stated_view(question: str) -> str | None:
+    """The view a question opens by asserting ('platforms should self-regulate' in 'equality
+    now says platforms should self-regulate - why?'), up to the question it goes on to ask."""
+    m = _STATES.search(question) or _GROUND.search(question)
+    if m is None:
+        return None
+    view = re.split(r"\s+[-–—]\s+|[?;]|,\s+(?:so|but|and|what|why|how|is|does|right)\b",
+                    question[m.end():], maxsplit=1)[0]
+    return re.sub(r"^\s*(?:that\b|:)?\s*", "", view).strip() or None
+
+
 def states_a_view(question: str) -> bool:
     """The question opens by asserting what someone says ('greta says X - any proof?')."""
     return stated_source(question) is not None

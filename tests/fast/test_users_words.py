@@ -620,3 +620,13 @@ def test_everyday_abbreviations_are_spelled_out_unless_the_collection_uses_them(
     # slips on short question words, too short for the collection-based correction
     assert speller.correct("wich part of the osce wrote it? waht happens next") == \
         "which part of the osce wrote it? what happens next"
+
+
+def test_the_view_a_question_opens_by_asserting() -> None:
+    from assistant.answering.question import stated_view
+
+    assert stated_view("equality now says platforms should self-regulate - why?") == \
+        "platforms should self-regulate"
+    assert stated_view("greta recommends banning encryption - is that right?") == \
+        "banning encryption"
+    assert stated_view("what does the osce say about liability?") is None

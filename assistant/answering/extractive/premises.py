@@ -10,6 +10,7 @@ figure or a name from the quoted sentence that follows it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.base import quotable
@@ -25,7 +26,7 @@ from assistant.answering.extractive.polarity import contradicted
 from assistant.answering.extractive.reported import naming, quoting, reported_source
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.titles import wrong_title
-from assistant.answering.question import Asked, stated_source, states_a_view
+from assistant.answering.question import Asked, stated_source, stated_view, states_a_view
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.names import speakers
 from assistant.retrieval.retriever import Retriever
@@ -103,12 +104,33 @@ def wrong_attribution(asked: Asked, scored: list[ScoredSentence], retriever: Ret
     if top.result.chunk.doc_id in mine or owned or _speaks_in(top.text, name, insts):
         return None  # the named institution says it, or the sentence says that it does
     other = insts.of_doc(top.result.chunk.doc_id)
+    if asserted and not carries(asked, top):
+        # the nearest sentence is on the topic but does not state the view: nobody is credited
+        return (f"Nothing from {name} in the collection says this, and no other document says "
+                f"it in so many words; the nearest passages, from {other}, follow.", top)
     if asserted:
         return (f"The documents attribute this to {other}, not {name}: nothing from {name} in "
                 "the collection says it.", top)
     if own is not None and own.score >= STATED_SHARE * top.score:
         return None  # weak, but not far from the best: answered from its own documents
     return f"Nothing from {name} in the collection addresses this; {other} does.", top
+
+
+def carries(asked: Asked, s: ScoredSentence) -> bool:
+    """Whether the sentence can state the view the question asserts: a recommendation ('X
+    should self-regulate', 'GRETA recommends banning encryption') only by recommending, and
+    nothing by negating it. Words cannot tell more: a paraphrase shares few of them."""
+    view = stated_view(asked.corrected)
+    if view is None:
+        return True  # nothing stated to check: the attribution stands as the evidence has it
+    if _NORMATIVE.search(asked.corrected[: asked.corrected.find(view) + len(view)]) and \
+            not _NORMATIVE.search(s.text):
+        return False  # 'X should self-regulate' is a recommendation: a report of it is not one
+    return contradicted(replace(asked, presumed=True), [s]) is None
+
+
+_NORMATIVE = re.compile(r"\b(?:should|must|ought|needs?\s+to|recommend\w*|calls?\s+for|urges?|"
+                        r"wants?|advocat\w*)\b", re.I)
 
 
 def _stated_name(asked: Asked, retriever: Retriever) -> str | None:
