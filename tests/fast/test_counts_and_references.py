@@ -113,3 +113,21 @@ def test_a_month_given_to_a_documents_publication_is_checked_against_the_catalog
     assert wrong_document_month(right, r) is None
     event = analyze("why did greta hold its launch in january 2022?", r)
     assert wrong_document_month(event, r) is None  # an event's month, not a publication's
+
+
+def test_a_year_given_to_a_documents_publication_is_checked_against_its_own_date(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.dates import wrong_document_month
+
+    r = fast_assistant.retriever
+    brief = analyze("the osce brief was published in 2020, right? what did it recommend?", r)
+    assert wrong_document_month(brief, r) == \
+        "The OSCE policy brief (2022) is the one in the collection; it is not from 2020."
+    assert wrong_document_month(analyze("the osce brief was published in 2022 - so?", r), r) is None
+
+
+def test_a_year_is_not_a_figure_a_question_asserts() -> None:
+    from assistant.answering.extractive.premises import _ASSERTS
+
+    assert _ASSERTS.search("greta says 75% of victims are advertised online")
+    assert not _ASSERTS.search("equality now paper came out in 2021 - what about laws?")

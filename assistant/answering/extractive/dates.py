@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.catalogue import documents_asked
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
@@ -117,22 +118,30 @@ _PUBLISHED = re.compile(r"\b(?:came out|come out|published|released|issued|dated
                         r"appeared|out)\s+(?:in\s+|on\s+)?(?:early\s+|late\s+|mid-?\s*)?$", re.I)
 
 
+_PUBLISHED_YEAR = re.compile(r"\b(?:came out|come out|published|released|issued|dated|put out|"
+                             r"appeared)\s+(?:in\s+)?((?:19|20)\d{2})\b", re.I)
+
+
 def wrong_document_month(asked: Asked, retriever: Retriever) -> str | None:
     """'GRETA's study came out in January 2022' when its summary is dated March 2022: a month
     the question gives to the publication of a named institution's document, against the
     date in the catalogue."""
     said = _asked_month(asked.corrected)
+    if said is None and (m := _PUBLISHED_YEAR.search(asked.corrected)) is not None:
+        said = ("", m.group(1), m.group(1))  # 'the osce brief was published in 2020'
     if said is None or not asked.institutions:
         return None
     month, year, written = said
     at = asked.corrected.lower().find(written.lower())
     if at < 0 or not _PUBLISHED.search(asked.corrected[:at]):
         return None
-    docs = retriever.institutions.all[asked.institutions[0]].doc_ids
+    own = set(retriever.institutions.all[asked.institutions[0]].doc_ids)
+    docs = [d for d in documents_asked(asked.corrected, retriever) if d in own] or sorted(own)
+    dated = r"\d{4}-\d{2}(?:-\d{2})?" if month else r"\d{4}(?:-\d{2}){0,2}"
     metas = [m for m in (retriever.store.meta(d) for d in docs)
-             if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", m.date or "")]
-    if not metas or any(MONTHS[int(m.date[5:7]) - 1].lower() == month.lower()
+             if re.fullmatch(dated, m.date or "")]
+    if not metas or any((not month or MONTHS[int(m.date[5:7]) - 1].lower() == month.lower())
                         and (year is None or m.date.startswith(year)) for m in metas):
         return None
-    given = f"{month.capitalize()} {year}" if year else month.capitalize()
+    given = " ".join(x for x in (month.capitalize(), year) if x)
     return f"{source_label(metas[0])} is the one in the collection; it is not from {given}."

@@ -36,10 +36,10 @@ _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s?(?:%|per ?cent)")
 _N_IN_M = re.compile(r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out of)\s+"
                      r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 # A question that asserts what an institution said ('why did GRETA find that…', 'GRETA's 75%
-# figure'), as opposed to asking what it says ('what does the OSCE want…').
+# figure', not a year), as opposed to asking what it says ('what does the OSCE want…').
 _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|argued|reckons?|"
                       r"believes?|thinks?|states?|stated|reports?|reported|warns?|warned|shows?|"
-                      r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|\d|"
+                      r"showed|concludes?|concluded|estimates?|estimated)\s+that\b|(?!(?:19|20)\d\d\b)\b\d|"
                       r"\b(?:why|how come)\s+(?:did|does|do|is|was)\b", re.I)
 # Asserted that way, the named institution's best sentence must come this close to another
 # institution's best for the view to be taken as its own.
