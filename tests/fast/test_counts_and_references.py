@@ -131,3 +131,17 @@ def test_a_year_is_not_a_figure_a_question_asserts() -> None:
 
     assert _ASSERTS.search("greta says 75% of victims are advertised online")
     assert not _ASSERTS.search("equality now paper came out in 2021 - what about laws?")
+
+
+def test_a_role_the_question_gives_a_quoted_person_is_corrected(fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.roles import wrong_role
+
+    r = fast_assistant.retriever
+    wrong = analyze("val richey is the osce secretary general, isn't he?", r)
+    assert wrong_role(wrong, r) == (
+        "The documents call Val Richey the OSCE Special Representative for Combating "
+        "Trafficking, not the OSCE secretary general; they quote OSCE Secretary General Helga "
+        "Maria Schmid in that role.")
+    right = analyze("what did helga maria schmid, the osce secretary general, say?", r)
+    assert wrong_role(right, r) is None
+    assert wrong_role(analyze("what did richey say about laws?", r), r) is None

@@ -24,6 +24,7 @@ from assistant.answering.extractive.dates import (
 )
 from assistant.answering.extractive.polarity import contradicted
 from assistant.answering.extractive.reported import naming, quoting, reported_source
+from assistant.answering.extractive.roles import wrong_role
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.titles import wrong_title
 from assistant.answering.question import Asked, stated_source, stated_view, states_a_view
@@ -256,4 +257,4 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
                          wrong_year(asked, retriever), dated, wrong_figure(asked, quoted[0]),
                          wrong_count(asked, quoted)) if c]
     later = None if found else later_document(asked, retriever)
-    return [c for c in (unchecked_source(asked), later) if c] + found
+    return [c for c in (unchecked_source(asked), later, wrong_role(asked, retriever)) if c] + found
