@@ -56,11 +56,29 @@ def title_runs(question: str) -> list[str]:
 def unknown_titles(question: str, known: set[tuple[str, str]]) -> list[str]:
     """Multi-word names in ``question`` whose word pairs the collection mostly never uses."""
     out: list[str] = []
-    for run in title_runs(question):
+    for run in title_runs(question) + lower_instruments(question):
         terms = content_terms(run)
         pairs = list(zip(terms, terms[1:], strict=False))
         if pairs and sum(p in known for p in pairs) / len(pairs) < KNOWN_SHARE:
             out.append(run)
+    return out
+
+
+# 'the digital services act', 'the eu modern slavery directive': an instrument typed in lower
+# case (two words or more before its noun; 'the new act' names none)
+_LOWER_INSTRUMENT = re.compile(r"\bthe\s+((?:[a-z][\w-]*\s+){2,5}?(?:act|convention|protocol|"
+                               r"directive|treaty|bill|charter|declaration))\b")
+_VAGUE = frozenset(["new", "proposed", "latest", "current", "recent", "draft", "relevant", "existing", "former", "old", "upcoming", "planned", "national", "international"])
+
+
+def lower_instruments(question: str) -> list[str]:
+    """Instruments named in lower case, without their vague adjectives ('the new digital
+    services act' -> 'digital services act')."""
+    out = []
+    for m in _LOWER_INSTRUMENT.finditer(question):
+        words = [w for w in m.group(1).split() if w not in _VAGUE]
+        if len(words) >= 3:
+            out.append(" ".join(words))
     return out
 
 

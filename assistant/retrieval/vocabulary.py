@@ -12,6 +12,7 @@ from assistant.retrieval.names import (
     bigrams,
     country_names,
     initialisms,
+    lower_instruments,
     people_quoted,
     places_in,
     speakers,
@@ -152,7 +153,8 @@ class Vocabulary:
         Global Guide', 'germany' in any case)."""
         names = [w for w in unknown_names(question, self.known_terms)
                  if not (w.isupper() and w.lower() in self.known_initialisms)]
-        titles = unknown_titles(question, self.known_bigrams) if title_runs(question) else []
+        titles = unknown_titles(question, self.known_bigrams) \
+            if title_runs(question) or lower_instruments(question) else []
         named = {n.lower() for n in names}
         places = [form for country, form in places_in(question, country_names())
                   if country not in self._folded_text and form not in self._folded_text

@@ -145,3 +145,18 @@ def test_a_role_the_question_gives_a_quoted_person_is_corrected(fast_assistant: 
     right = analyze("what did helga maria schmid, the osce secretary general, say?", r)
     assert wrong_role(right, r) is None
     assert wrong_role(analyze("what did richey say about laws?", r), r) is None
+
+
+def test_an_instrument_typed_in_lower_case_the_collection_never_names_is_unknown(
+        fast_assistant: Assistant) -> None:
+    from assistant.retrieval.names import lower_instruments
+
+    vocab = fast_assistant.retriever.vocab
+    assert lower_instruments("what does the new eu digital services act require?") == \
+        ["eu digital services act"]
+    assert lower_instruments("what does the new act require?") == []
+    assert "digital services act" in vocab.unknown("what does the digital services act require?")
+    assert vocab.unknown("what is the online safety act in australia?") == []
+    ans = fast_assistant.ask("what does the eu digital services act require of platforms?")
+    assert ans.answer.startswith(REFUSAL_PREFIX)
+    assert "never mentions “eu digital services act”" in ans.answer
