@@ -185,7 +185,8 @@ def _asked_of(insts: Institutions, text: str) -> list[tuple[str, int, int]]:
 
 
 def analyze(question: str, retriever: Retriever) -> Asked:
-    corrected = _N_IN_M.sub(_percent, retriever.vocab.speller.correct(question))
+    corrected = _N_IN_M.sub(_percent, retriever.vocab.hyphenated(
+        retriever.vocab.speller.correct(question)))
     if _SPELLED_Q.search(cased := retriever.vocab.cased(corrected)):
         corrected = cased  # 'what is the osce?' asks, as 'what is the OSCE?' does, for its name
     insts = retriever.institutions

@@ -112,6 +112,24 @@ class Vocabulary:
         return Speller([c.text for c in self.store.chunks]
                        + [f"{m['title']} {m['publisher']}" for m in metas])
 
+    @cached_property
+    def compounds(self) -> frozenset[str]:
+        """Hyphenated words of the collection, lower case ('self-regulation', 'state-led')."""
+        return frozenset(m.group(0).lower() for c in self.store.chunks
+                         for m in re.finditer(r"\b[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\b", c.text))
+
+    def hyphenated(self, text: str) -> str:
+        """Words the collection only ever writes as one hyphenated word, written so ('self
+        regulation' -> 'self-regulation', 'safety by design' -> 'safety-by-design'): the
+        compound is a term of its own in the search. Not where it also writes them apart."""
+        low = text.lower()
+        for dashed in sorted(self.compounds, key=len, reverse=True):
+            spaced = dashed.replace("-", " ")
+            if spaced in low and spaced not in self._folded_text:
+                text = re.sub(rf"\b{re.escape(spaced)}\b", dashed, text, flags=re.I)
+                low = text.lower()
+        return text
+
     def cased(self, text: str) -> str:
         """Acronyms the collection defines, typed in lower case, in their own case ('what is
         the osce?' -> 'what is the OSCE?'); not where the word is also English ('ai', 'us')."""

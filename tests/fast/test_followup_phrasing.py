@@ -1,6 +1,7 @@
-"""Follow-ups as users type them: an acknowledgement before the question ('ok, and equality
-now?'), a request about the answer before ('can you give me the exact wording?'), a pronoun
-for the person quoted ('what else did he say?'), and 'main asks' for recommendations."""
+"""Questions and follow-ups as users type them: an acknowledgement before the question ('ok,
+and equality now?'), a request about the answer before ('can you give me the exact wording?'),
+a pronoun for the person quoted ('what else did he say?'), 'main asks' for recommendations, and
+'self regulation' for the collection's 'self-regulation'."""
 
 from __future__ import annotations
 
@@ -51,3 +52,11 @@ def test_main_asks_are_recommendations(fast_assistant: Assistant) -> None:
     assert speller.correct("what are the osce's main asks?") == \
         "what are the osce's main recommendations?"
     assert speller.correct("what he asks is simple") == "what he asks is simple"
+
+
+def test_words_the_collection_only_writes_hyphenated_are_joined(fast_assistant: Assistant) -> None:
+    vocab = fast_assistant.retriever.vocab
+    assert vocab.hyphenated("self regulation failures") == "self-regulation failures"
+    assert vocab.hyphenated("what about Safety by design principles") == \
+        "what about safety-by-design principles"
+    assert vocab.hyphenated("age verification rules") == "age verification rules"  # also apart
