@@ -146,11 +146,19 @@ def _pointed(question: str, answers: list[str], users: list[str], names: list[st
     return f"{question[: m.start()]}{item}{question[end:]}"
 
 
+_ORDINAL_NOUN = re.compile(r"\bthe\s+(first|second|third|fourth|fifth|last)\s+([a-z]{4,})\b", re.I)
+
+
 def _nth_of_asked(answer: str, users: list[str], ordinal: str, names: list[str]) -> str | None:
     """'The second one' after 'what steps does Equality Now set out…?' answered with '… is a
     first step': the second step, of the institutions asked before (the document goes on with
     '… is a second step', which the answer before may not have quoted)."""
-    if not users or ordinal not in _NTH:
+    if not users:
+        return None
+    # 'and the last one?' after 'what's the first recommendation?': the last recommendation
+    if (m := _ORDINAL_NOUN.search(users[-1])) is not None and m.group(1).lower() != ordinal:
+        return f"the {ordinal} {m.group(2).lower()}" + (f" ({', '.join(names)})" if names else "")
+    if ordinal not in _NTH:
         return None
     for noun in asked_nouns(users[-1]):
         one = noun[:-1]  # 'steps' -> 'step'

@@ -166,3 +166,14 @@ def test_the_second_of_what_the_answer_calls_a_first_step_is_the_second_step(
     out = standalone("the second one - who leads it?", _history(asked, both),
                      fast_assistant.retriever.institutions)
     assert not out.startswith("the second step (")
+
+
+def test_another_ordinal_of_what_the_question_before_counted(fast_assistant: Assistant) -> None:
+    first = ("The OSCE policy brief (2022) reports: “1. Ensure that technology-facilitated THB is "
+             "covered by national legislation.” [1]\n\nIt also says: “Two threshold questions: 1) "
+             "whether it is covered; and 2) whether procedures cover it.” [2]")
+    insts = fast_assistant.retriever.institutions
+    hist = _history("what's the first recommendation?", first)
+    assert standalone("and the last one?", hist, insts) == "and the last recommendation?"
+    assert standalone("what about the second one?", hist, insts) == \
+        "what about the second recommendation?"
