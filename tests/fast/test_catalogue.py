@@ -185,3 +185,16 @@ def test_who_publishes_an_outlet_is_answered_from_the_catalogue(fast_assistant: 
     ans = fast_assistant.ask("who publishes hstoday?")
     assert ans.answer == ("The HSToday news article (5 February 2023) was published by Homeland "
                           "Security Today (HSToday). [1]")
+
+
+def test_what_a_republication_adds_is_its_own_sentences(fast_assistant: Assistant) -> None:
+    for q in ("what does hstoday add?", "is the hstoday article just a copy of the osce release?"):
+        ans = fast_assistant.ask(q)
+        assert ans.answer.startswith("The HSToday news article (5 February 2023) republishes the "
+                                     "OSCE press release; these are the sentences only it has."), q
+        assert {c.doc_id for c in ans.citations} == {"hstoday-osce-study-2023"}, q
+        assert "virtual launch event on February 15" in ans.citations[0].excerpt
+    # a question about something in it is answered as any other
+    same = fast_assistant.ask("the HSToday repost and the OSCE's own release - do they give the "
+                              "launch date the same way?")
+    assert "republishes" not in same.answer.split("\n\n")[0]

@@ -52,6 +52,7 @@ from assistant.answering.extractive.reported import (
     without_person,
     without_source,
 )
+from assistant.answering.extractive.republished import republication
 from assistant.answering.extractive.scoring import (
     ScoredSentence,
     SentenceScorer,
@@ -107,7 +108,8 @@ class ExtractiveAnswerer:
         t2 = time.perf_counter()
         reason = out_of_range(asked, self.retriever)
         # 'summarise the GRETA report': each document by what it says it is about
-        shape: Shape | None = overview(asked, self.retriever) if reason is None else None
+        shape: Shape | None = (republication(asked, self.retriever)
+                               or overview(asked, self.retriever)) if reason is None else None
         if reason is None and shape is None and asked.comparison:
             seen = ([t.content for t in history if t.role == "assistant"]
                     if wants_more(question) and history else [])

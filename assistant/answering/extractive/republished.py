@@ -1,0 +1,59 @@
+"""What a republication adds to the document it republishes: 'what does hstoday add?', 'is the
+hstoday article just a copy of the osce release?'. The collection keeps a republication's own
+sentences (those the original does not have) and cites the original for the shared ones, so
+the answer is those sentences, under a line saying whose text it republishes."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.base import quotable
+from assistant.answering.extractive.compose import Shape, by_institution
+from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.question import Asked
+from assistant.core.citations import doc_label
+from assistant.core.models import SearchResult
+from assistant.retrieval.retriever import Retriever
+from ingest.text import content_terms
+
+# what a copy adds or changes: 'what does X add', 'is X just a copy', 'how does X differ'
+_ADDS = re.compile(r"\b(?:adds?|added|different|differs?|copy|copies|copied|same|identical|"
+                   r"verbatim|reprint\w*|repost\w*|republish\w*)\b", re.I)
+
+
+_ASIDE = frozenset(content_terms("just only simply merely really actually anything what else "
+                                 "more original piece text version anyth"))
+
+
+def republication(asked: Asked, retriever: Retriever) -> Shape | None:
+    """The own sentences of the republication the question names, when it asks what it adds."""
+    if len(asked.institutions) < 1 or not _ADDS.search(asked.corrected):
+        return None
+    store = retriever.store
+    kinds = {t for d in store.documents for t in content_terms(store.meta(d).kind)}
+    topic = _ADDS.sub(" ", re.sub(r"\([^)]*\)|[’']s\b", " ", asked.topic))
+    if set(content_terms(topic)) - kinds - _ASIDE:
+        return None  # asks about something in it ('do they give the launch date the same way?')
+    copies = [d for name in asked.institutions for d in retriever.institutions.all[name].doc_ids
+              if store.meta(d).duplicate_of]
+    if not copies:
+        return None
+    doc = copies[0]
+    meta = store.meta(doc)
+    original = store.meta(meta.duplicate_of or "")
+    own = [_sentence(retriever, row, k) for row, c in enumerate(store.chunks) if c.doc_id == doc
+           for k, (a, b) in enumerate(c.sentences) if quotable(c.text[a:b])]
+    shape = by_institution(own, retriever) if own else Shape(blocks=[])
+    shape.preface = [f"{source_label(meta)} republishes {doc_label(original)}; "
+                     + ("these are the sentences only it has." if own
+                        else "the collection found no sentence of its own in it.")]
+    return shape if own else None
+
+
+def _sentence(retriever: Retriever, row: int, k: int) -> ScoredSentence:
+    store = retriever.store
+    chunk = store.chunks[row]
+    a, b = chunk.sentences[k]
+    result = SearchResult(chunk=chunk, score=0.0, index=row)
+    return ScoredSentence(result, 0, a, b, store.sentence_offsets[row] + k, k, 0.0, 0.0, 1.0, 1.0)
