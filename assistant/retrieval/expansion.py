@@ -20,6 +20,10 @@ NEAR = 0.7  # cosine of a collection word to the user's word, to be added
 PER_WORD = 2  # collection words added for one unknown word
 
 
+# a count says how many, not what: 'three aims' is not about 'third' things
+_NUMBERS = frozenset(["three", "four", "five", "seven", "eight", "nine", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "dozen", "dozens"])
+
+
 class Expander:
     def __init__(self, vocab: Vocabulary, embedder: BaseEmbedder) -> None:
         self.vocab = vocab
@@ -39,7 +43,8 @@ class Expander:
             return []
         known = self.vocab.known_terms
         unknown = [w for w in dict.fromkeys(re.findall(r"[a-z][a-z-]{3,}", text.lower()))
-                   if w not in STOPWORDS and w not in known and stem(w) not in known]
+                   if w not in STOPWORDS and w not in _NUMBERS and w not in known
+                   and stem(w) not in known]
         self._neighbours([w for w in unknown if w not in self._seen])
         out: list[str] = []
         for w in unknown:
