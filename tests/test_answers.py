@@ -175,3 +175,9 @@ def test_what_a_document_says_about_a_person_it_quotes_is_answered(assistant: As
         Turn(role="user", content="what does the press release say about val richey?"),
         Turn(role="assistant", content=first.answer)])
     assert not more.refused
+
+
+def test_a_count_is_not_expanded_into_the_collections_words(assistant: Assistant) -> None:
+    # MiniLM puts 'three' nearest to the collection's 'third'
+    assert assistant.retriever.expander.expand("the three aims") == []
+    assert assistant.retriever.expander.expand("the quickest fix") == ["fastest"]

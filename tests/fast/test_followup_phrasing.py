@@ -60,7 +60,3 @@ def test_words_the_collection_only_writes_hyphenated_are_joined(fast_assistant: 
     assert vocab.hyphenated("what about Safety by design principles") == \
         "what about safety-by-design principles"
     assert vocab.hyphenated("age verification rules") == "age verification rules"  # also apart
-
-
-def test_a_count_is_not_expanded_into_the_collections_words(fast_assistant: Assistant) -> None:
-    assert "third" not in fast_assistant.retriever.expander.expand("the three aims")
