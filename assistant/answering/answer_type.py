@@ -33,7 +33,7 @@ _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(pe
                   r"compan(?:y|ies)|events?|programmes?|programs?|instruments?|agreements?|protocols?)\b", re.I)
 # 'Who spoke at the launch?' wants the people quoted: a name with a verb of speech.
 _SPEAKER_Q = re.compile(r"\bwho\b(?:\s+[\w’'-]+){0,4}?\s+(?:spoke|speak|speaks|said|says|talked|"
-                        r"addressed|presented|stated|commented)\b", re.I)
+                        r"addressed|presented|stated|commented)\b|\b(?:named|senior)\s+officials?\b", re.I)
 SPEECH = re.compile(r"\b(?:said|says|stated|states|told|added|noted|explained|warned|"
                     r"emphasi[sz]ed|stressed|highlighted)\b")
 # "What has X led to?" wants a consequence; a sentence stating one says 'resulted in', 'led to'…

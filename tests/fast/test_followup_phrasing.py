@@ -60,3 +60,12 @@ def test_words_the_collection_only_writes_hyphenated_are_joined(fast_assistant: 
     assert vocab.hyphenated("what about Safety by design principles") == \
         "what about safety-by-design principles"
     assert vocab.hyphenated("age verification rules") == "age verification rules"  # also apart
+
+
+def test_a_named_or_senior_official_asks_for_who_spoke() -> None:
+    from assistant.answering.answer_type import expected_type
+
+    assert expected_type("according to the osce's most senior official, what will decide it?") \
+        == "speaker"
+    assert expected_type("is there a named official fronting it?") == "speaker"
+    assert expected_type("what do officials need to do?") != "speaker"
