@@ -25,12 +25,12 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s*cent|percent)|\b\d{2,}\b|\b(?
 NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|of|for|and|the))*\s+[A-Z][a-z]+\b")
 # ('…give the launch date…', 'reply - date?': a date named as what is asked about)
 _WHEN = re.compile(r"^\s*(when|what (date|year|day|month))\b|\bwhat time\b|\bon what date\b|"
-                   r"\b(?:the|its|their|which)\s+(?:[\w-]+\s+)?dates?\b|(?:^|[-–:]\s*)dates?\s*\??\s*$",
-                   re.I)
+                   r"\b(?:the|its|their|which)\s+(?:[\w-]+\s+)?dates?\b|(?:^|[-–:]\s*)dates?\s*\??\s*$", re.I)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(person|official|organi[sz]ations?|"
                   r"body|bodies|laws?|acts?|legislation|initiatives?|publications?|paper|reports?|office|"
                   r"agency|agencies|country|countries|courts?|conventions?|treaty|treaties|directives?|"
-                  r"compan(?:y|ies)|events?|programmes?|programs?|instruments?|agreements?|protocols?)\b", re.I)
+                  r"compan(?:y|ies)|events?|programmes?|programs?|instruments?|agreements?|protocols?)\b|"
+                  r"\b(?:are|is)\s+any\b[^?]*?\b(?:named|mentioned\s+by\s+name)\b", re.I)  # 'are any … named
 # 'Who spoke at the launch?' wants the people quoted: a name with a verb of speech.
 _SPEAKER_Q = re.compile(r"\bwho\b(?:\s+[\w’'-]+){0,4}?\s+(?:spoke|speak|speaks|said|says|talked|"
                         r"addressed|presented|stated|commented)\b|\b(?:named|senior)\s+officials?\b", re.I)

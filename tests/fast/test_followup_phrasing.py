@@ -69,3 +69,11 @@ def test_a_named_or_senior_official_asks_for_who_spoke() -> None:
         == "speaker"
     assert expected_type("is there a named official fronting it?") == "speaker"
     assert expected_type("what do officials need to do?") != "speaker"
+
+
+def test_asking_whether_any_is_named_wants_a_name() -> None:
+    from assistant.answering.answer_type import expected_type
+
+    assert expected_type("are any industry initiatives actually named in the osce brief?") == "name"
+    assert expected_type("on the second of those, is any scheme named?") == "name"
+    assert expected_type("is any of this working?") is None
