@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.condense import condense, person, stance, without_interjection
+from assistant.answering.ellipsis import elliptic
 from assistant.answering.series import asked_count, asked_nouns, led_in, numbered, running
 from assistant.core.models import Turn
 from assistant.retrieval.institutions import Institutions
@@ -211,6 +212,9 @@ def standalone(question: str, history: list[Turn], institutions: Institutions) -
     swapped = _swapped(question, [*users[:-1], before] if before else users, institutions)
     if swapped is not None:
         return swapped
+    if not institutions.mentions(question) and \
+            (changed := elliptic(question, before or users[-1])) is not None:
+        return changed  # 'and from tech companies?' after '… want from the UN?'
     return condense(question, history, pointing=bool(_POINTER.search(question)), before=before)
 
 

@@ -77,3 +77,19 @@ def test_asking_whether_any_is_named_wants_a_name() -> None:
     assert expected_type("are any industry initiatives actually named in the osce brief?") == "name"
     assert expected_type("on the second of those, is any scheme named?") == "name"
     assert expected_type("is any of this working?") is None
+
+
+def test_a_follow_up_giving_only_the_part_that_changes(fast_assistant: Assistant) -> None:
+    from assistant.answering.ellipsis import elliptic
+
+    before = "what does equality now want from the UN?"
+    assert elliptic("and from tech companies?", before) == \
+        "what does equality now want from tech companies?"
+    assert elliptic("and governments?", before) == "what does equality now want from governments?"
+    assert elliptic("what about blocking?", "what does the osce brief say about content removal?") \
+        == "what does the osce brief say about blocking?"
+    for own in ("and why?", "and which conventions cover that?", "and that?"):
+        assert elliptic(own, before) is None, own
+    insts = fast_assistant.retriever.institutions
+    assert standalone("and from tech companies?", _history(before, LIABILITY), insts) == \
+        "what does equality now want from tech companies?"
