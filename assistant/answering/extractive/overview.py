@@ -64,7 +64,8 @@ def _runs(picked: list[ScoredSentence]) -> list[ScoredSentence]:
     return out
 
 
-def _sentence(retriever: Retriever, row: int, k: int) -> ScoredSentence:
+def sentence_at(retriever: Retriever, row: int, k: int) -> ScoredSentence:
+    """Sentence ``k`` of passage ``row``, as an excerpt to quote (no score of its own)."""
     store = retriever.store
     chunk = store.chunks[row]
     a, b = chunk.sentences[k]
@@ -86,9 +87,9 @@ def about_itself(doc_id: str, retriever: Retriever) -> list[ScoredSentence]:
                 follows = False
                 continue
             if len(opening) < 2:
-                opening.append(_sentence(retriever, row, k))
+                opening.append(sentence_at(retriever, row, k))
             if _SELF.search(text) or (follows and _GOES_ON.match(text)):
-                picked.append(_sentence(retriever, row, k))
+                picked.append(sentence_at(retriever, row, k))
                 follows = True
             else:
                 follows = False

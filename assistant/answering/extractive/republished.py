@@ -10,10 +10,9 @@ import re
 from assistant.answering.base import quotable
 from assistant.answering.extractive.compose import Shape, by_institution
 from assistant.answering.extractive.frame import source_label
-from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.extractive.overview import sentence_at
 from assistant.answering.question import Asked
 from assistant.core.citations import doc_label
-from assistant.core.models import SearchResult
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms
 
@@ -42,7 +41,7 @@ def republication(asked: Asked, retriever: Retriever) -> Shape | None:
     doc = copies[0]
     meta = store.meta(doc)
     original = store.meta(meta.duplicate_of or "")
-    own = [_sentence(retriever, row, k) for row, c in enumerate(store.chunks) if c.doc_id == doc
+    own = [sentence_at(retriever, row, k) for row, c in enumerate(store.chunks) if c.doc_id == doc
            for k, (a, b) in enumerate(c.sentences) if quotable(c.text[a:b])]
     shape = by_institution(own, retriever) if own else Shape(blocks=[])
     shape.preface = [f"{source_label(meta)} republishes {doc_label(original)}; "
@@ -50,10 +49,3 @@ def republication(asked: Asked, retriever: Retriever) -> Shape | None:
                         else "the collection found no sentence of its own in it.")]
     return shape if own else None
 
-
-def _sentence(retriever: Retriever, row: int, k: int) -> ScoredSentence:
-    store = retriever.store
-    chunk = store.chunks[row]
-    a, b = chunk.sentences[k]
-    result = SearchResult(chunk=chunk, score=0.0, index=row)
-    return ScoredSentence(result, 0, a, b, store.sentence_offsets[row] + k, k, 0.0, 0.0, 1.0, 1.0)
