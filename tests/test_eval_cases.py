@@ -53,7 +53,7 @@ USER_KINDS = {"paraphrase", "terse", "typo", "synthesis", "comparison", "follow-
 # (more2-premise-followup.yaml), then 20 mixed cases (more3-users.yaml), then 20 more
 # (more4-users.yaml), then 24 more (more5-users.yaml), then 24 more (more6-users.yaml);
 # users-test: 52, held out.
-USER_COUNTS = {"users-dev": 263, "users-test": 52}
+USER_COUNTS = {"users-dev": 293, "users-test": 52}
 
 
 @pytest.mark.parametrize("name", sorted(USERS))
