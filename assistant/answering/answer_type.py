@@ -30,7 +30,7 @@ _WHO = re.compile(r"^\s*(who|whom|whose)\b|\b(?:which|what) (?:[\w-]+ ){0,2}?(pe
                   r"body|bodies|laws?|acts?|legislation|initiatives?|publications?|paper|reports?|office|"
                   r"agency|agencies|country|countries|courts?|conventions?|treaty|treaties|directives?|"
                   r"compan(?:y|ies)|events?|programmes?|programs?|instruments?|agreements?|protocols?)\b|"
-                  r"\b(?:are|is)\s+any\b[^?]*?\b(?:named|mentioned\s+by\s+name)\b", re.I)  # 'are any … named
+                  r"\b(?:are|is)\s+any\b[^?]*?\b(?:named|mentioned\s+by\s+name)\b|\bnames?\s+any\b", re.I)
 # 'Who spoke at the launch?' wants the people quoted: a name with a verb of speech.
 _SPEAKER_Q = re.compile(r"\bwho\b(?:\s+[\w’'-]+){0,4}?\s+(?:spoke|speak|speaks|said|says|talked|"
                         r"addressed|presented|stated|commented)\b|\b(?:named|senior)\s+officials?\b", re.I)

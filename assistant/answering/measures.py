@@ -15,9 +15,10 @@ from ingest.text import content_terms
 _MONEY_Q = re.compile(r"\bhow (?:big|large|high|steep|heavy|much)\b(?:\s+[\w’']+){0,3}?\s+(?:fines?|"
                       r"penalt(?:y|ies)|sums?|budgets?|costs?|profits?|revenues?|earnings?|"
                       r"income|funding)\b|\bhow much (?:money|funding|revenue|profit)\b|\bhow much "
-                      r"(?:do|does|did)\b[^?]*?\b(?:make|earn|cost|pay|spend|charge)\b|\bwhat (?:is|was|are|"
-                      r"were) (?:the |its |their )?(?:[a-z]+ )?(?:budget|revenue|turnover|price)s?\b",
-                      re.I)
+                      r"(?:do|does|did)\b[^?]*?\b(?:make|earn|cost|pay|spend|charge)\b|\bwhat(?:'s|’s| is| was|"
+                      r"| are| were) (?:the |its |their )?(?:[a-z]+ ){0,2}?(?:budget|revenue|turnover|price|"
+                      r"profit|earning|income)s?\b(?!\s+motive)|\b(?:dollar|euro|monetary)\s+(?:figure|amount|value|"
+                      r"estimate|sum)s?\b", re.I)
 MONEY = re.compile(r"[$€£¥]\s?\d|\b(?:dollars?|euros?|pounds?|francs?|USD|EUR|GBP)\b|"
                    r"\b\d[\d,.]*\s*(?:million|billion|bn)\b", re.I)
 # 'how long must…', 'for how many months…', 'what retention period…'; not 'how long ago' (a

@@ -58,3 +58,14 @@ def test_how_many_in_all_is_not_answered_by_a_share() -> None:
     assert not missing_total(q, ["Tech Against Trafficking has mapped 305 tools so far."])
     assert not missing_total("what share of the tools, in total, focus on it?", [share])
     assert not missing_total("how many tools focus on sexual exploitation?", [share])
+
+
+def test_a_profit_or_a_dollar_figure_asks_for_a_sum_of_money() -> None:
+    from assistant.answering.measures import missing_money
+
+    plain = ["Like any other successful business, traffickers rely on online marketing."]
+    assert missing_money("whats the estimated yearly profit traffickers make - is there a dollar "
+                         "figure anywhere?", plain)
+    assert missing_money("what's the estimated yearly profit?", plain)
+    assert not missing_money("what is the profit motive behind trafficking?", plain)
+    assert not missing_money("what's the estimated yearly profit?", ["It makes $150 billion."])
