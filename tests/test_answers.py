@@ -181,3 +181,13 @@ def test_a_count_is_not_expanded_into_the_collections_words(assistant: Assistant
     # MiniLM puts 'three' nearest to the collection's 'third'
     assert assistant.retriever.expander.expand("the three aims") == []
     assert assistant.retriever.expander.expand("the quickest fix") == ["fastest"]
+
+
+def test_a_document_kind_in_the_question_does_not_favour_every_document_of_that_kind(
+        assistant: Assistant) -> None:
+    from assistant.answering.extractive.scoring import SentenceScorer
+
+    terms = SentenceScorer(assistant.retriever).doc_terms("equality-now-icat-response-2019")
+    assert "paper" not in terms and "equal" in terms
+    ans = assistant.ask("does the osce name any individual tech company in its paper?")
+    assert not ans.answer.startswith("Nothing from OSCE")

@@ -98,11 +98,13 @@ class SentenceScorer:
         return self._promo[idx]
 
     def doc_terms(self, doc_id: str) -> set[str]:
-        """Words of a document's title and publisher: every sentence of it speaks for them."""
+        """Words of a document's title and publisher: every sentence of it speaks for them. Not
+        its kind ('position paper'): 'does the OSCE name any company in its paper?' is not
+        about every sentence of Equality Now's paper."""
         if doc_id not in self._doc_terms:
             meta = self.retriever.store.meta(doc_id)
             self._doc_terms[doc_id] = set(content_terms(
-                f"{meta.title} {meta.publisher} {publisher_short(meta.publisher)} {meta.kind}"))
+                f"{meta.title} {meta.publisher} {publisher_short(meta.publisher)}"))
         return self._doc_terms[doc_id]
 
     def score(self, question: str, qvec: np.ndarray, results: list[SearchResult]) -> list[ScoredSentence]:
