@@ -138,7 +138,8 @@ def _pointed(question: str, answers: list[str], users: list[str], names: list[st
         return None
     n = _ORDINALS[m.group(1).lower()]
     end = m.end() + (4 if question[m.end() : m.end() + 4] == " one" else 0)
-    if (step := _nth_of_asked(answers[-1], users, m.group(1).lower(), names)) is not None:
+    if not m.group("who") and \
+            (step := _nth_of_asked(answers[-1], users, m.group(1).lower(), names)) is not None:
         return f"{question[: m.start()]}{step}{question[end:]}"
     found = _people(answers) if m.group("who") else _counted(answers[-1], users, n)
     if not found or n > len(found):

@@ -64,7 +64,9 @@ def test_without_a_draft_the_sentences_shown_are_checked_again(
 def test_refusals_and_quotes_without_a_draft_are_left_as_saved(
         fast_assistant: Assistant) -> None:
     quoted = fast_assistant.answerer(AnswerMode.EXTRACTIVE).answer(Q)
-    refused = fast_assistant.answerer(AnswerMode.EXTRACTIVE).answer("What colour is the number seven?")
+    # a refusal that does not hang on the hashing embedder's scores: a country never named
+    refused = fast_assistant.answerer(AnswerMode.EXTRACTIVE).answer(
+        "What does Brazil's penal code say about it?")
     assert refused.refused
     recheck = Rechecker(fast_assistant)
     assert recheck(quoted) is quoted and recheck(refused) is refused
