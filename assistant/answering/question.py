@@ -184,9 +184,16 @@ def _asked_of(insts: Institutions, text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+# A request for a source to cite asks for the passage that says it: what follows is the topic.
+_TO_CITE = re.compile(r"^\s*(?:which|what)\s+(?:document|source|paper|report|publication|passage)s?\s+"
+                      r"(?:should|can|could|do|would|shall)\s+(?:i|we)\s+(?:cite|quote|use|reference)"
+                      r"\s+(?:for|on|about|regarding)\s+", re.I)
+
+
 def analyze(question: str, retriever: Retriever) -> Asked:
     corrected = _N_IN_M.sub(_percent, retriever.vocab.hyphenated(
         retriever.vocab.speller.correct(question)))
+    corrected = _TO_CITE.sub("", corrected) or corrected  # 'which document should I cite for X?'
     if _SPELLED_Q.search(cased := retriever.vocab.cased(corrected)):
         corrected = cased  # 'what is the osce?' asks, as 'what is the OSCE?' does, for its name
     insts = retriever.institutions

@@ -93,3 +93,12 @@ def test_a_follow_up_giving_only_the_part_that_changes(fast_assistant: Assistant
     insts = fast_assistant.retriever.institutions
     assert standalone("and from tech companies?", _history(before, LIABILITY), insts) == \
         "what does equality now want from tech companies?"
+
+
+def test_a_request_for_a_source_to_cite_is_read_as_its_topic(fast_assistant: Assistant) -> None:
+    from assistant.answering.question import analyze
+
+    asked = analyze("which document should I cite for the 75% figure?", fast_assistant.retriever)
+    assert asked.corrected == "the 75% figure?"
+    kept = analyze("which documents cover age checks?", fast_assistant.retriever)
+    assert kept.corrected == "which documents cover age checks?"
