@@ -244,13 +244,16 @@ def _only_mentioned(question: str, retriever: Retriever) -> bool:
     own = " ".join(f"{store.meta(d).kind} {store.meta(d).title}" for d in store.documents).lower()
     for m in re.finditer(rf"\b([a-z]+)\s+({_DOC})\b", question.lower()):
         phrase = f"{m.group(1)} {m.group(2)}"
-        if m.group(1) not in _NOT_KIND and phrase not in own and \
-                any(phrase in c.text.lower() for c in store.chunks):
+        if m.group(1) not in _NOT_KIND and not retriever.institutions.named_in(m.group(1)) \
+                and phrase not in own and retriever.vocab.says(phrase):
             return True
     return False
 
 
-_NOT_KIND = frozenset(["the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "your", "which", "what", "whose", "each", "osce", "greta"])
+# words before a document noun that do not name a kind of document ('the paper', 'its brief');
+# nor does an institution's name ('osce brief'), checked against the institutions themselves
+_NOT_KIND = frozenset(["the", "a", "an", "this", "that", "its", "their", "his", "her", "our",
+                       "your", "which", "what", "whose", "each"])
 
 
 def catalogue_answer(question: str, retriever: Retriever

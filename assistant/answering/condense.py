@@ -26,7 +26,10 @@ _INTERJECTION = re.compile(r"^\s*(?:ok(?:ay)?|interesting|great|thanks|thank you
                            r"i see|got it|sure|nice|good|wow|fine|understood|noted|perfect)\b"
                            r"[\s,.!:;–—-]*(?=\w)", re.I)
 # 'can you give me the exact wording?', 'source?': asks about the answer before, not a topic
-_META = frozenset(["give", "show", "tell", "exact", "wording", "words", "quote", "quotes", "quotation", "source", "sources", "page", "pages", "citation", "citations", "reference", "references", "link", "links", "detail", "details", "context", "full", "text", "verbatim", "precisely", "exactly"])
+_META = frozenset(["give", "show", "tell", "exact", "wording", "words", "quote", "quotes",
+                   "quotation", "source", "sources", "page", "pages", "citation", "citations",
+                   "reference", "references", "link", "links", "detail", "details", "context",
+                   "full", "text", "verbatim", "precisely", "exactly"])
 
 
 def without_interjection(question: str) -> str:

@@ -13,8 +13,14 @@ _PREPOSITIONS = "from|about|on|for|in|with|to|regarding|towards?|against|by"
 _SHORT = re.compile(rf"^\s*(?:and|but|what about|how about|and what about|what of)\s+"
                     rf"(?:(?P<prep>{_PREPOSITIONS})\s+)?(?P<phrase>[^?.!,;]+?)\s*[?.!]*\s*$", re.I)
 # words that point back or ask, not name a new thing: 'and that?', 'and why?', 'what about it?'
-_NOT_A_THING = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "their", "there", "here", "why", "how", "what", "when", "where", "who", "which", "else", "more", "other", "others", "same", "so", "too", "also", "then", "now", "one", "ones", "the", "first", "second", "third", "last", "former", "latter"])
-_ASKING = frozenset(["which", "what", "who", "whom", "whose", "why", "how", "when", "where", "does", "do", "did", "is", "are", "was", "were", "can", "could", "should", "would", "will", "has", "have", "had", "it", "that", "this", "they", "them"])
+_NOT_A_THING = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "their",
+                          "there", "here", "why", "how", "what", "when", "where", "who", "which",
+                          "else", "more", "other", "others", "same", "so", "too", "also", "then",
+                          "now", "one", "ones", "the", "first", "second", "third", "last",
+                          "former", "latter"])
+_ASKING = frozenset(["which", "what", "who", "whom", "whose", "why", "how", "when", "where",
+                     "does", "do", "did", "is", "are", "was", "were", "can", "could", "should",
+                     "would", "will", "has", "have", "had", "it", "that", "this", "they", "them"])
 MAX_WORDS = 6  # words of the part that changes
 
 

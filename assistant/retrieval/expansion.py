@@ -21,7 +21,9 @@ PER_WORD = 2  # collection words added for one unknown word
 
 
 # a count says how many, not what: 'three aims' is not about 'third' things
-_NUMBERS = frozenset(["three", "four", "five", "seven", "eight", "nine", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand", "million", "dozen", "dozens"])
+_NUMBERS = frozenset(["three", "four", "five", "seven", "eight", "nine", "eleven", "twelve",
+                      "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand",
+                      "million", "dozen", "dozens"])
 
 
 class Expander:

@@ -68,7 +68,9 @@ def unknown_titles(question: str, known: set[tuple[str, str]]) -> list[str]:
 # case (two words or more before its noun; 'the new act' names none)
 _LOWER_INSTRUMENT = re.compile(r"\bthe\s+((?:[a-z][\w-]*\s+){2,5}?(?:act|convention|protocol|"
                                r"directive|treaty|bill|charter|declaration))\b")
-_VAGUE = frozenset(["new", "proposed", "latest", "current", "recent", "draft", "relevant", "existing", "former", "old", "upcoming", "planned", "national", "international"])
+_VAGUE = frozenset(["new", "proposed", "latest", "current", "recent", "draft", "relevant",
+                    "existing", "former", "old", "upcoming", "planned", "national",
+                    "international"])
 
 
 def lower_instruments(question: str) -> list[str]:

@@ -117,6 +117,9 @@ _ABBREVIATED = re.compile(r"(?<![\w/'])(?:" + "|".join(
 _ASKS = re.compile(r"\b(main|key|top|central|core|big|biggest|principal)\s+(?:asks|demands)\b", re.I)
 
 
+MEMO_MAX = 50_000  # corrected words remembered (a long-running server's users type many)
+
+
 class Speller:
     def __init__(self, texts: Iterable[str]) -> None:
         counts: Counter[str] = Counter()
@@ -125,12 +128,22 @@ class Speller:
         counts.update(STOPWORDS)
         self.counts = counts
         self.by_len: dict[int, list[tuple[str, int]]] = {}
+        self._corrected: dict[str, str] = {}
         for w in counts:
             self.by_len.setdefault(len(w), []).append((w, letters(w)))
 
     def correct_word(self, word: str) -> str:
+        """The collection's word ``word`` is a slip for, or ``word``; remembered, since a
+        question is read twice (for the catalogue, then for its topic)."""
         if len(word) < MIN_LEN or word in self.counts:
             return word
+        if (done := self._corrected.get(word)) is None:
+            if len(self._corrected) >= MEMO_MAX:
+                self._corrected.clear()
+            done = self._corrected[word] = self._correct(word)
+        return done
+
+    def _correct(self, word: str) -> str:
         if same := next((v for v in spellings(word) if v in self.counts), None):
             return same  # the collection's spelling: 'criminalise' where it writes 'criminalize'
         if is_english(word):

@@ -118,17 +118,34 @@ class Vocabulary:
         return frozenset(m.group(0).lower() for c in self.store.chunks
                          for m in re.finditer(r"\b[A-Za-z]{2,}(?:-[A-Za-z]{2,})+\b", c.text))
 
+    @cached_property
+    def _joinable(self) -> list[tuple[str, str]]:
+        """(spaced, hyphenated) of the compounds the collection never writes apart, longest
+        first: worked out once per index version, not for every question."""
+        pairs = [(d.replace("-", " "), d) for d in sorted(self.compounds, key=len, reverse=True)]
+        return [(spaced, dashed) for spaced, dashed in pairs if not self.says(spaced)]
+
     def hyphenated(self, text: str) -> str:
         """Words the collection only ever writes as one hyphenated word, written so ('self
         regulation' -> 'self-regulation', 'safety by design' -> 'safety-by-design'): the
         compound is a term of its own in the search. Not where it also writes them apart."""
         low = text.lower()
-        for dashed in sorted(self.compounds, key=len, reverse=True):
-            spaced = dashed.replace("-", " ")
-            if spaced in low and spaced not in self._folded_text:
+        for spaced, dashed in self._joinable:
+            if spaced in low:
                 text = re.sub(rf"\b{re.escape(spaced)}\b", dashed, text, flags=re.I)
                 low = text.lower()
         return text
+
+    def says(self, phrase: str) -> bool:
+        """Whether the collection's text has ``phrase`` anywhere, in any letter case."""
+        return phrase.lower() in self._folded_text
+
+    @cached_property
+    def kind_terms(self) -> frozenset[str]:
+        """The words of the documents' kinds ('policy brief', 'position paper'): they name a
+        document, not what is asked about in it."""
+        return frozenset(t for d in self.store.documents
+                         for t in content_terms(self.store.meta(d).kind))
 
     def cased(self, text: str) -> str:
         """Acronyms the collection defines, typed in lower case, in their own case ('what is

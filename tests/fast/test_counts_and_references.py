@@ -103,27 +103,27 @@ def test_a_country_with_a_possessive_typed_without_apostrophe_is_a_country(
 
 def test_a_month_given_to_a_documents_publication_is_checked_against_the_catalogue(
         fast_assistant: Assistant) -> None:
-    from assistant.answering.extractive.dates import wrong_document_month
+    from assistant.answering.extractive.dates import wrong_publication_date
 
     r = fast_assistant.retriever
     wrong = analyze("greta's study came out in january 2022 - does the osce build on it?", r)
-    assert wrong_document_month(wrong, r) == ("The GRETA report summary (March 2022) is the one "
+    assert wrong_publication_date(wrong, r) == ("The GRETA report summary (March 2022) is the one "
                                               "in the collection; it is not from January 2022.")
     right = analyze("greta's study came out in march 2022 - what did it find?", r)
-    assert wrong_document_month(right, r) is None
+    assert wrong_publication_date(right, r) is None
     event = analyze("why did greta hold its launch in january 2022?", r)
-    assert wrong_document_month(event, r) is None  # an event's month, not a publication's
+    assert wrong_publication_date(event, r) is None  # an event's month, not a publication's
 
 
 def test_a_year_given_to_a_documents_publication_is_checked_against_its_own_date(
         fast_assistant: Assistant) -> None:
-    from assistant.answering.extractive.dates import wrong_document_month
+    from assistant.answering.extractive.dates import wrong_publication_date
 
     r = fast_assistant.retriever
     brief = analyze("the osce brief was published in 2020, right? what did it recommend?", r)
-    assert wrong_document_month(brief, r) == \
+    assert wrong_publication_date(brief, r) == \
         "The OSCE policy brief (2022) is the one in the collection; it is not from 2020."
-    assert wrong_document_month(analyze("the osce brief was published in 2022 - so?", r), r) is None
+    assert wrong_publication_date(analyze("the osce brief was published in 2022 - so?", r), r) is None
 
 
 def test_a_year_is_not_a_figure_a_question_asserts() -> None:

@@ -10,9 +10,9 @@ from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
 from ingest.text import content_terms
 
-_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-          "eleven", "twelve"]
-_NUMBER = r"\b(\d{1,2}|" + "|".join(_WORDS) + r")\b"
+NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "eleven", "twelve"]
+_NUMBER = r"\b(\d{1,2}|" + "|".join(NUMBER_WORDS[1:]) + r")\b"
 # A count and the (up to three) words after it: 'two threshold questions', '3 key areas'.
 _COUNTED = re.compile(_NUMBER + r"((?:\s+[A-Za-z][\w-]*){1,3})", re.I)
 # Not a count of things: '3 in 4', '75 per cent', '2 of the recommendations', 'one of them'.
@@ -21,9 +21,10 @@ _RATIO = re.compile(r"\b(?:in|out\s+of)\s*$", re.I)  # the 4 of '3 in 4 victims'
 LEADS = 2  # quoted excerpts checked, best first
 
 
-def _value(word: str) -> int:
+def number_value(word: str) -> int:
+    """'three' -> 3, '12' -> 12."""
     w = word.lower()
-    return _WORDS.index(w) + 1 if w in _WORDS else int(w)
+    return NUMBER_WORDS.index(w) if w in NUMBER_WORDS else int(w)
 
 
 def counts(text: str) -> list[tuple[int, str, list[str]]]:
@@ -34,7 +35,7 @@ def counts(text: str) -> list[tuple[int, str, list[str]]]:
                 _RATIO.search(text[: m.start()]):
             continue  # 'one' is as often 'one example' as a count
         words = m.group(2).split()
-        out.append((_value(m.group(1)), m.group(1), words))
+        out.append((number_value(m.group(1)), m.group(1), words))
     return out
 
 

@@ -113,19 +113,18 @@ def later_document(asked: Asked, retriever: Retriever) -> str | None:
     return f"The collection's newest document is from {newest}; it holds nothing from {later[0]}."
 
 
-# a month given to a document's publication: 'greta's study came out in january 2022'
-_PUBLISHED = re.compile(r"\b(?:came out|come out|published|released|issued|dated|put out|"
-                        r"appeared|out)\s+(?:in\s+|on\s+)?(?:early\s+|late\s+|mid-?\s*)?$", re.I)
+# a date given to a document's publication: 'greta's study came out in january 2022', 'the
+# osce brief was published in 2020'
+_PUBLISH = r"(?:came out|come out|published|released|issued|dated|put out|appeared"
+_PUBLISHED = re.compile(rf"\b{_PUBLISH}|out)\s+(?:in\s+|on\s+)?(?:early\s+|late\s+|mid-?\s*)?$",
+                        re.I)
+_PUBLISHED_YEAR = re.compile(rf"\b{_PUBLISH})\s+(?:in\s+)?((?:19|20)\d{{2}})\b", re.I)
 
 
-_PUBLISHED_YEAR = re.compile(r"\b(?:came out|come out|published|released|issued|dated|put out|"
-                             r"appeared)\s+(?:in\s+)?((?:19|20)\d{2})\b", re.I)
-
-
-def wrong_document_month(asked: Asked, retriever: Retriever) -> str | None:
+def wrong_publication_date(asked: Asked, retriever: Retriever) -> str | None:
     """'GRETA's study came out in January 2022' when its summary is dated March 2022: a month
-    the question gives to the publication of a named institution's document, against the
-    date in the catalogue."""
+    or a year the question gives to the publication of a named institution's document,
+    against the date in the catalogue."""
     said = _asked_month(asked.corrected)
     if said is None and (m := _PUBLISHED_YEAR.search(asked.corrected)) is not None:
         said = ("", m.group(1), m.group(1))  # 'the osce brief was published in 2020'

@@ -44,11 +44,9 @@ def asks_whole(asked: Asked, retriever: Retriever) -> bool:
     """The question names an institution or a document and asks about nothing in it (the
     words of the documents' kinds, 'press release', 'position paper', name a document)."""
     named = bool(asked.institutions) or bool(_DOCUMENT_WORDS.search(asked.corrected))
-    kinds = {t for d in retriever.store.documents
-             for t in content_terms(retriever.store.meta(d).kind)}
     # expansions and 'what's'; not what a follow-up carries on from ('why? (age verification)')
     topic = re.sub(r"(?<![?]\s)(?<![?])\([^)]*\)|[’']s\b", " ", asked.topic)
-    return named and set(content_terms(topic)) <= _WHOLE | kinds
+    return named and set(content_terms(topic)) <= _WHOLE | retriever.vocab.kind_terms
 
 
 def _runs(picked: list[ScoredSentence]) -> list[ScoredSentence]:

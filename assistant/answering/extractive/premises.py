@@ -14,12 +14,12 @@ from dataclasses import replace
 
 from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.base import quotable
-from assistant.answering.extractive.counts import wrong_count
+from assistant.answering.extractive.counts import number_value, wrong_count
 from assistant.answering.extractive.dates import (
     later_document,
     wrong_date,
-    wrong_document_month,
     wrong_event_year,
+    wrong_publication_date,
     wrong_year,
 )
 from assistant.answering.extractive.polarity import contradicted
@@ -46,11 +46,8 @@ _ASSERTS = re.compile(r"\b(?:finds?|found|says?|said|claims?|claimed|argues?|arg
 # institution's best for the view to be taken as its own.
 STATED_SHARE = 0.75
 
-_NUMBER_WORDS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
-
-
 def _num(word: str) -> float:
-    return float(_NUMBER_WORDS.get(word.lower(), word))
+    return float(number_value(word))
 
 
 def percents(text: str) -> list[float]:
@@ -251,7 +248,7 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     if not quoted:
         return []
     # One correction of a date: the year's, which quotes the full date, or else the month's.
-    dated = wrong_document_month(asked, retriever) or wrong_event_year(asked, quoted) or \
+    dated = wrong_publication_date(asked, retriever) or wrong_event_year(asked, quoted) or \
         wrong_date(asked, quoted, retriever)
     found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
                          wrong_year(asked, retriever), dated, wrong_figure(asked, quoted[0]),

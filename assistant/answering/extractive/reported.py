@@ -81,8 +81,7 @@ def asked_of(rest: str, retriever: Retriever) -> set[str]:
     said = {t for w in _SAID.findall(rest) for t in content_terms(w)}
     # where it was said, or that more is wanted ('what does the press release say about val
     # richey?', 'what else did he say?'), is not what is asked of the source
-    store = retriever.store
-    where = {t for d in store.documents for t in content_terms(store.meta(d).kind)} | _WHERE
+    where = retriever.vocab.kind_terms | _WHERE
     return {t for t in content_terms(rest)
             if t not in retriever.vocab.common_terms and t not in said and t not in where}
 

@@ -22,7 +22,7 @@ _ADDS = re.compile(r"\b(?:adds?|added|different|differs?|copy|copies|copied|same
 
 
 _ASIDE = frozenset(content_terms("just only simply merely really actually anything what else "
-                                 "more original piece text version anyth"))
+                                 "more original piece text version"))
 
 
 def republication(asked: Asked, retriever: Retriever) -> Shape | None:
@@ -30,9 +30,8 @@ def republication(asked: Asked, retriever: Retriever) -> Shape | None:
     if len(asked.institutions) < 1 or not _ADDS.search(asked.corrected):
         return None
     store = retriever.store
-    kinds = {t for d in store.documents for t in content_terms(store.meta(d).kind)}
     topic = _ADDS.sub(" ", re.sub(r"\([^)]*\)|[’']s\b", " ", asked.topic))
-    if set(content_terms(topic)) - kinds - _ASIDE:
+    if set(content_terms(topic)) - retriever.vocab.kind_terms - _ASIDE:
         return None  # asks about something in it ('do they give the launch date the same way?')
     copies = [d for name in asked.institutions for d in retriever.institutions.all[name].doc_ids
               if store.meta(d).duplicate_of]
@@ -43,9 +42,9 @@ def republication(asked: Asked, retriever: Retriever) -> Shape | None:
     original = store.meta(meta.duplicate_of or "")
     own = [sentence_at(retriever, row, k) for row, c in enumerate(store.chunks) if c.doc_id == doc
            for k, (a, b) in enumerate(c.sentences) if quotable(c.text[a:b])]
-    shape = by_institution(own, retriever) if own else Shape(blocks=[])
-    shape.preface = [f"{source_label(meta)} republishes {doc_label(original)}; "
-                     + ("these are the sentences only it has." if own
-                        else "the collection found no sentence of its own in it.")]
-    return shape if own else None
-
+    if not own:
+        return None  # nothing of its own: asked as any other question
+    shape = by_institution(own, retriever)
+    shape.preface = [f"{source_label(meta)} republishes {doc_label(original)}; these are the "
+                     "sentences only it has."]
+    return shape
