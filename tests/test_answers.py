@@ -161,6 +161,19 @@ def test_a_wrong_count_and_a_wrong_year_are_corrected_once(assistant: Assistant)
     assert dated == ["The documents date it to 15 February 2022, not 2023."]
 
 
+def test_a_numbered_list_asked_for_by_a_wrong_count_is_quoted_and_corrected(
+        assistant: Assistant) -> None:
+    ans = assistant.ask("can you list the five numbered recommendations the osce brief closes "
+                        "with, in order? need them for a slide")
+    assert ans.answer.startswith("The OSCE policy brief (2022) numbers three recommendations, "
+                                 "not five (the quotation below).")
+    excerpts = " ".join(c.excerpt for c in ans.citations)
+    assert "1. Ensure that technology-facilitated THB" in excerpts
+    full = assistant.ask("give me the full list of the osce's recommendations")
+    assert not full.refused
+    assert "1. Ensure that technology-facilitated THB" in " ".join(c.excerpt for c in full.citations)
+
+
 def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
                         "kids, and what does it require states to criminalise?")

@@ -16,7 +16,7 @@ from assistant.answering.answer_type import SPELLED_Q as _SPELLED_Q
 from assistant.answering.focus import asked_for, focus_reason
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.retriever import Retriever
-from ingest.text import content_terms
+from ingest.text import content_terms, stem
 
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ\w*|each|both|all (?:of )?"
                       r"(?:them|three|the)|agree|disagree|same (?:view|line|position)|"
@@ -30,6 +30,8 @@ _TARGET_YEAR = re.compile(r"\bYEAR\s+(?:(?:sustainable\s+)?(?:development\s+)?(?
 # 'the OSCE paper', 'the CoE experts', "Equality Now's reply".
 _ITS = re.compile(r"^(?:[’']s)?\s+(?:(?:19|20)\d{2}\s+)?(?:own\s+)?(?:paper|brief|report|study|experts?|release|response|"
                   r"reply|document|view|position|recs|recommendations)\b(?:[’']s)?", re.I)
+# Words that say how much of a list is wanted, not what about ('the full list of…').
+_WHICH_LIST = frozenset(stem(w) for w in ["list", "full", "whole", "complete", "numbered", "order"])
 # An institution's name before these is what is asked about, not who is asked:
 # 'which Council of Europe treaties…', 'OSCE participating States'.
 _AS_TOPIC = re.compile(r"^(?:[’']s)?\s+(?:treat(?:y|ies)|conventions?|laws?|standards|member|"
@@ -211,8 +213,9 @@ def analyze(question: str, retriever: Retriever) -> Asked:
         m = _ITS.match(corrected[b:])
         spans.append((a, b + (m.end() if m else 0)))
     topic = _DATING.sub("", _strip(corrected, spans) if mentions else corrected)
-    if mentions and not content_terms(topic):
-        # 'what are the OSCE's recommendations?': the document or view word is all it asks about
+    if mentions and not [t for t in content_terms(topic) if t not in _WHICH_LIST]:
+        # 'what are the OSCE's recommendations?', 'the full list of the OSCE's recommendations':
+        # the document or view word is all it asks about
         topic = _DATING.sub("", _strip(corrected, [(a, b) for _, a, b in mentions]))
     search = _DATING.sub("", search)
     if not names and _EVERY.search(corrected):

@@ -9,6 +9,7 @@ import pytest
 from assistant.answering.answer_type import missing_kind
 from assistant.answering.extractive.counts import counts, wrong_count
 from assistant.answering.extractive.dates import wrong_event_year
+from assistant.answering.extractive.lists import wants_recommendations, wrong_list_count
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.measures import missing_provision
 from assistant.answering.question import analyze
@@ -43,6 +44,29 @@ def test_a_count_the_documents_give_differently_is_corrected_in_their_words(
     assert wrong_count(same, [two]) is None
     other = analyze("what are the three biggest platforms doing?", r)
     assert wrong_count(other, [two]) is None  # counts of different things
+
+
+def test_a_numbered_list_counted_wrong_is_corrected_from_its_numbers(
+        fast_assistant: Assistant) -> None:
+    """The brief numbers its recommendations 1 to 3 and never says 'three recommendations'."""
+    r = fast_assistant.retriever
+    first = sentence(fast_assistant, "1. Ensure that technology-facilitated THB is covered")
+    five = "can you list the five numbered recommendations the osce brief closes with?"
+    assert wrong_list_count(five, [first], r) == (
+        "The OSCE policy brief (2022) numbers three recommendations, not five "
+        "(the quotation below).")
+    assert wrong_list_count("what are the three recommendations of the brief?", [first], r) \
+        is None
+    assert wrong_list_count("what are the five biggest platforms doing?", [first], r) is None
+
+
+def test_which_list_and_how_much_of_it_are_not_a_narrower_subject() -> None:
+    for topic in ("can you list the five numbered recommendations the brief closes with, in "
+                  "order? need them for a slide", "what are the 4 recommendations in the policy "
+                  "brief", "list the recommendations the brief closes with",
+                  "give me the full list of recommendations"):
+        assert wants_recommendations(topic), topic
+    assert not wants_recommendations("what recommendations does the brief make on liability?")
 
 
 def test_shares_and_ratios_are_not_counts() -> None:

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from assistant.answering.answer_type import is_item, wanted_list, wanted_ordinal
+from assistant.answering.extractive.counts import LEADS, NUMBER_WORDS, counts
+from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.focus import FRAME
 from assistant.core.models import SearchFilters, SearchResult
@@ -21,7 +23,13 @@ from ingest.text import content_terms, stem
 # 'what are the OSCE's (main) recommendations?', 'what does the brief recommend?'
 _RECOMMENDS = re.compile(r"\brecommend(?:s|ed|ations?)?\b", re.I)
 _NOT_SUBJECT = frozenset(stem(w) for w in FRAME | set(
-    ["recommend", "recommends", "recommended", "recommendation", "recommendations", "make", "makes", "made", "give", "gives", "brief", "paper", "report", "study", "document", "summary", "release", "list", "overall"]))
+    ["recommend", "recommends", "recommended", "recommendation", "recommendations", "make",
+     "makes", "made", "give", "gives", "brief", "paper", "report", "study", "document",
+     "summary", "release", "list", "overall", "policy"]
+    # words that say which list or how much of it, not what about: 'the five numbered
+    # recommendations the brief closes with, in order', 'the full list'
+    + ["numbered", "close", "closes", "closing", "end", "ends", "final", "conclude",
+       "concludes", "concluding", "order", "full", "whole", "complete", "all", "key", "main"]))
 LIST_ITEMS = 3  # numbered items quoted for 'what are the recommendations?'
 RECOMMEND_SECTION = "recommend"
 
@@ -31,7 +39,9 @@ def wants_recommendations(topic: str) -> bool:
     if wanted_ordinal(topic) is not None or not _RECOMMENDS.search(topic):
         return False
     asked = re.sub(r"\s*\([^()]*\)\s*$", "", topic)  # not the collection's words added to it
-    return not [t for t in content_terms(asked) if t not in _NOT_SUBJECT]
+    asked = asked.split("?")[0]  # not a request after the question ('need them for a slide')
+    return not [t for t in content_terms(asked)
+                if t not in _NOT_SUBJECT and t not in NUMBER_WORDS and not t.isdigit()]
 
 
 def _in_list(section: str | None, kind: str) -> bool:
@@ -115,3 +125,31 @@ def _lift_first_items(scored: list[ScoredSentence]) -> list[ScoredSentence]:
         if number is not None and number <= LIST_ITEMS and _listed(s, RECOMMEND_SECTION):
             s.score = s.own = top + 0.01 * (LIST_ITEMS + 1 - number)
     return sorted(scored, key=lambda x: -x.score)
+
+
+def wrong_list_count(asked_text: str, quoted: list[ScoredSentence],
+                     retriever: Retriever) -> str | None:
+    """The question counts a numbered list ('the five numbered recommendations') that the
+    quoted list numbers otherwise (1 to 3): the list's own count, in the question's word."""
+    said = counts(asked_text)
+    for s in quoted[:LEADS]:
+        c = s.result.chunk
+        items = [a for a, b in c.sentences
+                 if s.start <= a < s.end and item_number(c.text[a:b]) is not None]
+        section = c.locator_at(items[0]).section if items else None
+        if not section:
+            continue
+        heading = set(content_terms(section))
+        for n, number, words in said:
+            named = [w for w in words if set(content_terms(w)) & heading]
+            if not named:
+                continue
+            last = max((k for other in retriever.store.chunks
+                        if other.doc_id == c.doc_id and other.locator_at(0).section == section
+                        for a, b in other.sentences
+                        if (k := item_number(other.text[a:b]))), default=0)
+            if last and last != n:
+                label = source_label(retriever.store.meta(c.doc_id))
+                return (f"{label} numbers {NUMBER_WORDS[last] if last < len(NUMBER_WORDS) else last}"
+                        f" {named[0].lower()}, not {number} (the quotation below).")
+    return None

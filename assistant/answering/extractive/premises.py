@@ -22,6 +22,7 @@ from assistant.answering.extractive.dates import (
     wrong_publication_date,
     wrong_year,
 )
+from assistant.answering.extractive.lists import wrong_list_count
 from assistant.answering.extractive.polarity import contradicted
 from assistant.answering.extractive.reported import naming, quoting, reported_source
 from assistant.answering.extractive.roles import wrong_role
@@ -252,6 +253,7 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
         wrong_date(asked, quoted, retriever)
     found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
                          wrong_year(asked, retriever), dated, wrong_figure(asked, quoted[0]),
-                         wrong_count(asked, quoted)) if c]
+                         wrong_list_count(asked.corrected, quoted, retriever)
+                         or wrong_count(asked, quoted)) if c]
     later = None if found else later_document(asked, retriever)
     return [c for c in (unchecked_source(asked), later, wrong_role(asked, retriever)) if c] + found
