@@ -174,6 +174,16 @@ def test_a_numbered_list_asked_for_by_a_wrong_count_is_quoted_and_corrected(
     assert "1. Ensure that technology-facilitated THB" in " ".join(c.excerpt for c in full.citations)
 
 
+def test_a_provision_of_an_instrument_no_document_cites_is_refused(assistant: Assistant) -> None:
+    ans = assistant.ask("under art 3 of the palermo protocol, which 'means' have to be proven for "
+                        "an adult victim?")
+    assert ans.answer.startswith(REFUSAL_PREFIX)
+    assert "no document cites art 3" in ans.answer
+    named = assistant.ask("what does the palermo protocol say about online trafficking, per "
+                          "equality now?")
+    assert not named.refused
+
+
 def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
                         "kids, and what does it require states to criminalise?")

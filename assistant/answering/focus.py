@@ -53,6 +53,11 @@ def counted(question: str) -> str | None:
     return " ".join(words) or None
 
 
+# '[how much faith] does each of them have in…', '[how much weight] do they give to…'
+_DEGREE = re.compile(r"\s+(?:do|does|did)\s+(?:[\w’'-]+\s+){1,4}?(?:have|put|place|attach|give|"
+                     r"show|pay|lay)\b", re.I)
+
+
 def asked_for(question: str) -> str | None:
     """The head noun of the phrase a wh-question asks for ('observers' in 'how many election
     observers did…'), or None: no such phrase, or its head names the kind of answer."""
@@ -60,6 +65,8 @@ def asked_for(question: str) -> str | None:
     if m is None:
         return None
     words = m.group(1).lower().split()
+    if _DEGREE.match(question[m.end():]) and "much" in m.group(0).lower():
+        return None  # 'how much faith does each have in…': a degree of a view, not a thing
     if any(w in _NOT_NOUN for w in words):
         return None  # 'what does…', 'what I told you'
     head = words[-1]

@@ -6,6 +6,7 @@ that fines exist, nor 'which article of the convention…' by one naming the con
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.answering.focus import counted
 from ingest.text import content_terms
@@ -57,6 +58,30 @@ _PROVISION_Q = re.compile(r"\b(?:which|what)\s+(?:specific\s+|exact\s+)?(?:artic
                           r"clause|paragraph)\s+(?:number|no\.?)\b", re.I)
 PROVISION = re.compile(r"\b(?:articles?|art\.|sections?|§|clauses?|paragraphs?|para\.)\s*"
                        r"\d+[a-z]?\b|§\s*\d+", re.I)
+
+
+# a provision the question cites by number, of an instrument: 'art 3 of the palermo protocol',
+# 'section 230 of the communications decency act'
+_CITED = re.compile(r"\b(?P<kind>articles?|art\.?|sections?|clauses?|paragraphs?|para\.?)\s*"
+                    r"(?P<n>\d+[a-z]?)\b|§\s*(?P<sn>\d+[a-z]?)\b", re.I)
+_INSTRUMENT = re.compile(r"\b(?:protocol|convention|act|directive|regulation|law|code|treaty|"
+                         r"charter|statute|bill)\b", re.I)
+_KINDS = {"a": r"(?:articles?|art\.?)", "s": r"(?:sections?|§)", "c": r"clauses?",
+          "p": r"(?:paragraphs?|para\.?)"}
+
+
+def uncited_provision(question: str, finds: Callable[[str], bool]) -> str | None:
+    """A provision of an instrument the question cites by number ('art 3 of the palermo
+    protocol') that no document cites (``finds`` searches the collection's text): its
+    wording is not in the collection, whatever the passages on the instrument say."""
+    if not _INSTRUMENT.search(question):
+        return None
+    for m in _CITED.finditer(question):
+        kind = _KINDS[(m.group("kind") or "s")[0].lower()]
+        n = m.group("n") or m.group("sn")
+        if not finds(rf"{kind}\s*{re.escape(n.lower())}\b"):
+            return m.group(0).strip()
+    return None
 
 
 def missing_provision(question: str, quoted: list[str]) -> bool:

@@ -140,6 +140,10 @@ class Vocabulary:
         """Whether the collection's text has ``phrase`` anywhere, in any letter case."""
         return phrase.lower() in self._folded_text
 
+    def finds(self, pattern: str) -> bool:
+        """Whether the collection's lower-cased text matches the regular expression."""
+        return re.search(pattern, self._folded_text) is not None
+
     @cached_property
     def kind_terms(self) -> frozenset[str]:
         """The words of the documents' kinds ('policy brief', 'position paper'): they name a

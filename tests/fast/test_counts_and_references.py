@@ -69,6 +69,18 @@ def test_which_list_and_how_much_of_it_are_not_a_narrower_subject() -> None:
     assert not wants_recommendations("what recommendations does the brief make on liability?")
 
 
+def test_a_year_given_to_a_document_is_checked_for_the_institution_named_nearest_it(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.dates import wrong_year
+
+    r = fast_assistant.retriever
+    asked = analyze("in its 2022 reply to icat, does equality now respond to the osce study?", r)
+    assert wrong_year(asked, r) == ("The Equality Now position paper (August 2019) is the one in "
+                                    "the collection; it is not from 2022.")
+    both = analyze("the osce's 2022 brief and equality now's 2019 paper - do they agree?", r)
+    assert wrong_year(both, r) is None
+
+
 def test_shares_and_ratios_are_not_counts() -> None:
     assert counts("3 in 4 victims, 75 per cent of them, one example") == []
     assert [(n, w) for n, w, _ in counts("Two threshold questions and 3 key areas")] == \

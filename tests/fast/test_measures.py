@@ -69,3 +69,24 @@ def test_a_profit_or_a_dollar_figure_asks_for_a_sum_of_money() -> None:
     assert missing_money("what's the estimated yearly profit?", plain)
     assert not missing_money("what is the profit motive behind trafficking?", plain)
     assert not missing_money("what's the estimated yearly profit?", ["It makes $150 billion."])
+
+
+def test_a_provision_cited_by_number_must_be_cited_in_the_collection() -> None:
+    import re
+
+    from assistant.answering.measures import uncited_provision
+
+    text = "the offence is defined in article 4 of the convention; see art. 9 and section 12."
+
+    def finds(pattern: str) -> bool:
+        return re.search(pattern, text) is not None
+
+    q = "under art 3 of the palermo protocol, which 'means' must be proven?"
+    assert uncited_provision(q, finds) == "art 3"
+    assert uncited_provision("what does article 4 of the convention say?", finds) is None
+    assert uncited_provision("what does Art. 9 of the convention require?", finds) is None
+    assert uncited_provision("what does § 12 of the act require?", finds) is None
+    assert uncited_provision("section 230 of the communications decency act?", finds) == \
+        "section 230"
+    # no instrument named: 'section 2' may be a part of a document in the collection
+    assert uncited_provision("what does section 2 of the brief say?", finds) is None

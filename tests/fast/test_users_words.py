@@ -280,6 +280,10 @@ def test_the_thing_asked_for_must_be_something_the_collection_has_a_word_for(
     assert out_of_range(refused, r) == "the collection never mentions observers"
     kept = analyze("which platforms does the OSCE name in its brief?", r)
     assert out_of_range(kept, r) is None
+    # a degree of a view asked for, not a thing: 'how much faith does each of them have in…'
+    assert asked_for("how much faith does each of them have in the tech companies?") is None
+    assert asked_for("how much weight do they give to prevention?") is None
+    assert asked_for("how much funding did greta get?") == "funding"
 
 
 def test_supporting_excerpts_stop_at_the_word_budget_but_the_best_one_stays(

@@ -61,15 +61,27 @@ def wrong_date(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever)
 
 def wrong_year(asked: Asked, retriever: Retriever) -> str | None:
     """'Equality Now's 2021 reply' when its only response is dated 2019."""
-    if len(asked.institutions) != 1 or not asked.doc_years:
-        return None
-    docs = retriever.institutions.all[asked.institutions[0]].doc_ids
-    metas = [retriever.store.meta(d) for d in docs]
-    dated = [m for m in metas if m.date]
-    if not dated or any(m.date.startswith(str(y)) for m in dated for y in asked.doc_years):
-        return None
-    m = dated[0]
-    return f"{source_label(m)} is the one in the collection; it is not from {asked.doc_years[0]}."
+    for year in asked.doc_years:
+        name = _dated_by(asked, retriever, year)
+        if name is None:
+            continue
+        metas = [retriever.store.meta(d) for d in retriever.institutions.all[name].doc_ids]
+        dated = [m for m in metas if m.date]
+        if dated and not any(m.date.startswith(str(year)) for m in dated):
+            return f"{source_label(dated[0])} is the one in the collection; it is not from {year}."
+    return None
+
+
+def _dated_by(asked: Asked, retriever: Retriever, year: int) -> str | None:
+    """Whose document the question dates to ``year``: the one institution it names, or of
+    several the one named nearest the year ('in its 2022 reply to icat, does equality now…')."""
+    if len(asked.institutions) == 1:
+        return asked.institutions[0]
+    at = asked.corrected.find(str(year))
+    near = [(min(abs(a - at), abs(b - at)), name)
+            for name, a, b in retriever.institutions.mentions(asked.corrected)
+            if name in asked.institutions]
+    return min(near)[1] if at >= 0 and near else None
 
 
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z“\"‘])")
