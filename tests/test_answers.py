@@ -184,6 +184,13 @@ def test_a_provision_of_an_instrument_no_document_cites_is_refused(assistant: As
     assert not named.refused
 
 
+def test_what_happened_after_the_newest_documents_is_refused(assistant: Assistant) -> None:
+    ans = assistant.ask("since the osce study came out, which participating states have gone on "
+                        "to pass laws making adult sites verify ages?")
+    assert ans.answer.startswith(REFUSAL_PREFIX)
+    assert "no document in the collection is later" in ans.answer
+
+
 def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
                         "kids, and what does it require states to criminalise?")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from assistant.answering.answer_type import SPELLED_Q as _SPELLED_Q
 from assistant.answering.focus import asked_for, focus_reason
 from assistant.answering.measures import uncited_provision
+from assistant.answering.since import after_documents
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms, stem
@@ -251,6 +252,8 @@ def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
         return "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
     if (cited := uncited_provision(asked.corrected, vocab.finds)) is not None:
         return f"no document cites {cited}"
+    if (after := after_documents(asked.corrected, retriever)) is not None:
+        return after
     newest = vocab.newest_year
     later = [y for y in asked.years if newest is not None and y > newest]
     if later and not asked.presumed:

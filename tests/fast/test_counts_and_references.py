@@ -196,3 +196,18 @@ def test_an_instrument_typed_in_lower_case_the_collection_never_names_is_unknown
     ans = fast_assistant.ask("what does the eu digital services act require of platforms?")
     assert ans.answer.startswith(REFUSAL_PREFIX)
     assert "never mentions “eu digital services act”" in ans.answer
+
+
+def test_what_followed_a_document_needs_a_later_one(fast_assistant: Assistant) -> None:
+    from assistant.answering.since import after_documents
+
+    r = fast_assistant.retriever
+    q = "since the osce study came out, which participating states have passed laws on it?"
+    assert after_documents(q, r) == ("the question asks what followed the osce study (2022), and "
+                                     "no document in the collection is later")
+    # HSToday's 2023 article republishes the OSCE's 2022 release: its text is from 2022
+    assert after_documents("has anything changed since greta's report was published?", r)
+    # the 2022 documents came after Equality Now's 2019 paper
+    assert after_documents("since the equality now paper came out, has it got worse?", r) is None
+    assert after_documents("since it came out, what have states done?", r) is None
+    assert after_documents("what did the osce study say when it came out?", r) is None

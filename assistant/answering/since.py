@@ -1,0 +1,49 @@
+"""What happened after a document came out: 'since the osce study came out, which states have
+passed laws…?'. Only a later document could say; a republication of the same text cannot. The
+collection's own dates decide, so a question about what followed Equality Now's 2019 paper is
+still answered from the 2022 documents."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.catalogue import documents_asked
+from assistant.retrieval.retriever import Retriever
+
+# 'since the osce study came out', 'after its report was published', 'since that brief launched'
+_SINCE = re.compile(
+    r"\b(?:since|after)\s+(?P<ref>[^,;?]{1,80}?)\s+"
+    r"(?:came\s+out|come\s+out|(?:was|were)\s+(?:first\s+)?(?:published|released|issued|"
+    r"launched|put\s+out)|launched|appeared|was\s+out)\b", re.I)
+# what has happened since: the present perfect ('which states have gone on to pass laws')
+_SINCE_THEN = re.compile(r"\b(?:have|has|haven[’']?t|hasn[’']?t)\b", re.I)
+
+
+def after_documents(question: str, retriever: Retriever) -> str | None:
+    """Why the collection cannot answer a question about what happened after one of its
+    documents came out: no document is from a later year (a republication dates from its
+    original)."""
+    m = _SINCE.search(question)
+    if m is None or not _SINCE_THEN.search(question[m.end():] + " " + question[:m.start()]):
+        return None
+    docs = documents_asked(m.group("ref"), retriever)
+    store = retriever.store
+    if not docs or len(docs) == len(store.documents):
+        return None  # no document named ('since the rules came out')
+    years = [y for d in docs if (y := _year(retriever, d)) is not None]
+    if not years:
+        return None
+    year = max(years)
+    if any(d not in docs and (y := _year(retriever, d)) is not None and y > year
+           for d in store.documents):
+        return None
+    return (f"the question asks what followed {m.group('ref')} ({year}), and no document in the "
+            "collection is later")
+
+
+def _year(retriever: Retriever, doc_id: str) -> int | None:
+    """The year a document's text dates from: a republication's is its original's."""
+    meta = retriever.store.meta(doc_id)
+    if meta.duplicate_of and meta.duplicate_of in retriever.store.documents:
+        meta = retriever.store.meta(meta.duplicate_of)
+    return int(meta.date[:4]) if meta.date and meta.date[:4].isdigit() else None
