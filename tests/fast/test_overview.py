@@ -16,12 +16,15 @@ def test_a_question_about_a_whole_document_is_told_from_one_about_something_in_i
               "what does the press release say?", "give me the gist of the equality now paper",
               "what do GRETA and the OSCE say?", "tl;dr of the osce brief",
               "what do the documents say?", "summarise equality now's position in two sentences",
-              "give me the osce brief in a nutshell"):
+              "give me the osce brief in a nutshell",
+              "what's the difference between the osce brief and the press release?",
+              "how does the greta summary differ from the osce brief?"):
         assert asks_whole(analyze(q, r), r), q
     for q in ("what does the OSCE say about age checks?", "what does GRETA say about training?",
               "what does the paper recommend on liability?", "what is trafficking?",
               "what two sentences does the osce brief quote from Facebook?",
-              "why? (osce age verification)"):  # a follow-up's carried topic is a topic
+              "why? (osce age verification)",
+              "what's the difference between the osce and greta on liability?"):  # a follow-up's carried topic is a topic
         assert not asks_whole(analyze(q, r), r), q
 
 
@@ -45,3 +48,10 @@ def test_summarise_the_report_quotes_its_account_of_itself(fast_assistant: Assis
     assert ans.citations[0].excerpt.startswith("This study moves beyond anecdotal evidence")
     both = fast_assistant.ask("what do GRETA and the OSCE say?")
     assert {"greta-summary-2022", "osce-policy-brief-2022"} <= {c.doc_id for c in both.citations}
+
+
+def test_the_difference_between_two_documents_quotes_what_each_says_it_is_about(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what's the difference between the osce brief and the press release?")
+    assert not ans.refused
+    assert {c.doc_id for c in ans.citations} == {"osce-policy-brief-2022", "osce-press-release-2022"}

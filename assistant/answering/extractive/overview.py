@@ -31,7 +31,10 @@ _WHOLE = frozenset(content_terms(
     "stance argue argument cover covers content contents tldr what is it thing things paper "
     "brief report study release article document summary response reply piece basically tl dr "
     "docs all sentence sentences line lines paragraph paragraphs word words nutshell briefly "
-    "short quick quickly one two three few couple give"))  # 'in two sentences', 'in a nutshell'
+    "short quick quickly one two three few couple give "
+    # 'what's the difference between the osce brief and the press release?'
+    "difference differences differ different compare comparison contrast between versus vs "
+    "same similar"))  # 'in two sentences', 'in a nutshell'
 _DOCUMENT_WORDS = re.compile(r"\b(?:papers?|briefs?|reports?|stud(?:y|ies)|releases?|articles?|"
                              r"documents?|docs|summar(?:y|ies)|responses?|reply|pieces?)\b", re.I)
 # A sentence that speaks of its own document: 'This Brief…', 'the present study', 'our paper'.
