@@ -191,6 +191,16 @@ def test_what_happened_after_the_newest_documents_is_refused(assistant: Assistan
     assert "no document in the collection is later" in ans.answer
 
 
+def test_an_institutions_main_findings_come_from_its_own_document(assistant: Assistant) -> None:
+    first = assistant.ask("what are greta's main findings?")
+    assert {c.doc_id for c in first.citations} == {"greta-summary-2022"}
+    then = assistant.ask("and the osce's?", history=[
+        Turn(role="user", content="what are greta's main findings?"),
+        Turn(role="assistant", content=first.answer)])
+    assert not then.answer.startswith("Nothing from OSCE")
+    assert then.citations[0].doc_id == "osce-policy-brief-2022"
+
+
 def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
                         "kids, and what does it require states to criminalise?")

@@ -34,7 +34,9 @@ _WHOLE = frozenset(content_terms(
     "short quick quickly one two three few couple give "
     # 'what's the difference between the osce brief and the press release?'
     "difference differences differ different compare comparison contrast between versus vs "
-    "same similar"))  # 'in two sentences', 'in a nutshell'
+    "same similar "
+    "finding findings find found conclusion conclusions conclude message messages headline "
+    "headlines"))  # 'in two sentences', 'in a nutshell'
 _DOCUMENT_WORDS = re.compile(r"\b(?:papers?|briefs?|reports?|stud(?:y|ies)|releases?|articles?|"
                              r"documents?|docs|summar(?:y|ies)|responses?|reply|pieces?)\b", re.I)
 # A sentence that speaks of its own document: 'This Brief…', 'the present study', 'our paper'.
