@@ -372,6 +372,18 @@ def test_a_premise_the_quotation_negates_is_said_to_be_the_opposite(assistant: A
     first, rest = prefixed.answer.split("\n\n", 1)
     assert first == "The documents say the opposite (the quotation below)."
     assert "inadequate protections" in rest
+    # a question tag asks whether the assertion holds: the assertion is checked as it is
+    tagged = assistant.ask("the osce says self-regulation is working well, doesn't it?")
+    assert tagged.answer.split("\n\n", 1)[0] == \
+        "The documents say the opposite (the quotation below)."
+
+
+def test_a_percentage_no_document_gives_is_said_to_be_given_by_none(assistant: Assistant) -> None:
+    ans = assistant.ask("greta found that 90% of victims are recruited online - is that right?")
+    assert ans.answer.split("\n\n", 1)[0] == \
+        "No document in the collection gives 90%; the nearest passages follow."
+    given = assistant.ask("equality now says 18% of tools focus on sexual exploitation, right?")
+    assert not given.answer.startswith("No document")
 
 
 def test_a_wrong_month_or_year_of_an_event_held_today_is_corrected_from_the_release_date(

@@ -86,8 +86,9 @@ def stated_view(question: str) -> str | None:
     m = _STATES.search(question) or _GROUND.search(question)
     if m is None:
         return None
-    view = re.split(r"\s+[-–—]\s+|[?;]|,\s+(?:so|but|and|what|why|how|is|does|right)\b",
-                    question[m.end():], maxsplit=1)[0]
+    view = re.split(r"\s+[-–—]\s+|[?;]|,\s+(?:so|but|and|what|why|how|is|does|right|correct|"
+                    r"true|surely|yes|no)\b|,?\s+\w+n[’']?t\s+(?:it|they|he|she|there|that|we|"
+                    r"you|i)\s*(?:[?.!]|$)", question[m.end():], maxsplit=1)[0]
     return re.sub(r"^\s*(?:that\b|:)?\s*", "", view).strip() or None
 
 
@@ -194,10 +195,18 @@ _TO_CITE = re.compile(r"^\s*(?:which|what)\s+(?:document|source|paper|report|pub
                       r"\s+(?:for|on|about|regarding)\s+", re.I)
 
 
+# A question tag after an assertion: 'the osce says X, doesn't it?', '…, right?', '… - is that
+# right?'. It asks whether the assertion holds, as the assertion with a question mark does.
+_TAG = re.compile(r"(?<=[\w%)’'\"”])\s*(?:,|\s[-–—])\s*(?:\w+n[’']?t\s+(?:it|they|he|she|there|that|we|you|i)|"
+                  r"right|correct|true|surely|is\s+that\s+(?:right|true|correct|so)|"
+                  r"am\s+i\s+right)\s*\?\s*$", re.I)
+
+
 def analyze(question: str, retriever: Retriever) -> Asked:
     corrected = _N_IN_M.sub(_percent, retriever.vocab.hyphenated(
         retriever.vocab.speller.correct(question)))
     corrected = _TO_CITE.sub("", corrected) or corrected  # 'which document should I cite for X?'
+    corrected = _TAG.sub("?", corrected) or corrected  # '…, doesn't it?' asks what '…?' asks
     if _SPELLED_Q.search(cased := retriever.vocab.cased(corrected)):
         corrected = cased  # 'what is the osce?' asks, as 'what is the OSCE?' does, for its name
     insts = retriever.institutions

@@ -172,7 +172,8 @@ class Speller:
         """``text`` with its lower-case typos corrected (names and known words untouched), and
         the common abbreviations of users' messages the collection does not use spelled out
         ('the special rep' -> 'the special representative', 'govts' -> 'governments')."""
-        text = re.sub(r"\b[a-z]+\b", lambda m: self.correct_word(m.group(0)), text)
+        # 'doesn' of "doesn't" is half a contraction, not a slip for 'does'
+        text = re.sub(r"\b[a-z]+\b(?![’']t\b)", lambda m: self.correct_word(m.group(0)), text)
         text = _ASKS.sub(r"\1 recommendations", text)
         return _ABBREVIATED.sub(lambda m: self._spelled(m.group(0)), text)
 

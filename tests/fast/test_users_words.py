@@ -621,6 +621,9 @@ def test_everyday_abbreviations_are_spelled_out_unless_the_collection_uses_them(
     assert speller.correct("doesnt eqnow want rules w/ teeth? abt time") == \
         "doesn't eqnow want rules with teeth? about time"
     assert speller.correct("w/o consent") == "without consent"
+    # half of an n't contraction is not a slip ('doesn' was 'corrected' to 'does')
+    assert speller.correct("the osce says it works, doesn't it? shouldn’t they?") == \
+        "the osce says it works, doesn't it? shouldn’t they?"
     # slips on short question words, too short for the collection-based correction
     assert speller.correct("wich part of the osce wrote it? waht happens next") == \
         "which part of the osce wrote it? what happens next"
@@ -634,3 +637,14 @@ def test_the_view_a_question_opens_by_asserting() -> None:
     assert stated_view("greta recommends banning encryption - is that right?") == \
         "banning encryption"
     assert stated_view("what does the osce say about liability?") is None
+    assert stated_view("the osce says self-regulation is working well, doesn't it?") == \
+        "self-regulation is working well"
+    assert stated_view("greta says platforms are liable, right?") == "platforms are liable"
+
+
+def test_a_question_tag_is_set_aside(fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    assert analyze("the osce says it works, doesn't it?", r).corrected == "the osce says it works?"
+    assert analyze("greta found 90% - is that right?", r).corrected == "greta found 90%?"
+    assert analyze("is that right?", r).corrected == "is that right?"
+    assert analyze("who is right?", r).corrected == "who is right?"

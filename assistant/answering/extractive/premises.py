@@ -66,6 +66,19 @@ def wrong_figure(asked: Asked, lead: ScoredSentence) -> str | None:
             "(the quotation below).")
 
 
+def unstated_figure(asked: Asked, lead: ScoredSentence, retriever: Retriever) -> str | None:
+    """A percentage the question asserts ('greta found that 90% of victims…') that no
+    document gives, where the lead excerpt gives none to set against it."""
+    said = percents(asked.corrected)
+    if not said or not (asked.stated or asked.presumed) or percents(lead.text):
+        return None
+    given = [f for c in retriever.store.chunks for f in percents(c.text)]
+    missing = [x for x in said if not any(abs(x - f) < 1 for f in given)]
+    if not missing:
+        return None
+    return f"No document in the collection gives {missing[0]:g}%; the nearest passages follow."
+
+
 _VOICED = re.compile(r"^(?:[’']s)?\s+(?:\w+\s+){0,3}?(?:says?|said|recommend\w*|f[oi]und\w*|"
                      r"calls?|called|argues?|argued|notes?|noted|states?|stated|reports?|"
                      r"reported|warns?|warned|believes?|concludes?|concluded|emphasi[sz]\w*|"
@@ -252,7 +265,8 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     dated = wrong_publication_date(asked, retriever) or wrong_event_year(asked, quoted) or \
         wrong_date(asked, quoted, retriever)
     found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
-                         wrong_year(asked, retriever), dated, wrong_figure(asked, quoted[0]),
+                         wrong_year(asked, retriever), dated,
+                         wrong_figure(asked, quoted[0]) or unstated_figure(asked, quoted[0], retriever),
                          wrong_list_count(asked.corrected, quoted, retriever)
                          or wrong_count(asked, quoted)) if c]
     later = None if found else later_document(asked, retriever)
