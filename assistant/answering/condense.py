@@ -111,7 +111,10 @@ def condense(question: str, history: list[Turn], pointing: bool = False,
         # 'Who should carry it out?': 'it' is often what the last answer said, not what was
         # asked, so the statement of that answer it points at lends its words too.
         taken = present | {w.lower() for w in carried}
-        carried += [w for w in _key_terms(_pointed_at(question, turns[-1]))
+        # The answer's words in lower case: capitalised words it happens to put side by side
+        # ('15 February 2022 – Trafficking…') are not a name the collection never uses.
+        carried += [w if w.isupper() else w.lower()
+                    for w in _key_terms(_pointed_at(question, turns[-1]))
                     if w.lower() not in taken][:ANSWER_TERMS]
     if not carried:
         return question

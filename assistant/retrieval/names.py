@@ -73,12 +73,19 @@ _VAGUE = frozenset(["new", "proposed", "latest", "current", "recent", "draft", "
                     "international"])
 
 
+_IN_NAMES = frozenset(["of", "on", "for", "and", "against"])  # 'the protection of children act'
+
+
 def lower_instruments(question: str) -> list[str]:
     """Instruments named in lower case, without their vague adjectives ('the new digital
     services act' -> 'digital services act')."""
     out = []
     for m in _LOWER_INSTRUMENT.finditer(question):
-        words = [w for w in m.group(1).split() if w not in _VAGUE]
+        words = m.group(1).split()
+        # a name runs on from its last function word: 'the countries signed up to [the coe]
+        # trafficking convention' names 'trafficking convention', not 'countries … convention'
+        cut = [i for i, w in enumerate(words) if w in STOPWORDS and w not in _IN_NAMES]
+        words = [w for w in words[cut[-1] + 1 if cut else 0:] if w not in _VAGUE]
         if len(words) >= 3:
             out.append(" ".join(words))
     return out

@@ -191,6 +191,11 @@ def test_an_instrument_typed_in_lower_case_the_collection_never_names_is_unknown
     assert lower_instruments("what does the new eu digital services act require?") == \
         ["eu digital services act"]
     assert lower_instruments("what does the new act require?") == []
+    # a name runs on from its last function word, not across 'signed up to'
+    assert lower_instruments("evidence from the countries signed up to trafficking convention") \
+        == []
+    assert lower_instruments("the protection of children online act") == \
+        ["protection of children online act"]
     assert "digital services act" in vocab.unknown("what does the digital services act require?")
     assert vocab.unknown("what is the online safety act in australia?") == []
     ans = fast_assistant.ask("what does the eu digital services act require of platforms?")

@@ -102,3 +102,18 @@ def test_a_request_for_a_source_to_cite_is_read_as_its_topic(fast_assistant: Ass
     assert asked.corrected == "the 75% figure?"
     kept = analyze("which documents cover age checks?", fast_assistant.retriever)
     assert kept.corrected == "which documents cover age checks?"
+
+
+def test_words_carried_from_the_answer_before_are_not_read_as_a_name(
+        fast_assistant: Assistant) -> None:
+    """The release's dateline put 'February' and 'Trafficking' side by side: carried over with
+    their capitals they read as a name the collection never uses, and the follow-up was refused."""
+    r = fast_assistant.retriever
+    answer = ("The OSCE press release (15 February 2022) reports: “VIENNA, 15 February 2022 – "
+              "Trafficking in human beings has dramatically changed.” [1]")
+    history = _history("what share of victims are advertised online, per the osce release?",
+                       answer)
+    out = standalone("does the brief itself repeat that number?", history, r.institutions)
+    assert "february trafficking" in out.lower()
+    assert "February Trafficking" not in out
+    assert r.vocab.unknown(out) == []
