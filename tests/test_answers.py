@@ -201,6 +201,16 @@ def test_an_institutions_main_findings_come_from_its_own_document(assistant: Ass
     assert then.citations[0].doc_id == "osce-policy-brief-2022"
 
 
+def test_a_person_quoted_in_the_context_of_a_question_is_not_what_it_asks(
+        assistant: Assistant) -> None:
+    ans = assistant.ask("schmid said at the launch that whether govts beat trafficking hinges on "
+                        "how ready they are for the online side. in legal terms, what does the "
+                        "brief say being ready would actually involve?")
+    assert not ans.refused
+    asked = assistant.ask("val richey spoke at the launch. what did he say about laws?")
+    assert not asked.refused and "new laws" in asked.citations[0].excerpt
+
+
 def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
                         "kids, and what does it require states to criminalise?")

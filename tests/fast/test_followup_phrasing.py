@@ -117,3 +117,13 @@ def test_words_carried_from_the_answer_before_are_not_read_as_a_name(
     assert "february trafficking" in out.lower()
     assert "February Trafficking" not in out
     assert r.vocab.unknown(out) == []
+
+
+def test_the_last_sentence_is_what_a_question_opening_with_context_asks() -> None:
+    from assistant.answering.extractive.reported import last_sentence
+
+    assert last_sentence("schmid said X. in legal terms, what does the brief say?") == \
+        "in legal terms, what does the brief say?"
+    assert last_sentence("what else did he say? (val richey launch)") == \
+        "what else did he say? (val richey launch)"
+    assert last_sentence("what did he say?") == "what did he say?"

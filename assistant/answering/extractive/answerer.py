@@ -41,6 +41,7 @@ from assistant.answering.extractive.premises import (
 from assistant.answering.extractive.reported import (
     asked_of,
     is_instrument,
+    last_sentence,
     mentioning,
     naming,
     on_topic,
@@ -215,7 +216,7 @@ class ExtractiveAnswerer:
             if not scored or scored[0].score < floor:
                 return scored, f"{held} say nothing on this"
         elif person is not None:
-            rest = without_person(asked.topic, person[1])
+            rest = without_person(last_sentence(asked.topic), person[1])
             scored = on_topic(quoting(scored, person[0]), asked_of(rest, self.retriever))
             if not scored:
                 return scored, f"the documents quote {person[1]}, but not on this"

@@ -61,10 +61,25 @@ def quoted_person(asked: Asked, retriever: Retriever) -> tuple[str, str] | None:
     said ('what did val richey say about…'); else None."""
     if not _SAID.search(asked.corrected):
         return None
+    # 'schmid said at the launch that X. in legal terms, what does the brief say…?': what is
+    # asked is the last sentence's, and it asks the brief, neither her nor 'she'
+    asking = last_sentence(asked.corrected)
     for surname, name in retriever.vocab.people.items():
-        if re.search(rf"\b{re.escape(surname)}\b", asked.corrected, re.I):
+        if re.search(rf"\b{re.escape(surname)}\b", asked.corrected, re.I) and (
+                re.search(rf"\b{re.escape(surname)}\b", asking, re.I) or _PRONOUN.search(asking)):
             return surname, name
     return None
+
+
+def last_sentence(text: str) -> str:
+    """The question's last sentence, where a question opens with context ('X said Y. What
+    does the brief say…?'); a follow-up's carried words in parentheses stay with it."""
+    m = re.search(r"\s*\([^()]*\)\s*$", text)
+    body, carried = (text[: m.start()], text[m.start():]) if m else (text, "")
+    return re.split(r"(?<=[.!?])\s+", body.strip())[-1] + carried
+
+
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 
 
 def without_person(topic: str, name: str) -> str:
