@@ -135,8 +135,8 @@ class Speller:
     def correct_word(self, word: str) -> str:
         """The collection's word ``word`` is a slip for, or ``word``; remembered, since a
         question is read twice (for the catalogue, then for its topic)."""
-        if len(word) < MIN_LEN or word in self.counts:
-            return word
+        if len(word) < MIN_LEN or word in self.counts or word in ABBREVIATIONS:
+            return word  # 'theyre' is spelled out as "they're", not corrected to 'there'
         if (done := self._corrected.get(word)) is None:
             if len(self._corrected) >= MEMO_MAX:
                 self._corrected.clear()
@@ -149,7 +149,7 @@ class Speller:
         if is_english(word):
             return word
         limit = 1 if len(word) <= 7 else 2
-        best: list[tuple[int, int, str]] = []
+        best: list[tuple[int, bool, int, str]] = []
         mask = letters(word)
         for n in range(len(word) - limit, len(word) + limit + 1):
             for cand, cmask in self.by_len.get(n, []):
@@ -159,11 +159,13 @@ class Speller:
                     continue
                 d = edit_distance(word, cand, limit)
                 if d <= limit:
-                    best.append((d, -self.counts[cand], cand))
+                    # a slip rarely changes a word's first letter: 'ilegal' is 'illegal', not
+                    # 'legal', though both are one edit away and 'legal' is more frequent
+                    best.append((d, cand[0] != word[0], -self.counts[cand], cand))
         if not best:
             return word
         best.sort()
-        tied = [(-n, c) for d, n, c in best if d == best[0][0]]
+        tied = [(-n, c) for d, f, n, c in best if (d, f) == best[0][:2]]
         if len(tied) == 1 or tied[0][0] >= TIE_RATIO * tied[1][0]:
             return tied[0][1]
         return word  # two equally close, equally common words: leave it

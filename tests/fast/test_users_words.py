@@ -621,6 +621,9 @@ def test_everyday_abbreviations_are_spelled_out_unless_the_collection_uses_them(
     assert speller.correct("doesnt eqnow want rules w/ teeth? abt time") == \
         "doesn't eqnow want rules with teeth? about time"
     assert speller.correct("w/o consent") == "without consent"
+    # a slip rarely changes the first letter ('ilegal' is not 'legal'), and a contraction
+    # typed without its apostrophe is spelled out, not corrected ('theyre' is not 'there')
+    assert speller.correct("theyre removing ilegal posts") == "they're removing illegal posts"
     # half of an n't contraction is not a slip ('doesn' was 'corrected' to 'does')
     assert speller.correct("the osce says it works, doesn't it? shouldn’t they?") == \
         "the osce says it works, doesn't it? shouldn’t they?"
