@@ -211,6 +211,16 @@ def test_a_person_quoted_in_the_context_of_a_question_is_not_what_it_asks(
     assert not asked.refused and "new laws" in asked.citations[0].excerpt
 
 
+def test_a_name_asserted_of_an_institution_that_never_uses_it_is_corrected(
+        assistant: Assistant) -> None:
+    ans = assistant.ask("eqnow holds up the US FOSTA-SESTA package as the model for making "
+                        "websites answer for trafficking - what is it they like about it?")
+    first, rest = ans.answer.split("\n\n", 1)
+    assert first == ("Equality Now's documents never mention FOSTA-SESTA; the OSCE policy brief "
+                     "(2022) does.")
+    assert "FOSTA-SESTA" in ans.citations[0].excerpt
+
+
 def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
                         "kids, and what does it require states to criminalise?")

@@ -216,3 +216,23 @@ def test_what_followed_a_document_needs_a_later_one(fast_assistant: Assistant) -
     assert after_documents("since the equality now paper came out, has it got worse?", r) is None
     assert after_documents("since it came out, what have states done?", r) is None
     assert after_documents("what did the osce study say when it came out?", r) is None
+
+
+def test_a_name_only_another_institution_uses_is_said_to_be_theirs(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.unmentioned import unmentioned_name
+
+    r = fast_assistant.retriever
+    fosta = analyze("eqnow holds up the US FOSTA-SESTA package as the model - why?", r)
+    assert unmentioned_name(fosta, r) == (
+        "Equality Now's documents never mention FOSTA-SESTA; the OSCE policy brief (2022) does.",
+        "FOSTA-SESTA", ["osce-policy-brief-2022"])
+    tools = unmentioned_name(analyze("what does the osce say about tech against trafficking?", r), r)
+    assert tools is not None and tools[1] == "Tech Against Trafficking"
+    # the institution's own names, common words capitalised where a sentence starts, and the
+    # collection's short forms of common nouns are not names
+    for q in ("what does the osce say about fosta-sesta?",
+              "why does the OSCE's own Lanzarote treaty leave grown-ups out?",
+              "what's the eqnow brief's last recommendation about business and NGOs working together?",
+              "what does greta say about THB?"):
+        assert unmentioned_name(analyze(q, r), r) is None, q

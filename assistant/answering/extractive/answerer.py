@@ -64,6 +64,7 @@ from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
 from assistant.answering.extractive.speakers import with_other_speakers
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
+from assistant.answering.extractive.unmentioned import unmentioned_name
 from assistant.answering.followup import standalone as resolve
 from assistant.answering.question import Asked, analyze, out_of_range
 from assistant.answering.refusal import refuse
@@ -148,6 +149,11 @@ class ExtractiveAnswerer:
                          or wrong_speaker(asked, scored, self.retriever, cfg.evidence_floor)
                          or credited_elsewhere(asked, scored, self.retriever,
                                                cfg.evidence_floor, person))
+        if misattributed is None and (unused := unmentioned_name(asked, self.retriever)):
+            # 'eqnow holds up FOSTA-SESTA as the model…': answered from the document using it
+            using = [s for s in scored if s.result.chunk.doc_id in unused[2]
+                     and unused[1].lower() in s.text.lower()]
+            misattributed = (unused[0], using[0]) if using else None
         wrong, scored = (None, scored) if misattributed else led_by_person(asked, scored, person)
         if misattributed is not None:
             scored = only_from(scored, self.retriever.institutions.all[
