@@ -20,6 +20,7 @@ from assistant.retrieval.names import (
     unknown_names,
     unknown_titles,
 )
+from assistant.retrieval.proper_names import ProperNames
 from assistant.retrieval.spelling import Speller, is_english
 from ingest.acronyms import definitions
 from ingest.store import StoredIndex
@@ -143,6 +144,11 @@ class Vocabulary:
     def finds(self, pattern: str) -> bool:
         """Whether the collection's lower-cased text matches the regular expression."""
         return re.search(pattern, self._folded_text) is not None
+
+    @cached_property
+    def proper_names(self) -> ProperNames:
+        """The collection's names and the documents using each."""
+        return ProperNames(self.store)
 
     @cached_property
     def kind_terms(self) -> frozenset[str]:
