@@ -34,11 +34,21 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
     if not years:
         return None
     year = max(years)
-    if any(d not in docs and (y := _year(retriever, d)) is not None and y > year
-           for d in store.documents):
-        return None
-    return (f"the question asks what followed {m.group('ref')} ({year}), and no document in the "
-            "collection is later")
+    later = {d for d in store.documents
+             if d not in docs and (y := _year(retriever, d)) is not None and y > year}
+    if not later:
+        return (f"the question asks what followed {m.group('ref')} ({year}), and no document "
+                "in the collection is later")
+    # 'has tech against trafficking refreshed its catalogue since eqnow's paper came out?':
+    # later documents exist, but none of them names what the question asks after
+    rest = question[: m.start()] + " " + question[m.end():]
+    for key in retriever.vocab.proper_names.runs:
+        found = retriever.vocab.proper_names.get(key)
+        if found and re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", rest.lower()) and \
+                not later & found[1] and not retriever.institutions.named_in(key):
+            return (f"the question asks what followed {m.group('ref')} ({year}), and no later "
+                    f"document mentions {found[0]}")
+    return None
 
 
 def _year(retriever: Retriever, doc_id: str) -> int | None:

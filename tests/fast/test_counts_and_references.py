@@ -216,6 +216,11 @@ def test_what_followed_a_document_needs_a_later_one(fast_assistant: Assistant) -
     assert after_documents("since the equality now paper came out, has it got worse?", r) is None
     assert after_documents("since it came out, what have states done?", r) is None
     assert after_documents("what did the osce study say when it came out?", r) is None
+    # later documents exist, but none of them names what is asked after
+    assert after_documents("has tech against trafficking refreshed its catalogue since eqnow's "
+                           "paper came out?", r) == (
+        "the question asks what followed eqnow's paper (2019), and no later document mentions "
+        "Tech Against Trafficking")
 
 
 def test_a_name_only_another_institution_uses_is_said_to_be_theirs(
