@@ -145,15 +145,7 @@ class ExtractiveAnswerer:
         results = with_definitions(asked.topic, results, self.retriever)
         scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
         person = quoted_person(asked, self.retriever)
-        misattributed = (wrong_attribution(asked, scored, self.retriever, cfg.evidence_floor)
-                         or wrong_speaker(asked, scored, self.retriever, cfg.evidence_floor)
-                         or credited_elsewhere(asked, scored, self.retriever,
-                                               cfg.evidence_floor, person))
-        if misattributed is None and (unused := unmentioned_name(asked, self.retriever)):
-            # 'eqnow holds up FOSTA-SESTA as the model…': answered from the document using it
-            using = [s for s in scored if s.result.chunk.doc_id in unused[2]
-                     and unused[1].lower() in s.text.lower()]
-            misattributed = (unused[0], using[0]) if using else None
+        misattributed = self._misattributed(asked, scored, person)
         wrong, scored = (None, scored) if misattributed else led_by_person(asked, scored, person)
         if misattributed is not None:
             scored = only_from(scored, self.retriever.institutions.all[
@@ -197,6 +189,21 @@ class ExtractiveAnswerer:
         shape.preface = [c for c in (misattributed[0] if misattributed else None, wrong) if c] + \
             corrections(asked, shape.excerpts, self.retriever)
         return shape, None
+
+    def _misattributed(self, asked: Asked, scored: list[ScoredSentence],
+                       person: tuple[str, str] | None) -> tuple[str, ScoredSentence] | None:
+        """What the question credits to the wrong source, said first, with the sentence of the
+        source that does say it; None when nothing is misattributed."""
+        floor = self.config.evidence_floor
+        found = (wrong_attribution(asked, scored, self.retriever, floor)
+                 or wrong_speaker(asked, scored, self.retriever, floor)
+                 or credited_elsewhere(asked, scored, self.retriever, floor, person))
+        if found is None and (unused := unmentioned_name(asked, self.retriever)):
+            # 'eqnow holds up FOSTA-SESTA as the model…': answered from the document using it
+            using = [s for s in scored if s.result.chunk.doc_id in unused[2]
+                     and unused[1].lower() in s.text.lower()]
+            found = (unused[0], using[0]) if using else None
+        return found
 
     def _reported(self, asked: Asked, scored: list[ScoredSentence], results: list[SearchResult],
                   person: tuple[str, str] | None) -> tuple[list[ScoredSentence], str | None]:
