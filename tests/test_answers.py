@@ -221,6 +221,13 @@ def test_a_name_asserted_of_an_institution_that_never_uses_it_is_corrected(
     assert "FOSTA-SESTA" in ans.citations[0].excerpt
 
 
+def test_an_age_no_document_gives_is_refused(assistant: Assistant) -> None:
+    ans = assistant.ask("whats the average age girls are first pulled into online sex "
+                        "trafficking? need a number for a speech")
+    assert ans.answer.startswith(REFUSAL_PREFIX)
+    assert "the question asks for an age and no passage on it gives one" in ans.answer
+
+
 def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
                         "kids, and what does it require states to criminalise?")

@@ -128,8 +128,8 @@ def missing_kind(question: str, quoted: list[str]) -> str | None:
     'figure' for 'how many…' answered with no number, 'date' for 'when…' answered with no date,
     a sum of money, a length of time or a provision's number (:mod:`~.measures`)."""
     question = _CONDITION.sub("", question, count=1)
-    if measures.missing_money(question, quoted):
-        return "sum of money"
+    if (measure := measures.missing_measure(question, quoted)) is not None:
+        return measure  # a sum of money, an age
     if _FIGURE_Q.search(question) and not _EXISTS.search(question) \
             and not any(FIGURE.search(q) for q in quoted):
         return "figure"

@@ -53,8 +53,8 @@ def counted(question: str) -> str | None:
     return " ".join(words) or None
 
 
-# '[how much faith] does each of them have in…', '[how much weight] do they give to…'
-_DEGREE = re.compile(r"\s+(?:do|does|did)\s+(?:[\w’'-]+\s+){1,4}?(?:have|put|place|attach|give|"
+# '[how much faith] does each of them have in…', '[how much weight] can i put on…'
+_DEGREE = re.compile(r"\s+(?:do|does|did|can|could|should|would|will|may)\s+(?:[\w’'-]+\s+){1,4}?(?:have|put|place|attach|give|"
                      r"show|pay|lay)\b", re.I)
 
 

@@ -42,6 +42,23 @@ def missing_money(question: str, quoted: list[str]) -> bool:
     return _MONEY_Q.search(question) is not None and not any(MONEY.search(q) for q in quoted)
 
 
+# 'what's the average age girls are first pulled in?', 'how old are most victims?': an age,
+# which a share of girls ('18% of the tools… women and girls') is not
+_AGE_Q = re.compile(r"\b(?:(?:average|median|mean|typical|usual)\s+age|what\s+age|how\s+old|"
+                    r"at\s+what\s+age)\b", re.I)
+AGE = re.compile(r"\b(?:aged?\s+(?:of\s+)?\d+|\d+\s*-?\s*years?(?:\s*-?\s*old|\s+of\s+age)|"
+                 r"(?:under|over)\s+(?:the\s+age\s+of\s+)?\d+|\d+\s*-\s*year-olds?)\b", re.I)
+
+
+def missing_measure(question: str, quoted: list[str]) -> str | None:
+    """A sum of money or an age the question asks for that no quoted sentence gives."""
+    if missing_money(question, quoted):
+        return "sum of money"
+    if _AGE_Q.search(question) and not any(AGE.search(q) for q in quoted):
+        return "age"
+    return None
+
+
 def asks_for_period(question: str) -> bool:
     return _PERIOD_Q.search(question) is not None
 

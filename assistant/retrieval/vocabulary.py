@@ -141,6 +141,20 @@ class Vocabulary:
         """Whether the collection's text has ``phrase`` anywhere, in any letter case."""
         return phrase.lower() in self._folded_text
 
+    def _described(self, title: str) -> bool:
+        """A treaty described by whose it is and what about ('un trafficking treaty', 'coe
+        trafficking convention'), not named: a body the collection knows and a treaty noun."""
+        words = title.lower().split()
+        return bool(re.search(r"\b(?:treaty|convention|protocol|charter|declaration)$", title,
+                              re.I)) and any(self._body(w) for w in words[:-1])
+
+    def _body(self, word: str) -> bool:
+        """An initialism the collection uses for a body ('UN', 'CoE', 'US')."""
+        if word in self.known_initialisms or word in {a.lower() for a in self.acronym_forms}:
+            return True
+        found = self.proper_names.get(word)
+        return found is not None and found[0].isupper() and len(word) >= 2
+
     def finds(self, pattern: str) -> bool:
         """Whether the collection's lower-cased text matches the regular expression."""
         return re.search(pattern, self._folded_text) is not None
@@ -198,7 +212,8 @@ class Vocabulary:
         Global Guide', 'germany' in any case)."""
         names = [w for w in unknown_names(question, self.known_terms)
                  if not (w.isupper() and w.lower() in self.known_initialisms)]
-        titles = unknown_titles(question, self.known_bigrams) \
+        titles = [t for t in unknown_titles(question, self.known_bigrams)
+                  if not self._described(t)] \
             if title_runs(question) or lower_instruments(question) else []
         named = {n.lower() for n in names}
         places = [form for country, form in places_in(question, country_names())

@@ -69,6 +69,16 @@ def test_which_list_and_how_much_of_it_are_not_a_narrower_subject() -> None:
     assert not wants_recommendations("what recommendations does the brief make on liability?")
 
 
+def test_the_year_of_an_institutions_document_is_not_an_events_year_to_correct(
+        fast_assistant: Assistant) -> None:
+    r = fast_assistant.retriever
+    fosta = sentence(fast_assistant, "The principle of no liability is also being reconsidered", 2)
+    asked = analyze("back in 2019 eqnow said we had to find out which laws work - does the osce "
+                    "write anything off?", r)
+    assert wrong_event_year(asked, [fosta]) == "The documents date it to 2018, not 2019."
+    assert wrong_event_year(asked, [fosta], r) is None  # 2019 dates Equality Now's paper
+
+
 def test_a_year_given_to_a_document_is_checked_for_the_institution_named_nearest_it(
         fast_assistant: Assistant) -> None:
     from assistant.answering.extractive.dates import wrong_year
@@ -191,6 +201,10 @@ def test_an_instrument_typed_in_lower_case_the_collection_never_names_is_unknown
     assert lower_instruments("what does the new eu digital services act require?") == \
         ["eu digital services act"]
     assert lower_instruments("what does the new act require?") == []
+    # a treaty described by whose it is and what about is not a name the collection lacks
+    assert vocab.unknown("eqnow wants something added to the un trafficking treaty") == []
+    assert vocab.unknown("what does the coe trafficking convention say?") == []
+    assert vocab.unknown("what does the eu trafficking directive say?") == ["eu trafficking directive"]
     # a name runs on from its last function word, not across 'signed up to'
     assert lower_instruments("evidence from the countries signed up to trafficking convention") \
         == []

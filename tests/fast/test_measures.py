@@ -90,3 +90,14 @@ def test_a_provision_cited_by_number_must_be_cited_in_the_collection() -> None:
         "section 230"
     # no instrument named: 'section 2' may be a part of a document in the collection
     assert uncited_provision("what does section 2 of the brief say?", finds) is None
+
+
+def test_an_age_must_be_given_as_an_age() -> None:
+    q = "whats the average age girls are first pulled into online sex trafficking?"
+    share = ("women and girls are the majority of victims, only 18% of the tools identified by "
+             "Tech Against Trafficking focus on it.")
+    assert missing_kind(q, [share]) == "age"
+    assert missing_kind(q, ["Most were recruited aged 14 or younger."]) is None
+    assert missing_kind("how old are most victims?", ["Victims are 15 years old on average."]) \
+        is None
+    assert missing_kind("what do girls face online?", [share]) is None

@@ -283,6 +283,7 @@ def test_the_thing_asked_for_must_be_something_the_collection_has_a_word_for(
     # a degree of a view asked for, not a thing: 'how much faith does each of them have in…'
     assert asked_for("how much faith does each of them have in the tech companies?") is None
     assert asked_for("how much weight do they give to prevention?") is None
+    assert asked_for("how much weight can i put on each of these?") is None
     assert asked_for("how much funding did greta get?") == "funding"
 
 

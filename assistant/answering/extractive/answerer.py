@@ -184,7 +184,8 @@ class ExtractiveAnswerer:
         excerpts = across_passages(excerpts, self.retriever.store)
         # Checked on what the answer would quote: a figure dropped for length answers nothing.
         if kind := missing_kind(asked.topic, [s.text for s in excerpts]):
-            return None, f"the question asks for a {kind} and no passage on it gives one"
+            article = "an" if kind[0] in "aeiou" else "a"
+            return None, f"the question asks for {article} {kind} and no passage on it gives one"
         shape = by_institution(excerpts, self.retriever)
         shape.preface = [c for c in (misattributed[0] if misattributed else None, wrong) if c] + \
             corrections(asked, shape.excerpts, self.retriever)

@@ -98,12 +98,17 @@ def _dated_clauses(quoted: list[ScoredSentence]) -> list[tuple[str, list[int]]]:
     return out
 
 
-def wrong_event_year(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
+def wrong_event_year(asked: Asked, quoted: list[ScoredSentence],
+                     retriever: Retriever | None = None) -> str | None:
     """'a US law from 2016' when the quoted sentence that dates it says 2018: a year the
     question gives to something other than a document, against the year of the quoted sentence
     that shares most words with the question (the first one on a tie): 'Australia's act of
     2019' is checked against the sentence on Australia's act, not a year quoted before it."""
     said = [y for y in asked.years if y not in asked.doc_years]
+    if retriever is not None:  # 'back in 2019 eqnow said…': the year of its paper
+        said = [y for y in said if not any(
+            (retriever.store.meta(d).date or "").startswith(str(y))
+            for name in asked.institutions for d in retriever.institutions.all[name].doc_ids)]
     dated = _dated_clauses(quoted)
     if not said or not dated:
         return None

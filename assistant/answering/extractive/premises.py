@@ -262,7 +262,7 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     if not quoted:
         return []
     # One correction of a date: the year's, which quotes the full date, or else the month's.
-    dated = wrong_publication_date(asked, retriever) or wrong_event_year(asked, quoted) or \
+    dated = wrong_publication_date(asked, retriever) or wrong_event_year(asked, quoted, retriever) or \
         wrong_date(asked, quoted, retriever)
     found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
                          wrong_year(asked, retriever), dated,
