@@ -213,8 +213,16 @@ def _place_patterns(countries: frozenset[str]) -> list[tuple[str, list[tuple[str
     # A name may carry a possessive typed without its apostrophe ('canadas government').
     return [(n, [(form, re.compile(rf"(?<![\w-]){re.escape(form)}{'s?' if form == n else ''}"
                                    r"(?![\w-])"))
-                 for form in [n, *demonyms(n)]])
+                 for form in [n, *demonyms(n), *_SHORT_FORMS.get(n, [])]])
             for n in sorted(countries, key=len, reverse=True)]
+
+
+# What users type for a country that ISO 3166 names otherwise ('the uk's referral mechanism',
+# 'british police', 'in the usa'); 'us' is left out, being also the pronoun.
+_SHORT_FORMS = {"united kingdom": ["uk", "u.k.", "britain", "great britain", "british", "england",
+                                   "scotland", "wales"],
+                "united states": ["usa", "u.s.a.", "u.s.", "america", "american"],
+                "united arab emirates": ["uae"]}
 
 
 def places_in(question: str, countries: frozenset[str]) -> list[tuple[str, str]]:

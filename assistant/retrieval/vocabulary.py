@@ -219,4 +219,5 @@ class Vocabulary:
         places = [form for country, form in places_in(question, country_names())
                   if country not in self._folded_text and form not in self._folded_text
                   and form not in named and country not in named]
-        return names + titles + [p.title() for p in places]
+        return names + titles + [p.upper() if len(p.strip(".")) <= 3 else p.title()
+                                 for p in places]

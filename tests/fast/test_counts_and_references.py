@@ -147,6 +147,18 @@ def test_a_country_with_a_possessive_typed_without_apostrophe_is_a_country(
     assert "Canada" in ans.answer
 
 
+
+def test_a_country_by_the_short_name_users_type_is_a_country(fast_assistant: Assistant) -> None:
+    vocab = fast_assistant.retriever.vocab
+    assert places_in("referred into the uk's referral mechanism", country_names()) == \
+        [("united kingdom", "uk")]
+    assert vocab.unknown("how many victims did the uk's referral mechanism see?") == ["UK"]
+    assert vocab.unknown("what do british police do?") == ["British"]
+    # the collection names the United States: 'usa' is a country it knows
+    assert vocab.unknown("what have they done in the usa?") == []
+    assert places_in("is the english spelling used?", country_names()) == []
+
+
 def test_a_month_given_to_a_documents_publication_is_checked_against_the_catalogue(
         fast_assistant: Assistant) -> None:
     from assistant.answering.extractive.dates import wrong_publication_date
