@@ -13,12 +13,14 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from ingest.text import STOPWORDS
 
 _TOKEN = re.compile(r"[A-Za-z]+")
 MIN_LEN = 5
 TIE_RATIO = 3  # of two equally close words, one this many times commoner wins
+ENGLISH_FIX_MIN = 6  # letters from which a slip on a word the collection lacks is fixed
 
 
 _PREFIX = re.compile(r"^(re|un|pre|co|non|anti|over|under|cross)(?=[a-z]{4})")
@@ -29,6 +31,24 @@ def _english() -> frozenset[str]:
     from spellchecker import SpellChecker  # deferred: 0.1 s to load its word list
 
     return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+@lru_cache(maxsize=1)
+def _checker() -> Any:
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
+
+
+def _english_fix(word: str) -> str:
+    """The English word one edit from ``word`` (the commonest, keeping its first letter), for
+    a slip on a word the collection does not use; else ``word``."""
+    if len(word) < ENGLISH_FIX_MIN:
+        return word  # 'eqnow', 'coe': users' short names, not slips
+    fixed = _checker().correction(word)
+    if not fixed or fixed == word or fixed[0] != word[0] or word.startswith(fixed):
+        return word  # nor a word cut short: 'crypto' is not 'crypt'
+    return fixed
 
 
 # British spellings, which the word list lacks, mapped onto the American ones it has:
@@ -103,7 +123,9 @@ ABBREVIATIONS = {
     "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "arent": "aren't",
     "wasnt": "wasn't", "werent": "weren't", "cant": "can't", "wont": "won't",
     "shouldnt": "shouldn't", "wouldnt": "wouldn't", "couldnt": "couldn't",
-    "havent": "haven't", "hasnt": "hasn't",
+    "havent": "haven't", "hasnt": "hasn't", "theyve": "they've", "theyll": "they'll",
+    "whove": "who've", "youve": "you've", "weve": "we've", "wouldve": "would've",
+    "couldve": "could've", "shouldve": "should've",
     # slips on short words, which the collection-based correction leaves alone (under MIN_LEN)
     "wich": "which", "whcih": "which", "waht": "what", "whta": "what", "hwo": "how",
     "wehn": "when", "whn": "when", "wher": "where", "teh": "the", "hte": "the", "adn": "and",
@@ -163,7 +185,7 @@ class Speller:
                     # 'legal', though both are one edit away and 'legal' is more frequent
                     best.append((d, cand[0] != word[0], -self.counts[cand], cand))
         if not best:
-            return word
+            return _english_fix(word)  # 'charites' -> 'charities', a word the collection lacks
         best.sort()
         tied = [(-n, c) for d, f, n, c in best if (d, f) == best[0][:2]]
         if len(tied) == 1 or tied[0][0] >= TIE_RATIO * tied[1][0]:

@@ -625,6 +625,11 @@ def test_everyday_abbreviations_are_spelled_out_unless_the_collection_uses_them(
     # a slip rarely changes the first letter ('ilegal' is not 'legal'), and a contraction
     # typed without its apostrophe is spelled out, not corrected ('theyre' is not 'there')
     assert speller.correct("theyre removing ilegal posts") == "they're removing illegal posts"
+    # a slip on a word the collection lacks is fixed from English, not a short name or a word
+    # cut short ('eqnow', 'crypto'); contractions spelled out
+    assert speller.correct("is anybody actualy asking charites? theyve reserched it") == \
+        "is anybody actually asking charities? they've researched it"
+    assert speller.correct("eqnow on crypto") == "eqnow on crypto"
     # half of an n't contraction is not a slip ('doesn' was 'corrected' to 'does')
     assert speller.correct("the osce says it works, doesn't it? shouldn’t they?") == \
         "the osce says it works, doesn't it? shouldn’t they?"
