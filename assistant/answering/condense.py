@@ -18,6 +18,11 @@ _STANCE = re.compile(r"\b(?:agree|disagree|concur|differ|think so|say so)\W*$", 
 _MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", re.I)
 
 
+# A pronoun standing for a thing of the answer before, with no noun after it: 'running those
+# -', 'is that meant…'; not the 'that' that opens a clause ('find that 3 in 4 victims…').
+_BARE_POINTER = re.compile(r"\b(?:those|these)\s*(?:[-–—?,.!;:]|$)|"
+                           r"\b(?:is|are|was|were)\s+(?:that|this|those|these)\s+(?:meant|supposed|"
+                           r"intended|about|for|just|only|really|actually)\b", re.I)
 SELF_CONTAINED = 7  # content words from which a question with no leading 'and…' stands alone
 
 
@@ -44,6 +49,8 @@ def is_follow_up(question: str) -> bool:
         return True
     if _LEADING.search(question.strip()) or stance(question):
         return True
+    if _BARE_POINTER.search(question):
+        return True  # 'who's actually running those - police, charities…?', 'is that meant as…'
     if len(words) >= SELF_CONTAINED and not _PERSON.search(question):
         return False  # 'why did GRETA find that 3 in 4 victims…': 'that' points at nothing
     return bool(_ANAPHORA.search(question) or len(words) <= 1)

@@ -127,3 +127,14 @@ def test_the_last_sentence_is_what_a_question_opening_with_context_asks() -> Non
     assert last_sentence("what else did he say? (val richey launch)") == \
         "what else did he say? (val richey launch)"
     assert last_sentence("what did he say?") == "what did he say?"
+
+
+def test_a_bare_pointer_makes_a_long_question_a_follow_up() -> None:
+    assert is_follow_up("who's actually running those - police, charities, the tech firms? and "
+                        "does it say which countries?")
+    assert is_follow_up("is that meant as wording countries should write into their own laws, "
+                        "or just how the paper itself uses the term?")
+    assert not is_follow_up("why did GRETA find that 3 in 4 victims are recruited online through "
+                            "social media platforms?")
+    assert not is_follow_up("what does the osce recommend for those who are victims of online "
+                            "exploitation in member states")
