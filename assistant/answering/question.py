@@ -142,6 +142,7 @@ def _strip(text: str, spans: list[tuple[int, int]]) -> str:
         last = b
     out.append(text[last:])
     topic = re.sub(r"\s+", " ", " ".join(p for p in out if not _GLUE.match(p))).strip()
+    topic = re.sub(r"\(\s+", "(", re.sub(r"\s*\(\s*\)", "", topic))  # '(osce brief)' without 'osce'
     topic = re.sub(r"\s+([,?.!;:])", r"\1", topic)
     topic = re.sub(r"[,;:]+(?=[?.!]|$)", "", topic)
     return re.sub(r"^(?:[,;:/&-]\s*)+", "", topic)

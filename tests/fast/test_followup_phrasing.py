@@ -138,3 +138,11 @@ def test_a_bare_pointer_makes_a_long_question_a_follow_up() -> None:
                             "social media platforms?")
     assert not is_follow_up("what does the osce recommend for those who are victims of online "
                             "exploitation in member states")
+
+
+def test_a_name_set_aside_inside_parentheses_leaves_no_empty_ones(fast_assistant: Assistant) -> None:
+    from assistant.answering.question import analyze
+
+    r = fast_assistant.retriever
+    assert "( )" not in analyze("coe computer-crime treaty - usual name? (osce brief)", r).topic
+    assert analyze("why? (osce age verification)", r).topic.startswith("why? (age verification)")
