@@ -41,7 +41,7 @@ _ONE_DOC = re.compile(rf"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){{0,3}}?(?
                       rf"^\s*(?:[\w-]+\s+){{0,3}}?(?!\w+s\b){_DOC}\b", re.I)
 _LIST = re.compile(
     rf"\b(?:what|which)\s+(?:{_DOC}|docs)\s+(?:do|does|are|r|is|can)\s+(?:you|u|we|i|there|in|this|"
-    r"the)\b"
+    r"the)\b(?!\s+(?:oldest|newest|latest|earliest|most\s+recent)\b)"  # 'which one is the newest
     r"|\b(?:list|show)\s+(?:of\s+)?(?:me\s+)?(?:all\s+)?(?:the\s+|your\s+)?(?:documents|docs|sources)\b"
     r"|\bwhat(?:'s|’s|\s+is)\s+in\s+(?:the|this|your)\s+(?:collection|library|corpus)\b"
     r"|\bhow\s+many\s+(?:documents|sources)\b", re.I)
@@ -50,8 +50,8 @@ _DATES = re.compile(
     r"come out|put out)"
     r"|\b(?:came|come|was|were|is|are)\s+(?:out|published|released|issued|written)\s+"
     r"(?:first|last|earl|later|more recently|most recently)"
-    r"|\b(?:which|what)(?:'s|’s|\s+(?:is|are|was|were))?\s+(?:the\s+)?(?:oldest|newest|"
-    r"latest|earliest|most\s+recent)\b"
+    r"|\b(?:which|what)(?:\s+(?:document|doc|paper|report|one|source|file)s?)?(?:'s|’s|\s+"
+    r"(?:is|are|was|were))?\s+(?:the\s+)?(?:oldest|newest|latest|earliest|most\s+recent)\b"
     r"|\b(?:newer|older)\s+than\b"
     r"|\b(?:publication|release)\s+dates?\b"
     rf"|\bhow\s+(?:old|recent|new|up[- ]to[- ]date)\s+(?:is|are)\s+(?:\w+\s+){{0,3}}?{_DOC}\b"

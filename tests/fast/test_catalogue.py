@@ -45,6 +45,9 @@ from assistant.engine import Assistant
     ("which part of the osce actually wrote the longer paper?", Catalogue.PUBLISHER),
     ("who is behind trafficking rings?", None),
     ("which part of the internet do traffickers use?", None),
+    ("which document is the most recent?", Catalogue.DATES),
+    ("which one is the oldest?", Catalogue.DATES),
+    ("which documents are there?", Catalogue.LIST),
 ])
 def test_what_a_question_asks_of_the_catalogue(question: str, kind: Catalogue | None) -> None:
     assert asks(question) == kind

@@ -36,7 +36,9 @@ _WHOLE = frozenset(content_terms(
     "difference differences differ different compare comparison contrast between versus vs "
     "same similar "
     "finding findings find found conclusion conclusions conclude message messages headline "
-    "headlines"))  # 'in two sentences', 'in a nutshell'
+    "headlines "
+    # 'i need one sentence from greta for my speech': a quotable line, on nothing in particular
+    "need want speech quote quotes quotation quotable cite use remarks slide slides note"))  # 'in two sentences', 'in a nutshell'
 _DOCUMENT_WORDS = re.compile(r"\b(?:papers?|briefs?|reports?|stud(?:y|ies)|releases?|articles?|"
                              r"documents?|docs|summar(?:y|ies)|responses?|reply|pieces?)\b", re.I)
 # A sentence that speaks of its own document: 'This Brief…', 'the present study', 'our paper'.
