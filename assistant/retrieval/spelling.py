@@ -28,14 +28,12 @@ _PREFIX = re.compile(r"^(re|un|pre|co|non|anti|over|under|cross)(?=[a-z]{4})")
 
 @lru_cache(maxsize=1)
 def _english() -> frozenset[str]:
-    from spellchecker import SpellChecker  # deferred: 0.1 s to load its word list
-
-    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+    return frozenset(_checker().word_frequency.dictionary)
 
 
 @lru_cache(maxsize=1)
 def _checker() -> Any:
-    from spellchecker import SpellChecker
+    from spellchecker import SpellChecker  # deferred: 0.1 s to load its word list
 
     return SpellChecker(language="en", distance=1)
 
