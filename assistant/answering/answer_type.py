@@ -99,7 +99,7 @@ _FIGURE_Q = re.compile(r"\bhow many\b|\bby how much\b|\bhow much (?:money|fundin
                        r"(?:on|for|about)\b|\bhard numbers\b", re.I)
 # Whether figures exist at all ('do we have decent figures on…'): that there are none answers it.
 _EXISTS = re.compile(r"^\s*(?:do|does|did|are|is|have)\s+(?:we|you|they|there|anyone|any)\b"
-                     r"(?:\s+\w+){0,3}?\s+(?:figures|numbers|stats|statistics|data|estimates)\b",
+                     r"(?:\s+\w+){0,7}?\s+(?:figures|numbers|stats|statistics|data|estimates)\b",
                      re.I)
 _DATE_Q = re.compile(r"^\s*when\s+(?:did|was|were|is|are|will|does|do|has|have)\b|"
                      r"\b(?:what|which) (?:date|year|month|day)\b|\bin what year\b", re.I)

@@ -15,8 +15,15 @@ _SINCE = re.compile(
     r"\b(?:since|after)\s+(?P<ref>[^,;?]{1,80}?)\s+"
     r"(?:came\s+out|come\s+out|(?:was|were)\s+(?:first\s+)?(?:published|released|issued|"
     r"launched|put\s+out)|launched|appeared|was\s+out)\b", re.I)
-# what has happened since: the present perfect ('which states have gone on to pass laws')
-_SINCE_THEN = re.compile(r"\b(?:have|has|haven[’']?t|hasn[’']?t)\b", re.I)
+# 'after greta put out its study', 'since the osce published its brief'
+_SINCE_ACTIVE = re.compile(
+    r"\b(?:since|after)\s+(?P<who>[^,;?]{1,60}?)\s+(?:put\s+out|published|released|issued|"
+    r"launched|brought\s+out)\s+(?P<what>(?:its|their|the|that|this)\s+[^,;?]{1,60}?)"
+    r"(?=\s*[,;?]|\s+(?:did|has|have|had|was|were|is|are)\b)", re.I)
+# what has happened since: the present perfect ('which states have gone on to pass laws'), or
+# what followed ('did the committee go on to adopt…')
+_SINCE_THEN = re.compile(r"\b(?:have|has|haven[’']?t|hasn[’']?t|go(?:ne)?\s+on\s+to|went\s+on\s+to|"
+                         r"since\s+then|subsequently)\b", re.I)
 
 
 def after_documents(question: str, retriever: Retriever) -> str | None:
@@ -24,9 +31,14 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
     documents came out: no document is from a later year (a republication dates from its
     original)."""
     m = _SINCE.search(question)
+    active = None if m else _SINCE_ACTIVE.search(question)
+    if active is not None:
+        m, ref = active, f"{active.group('who')}'s {active.group('what').split(None, 1)[-1]}"
+    elif m is not None:
+        ref = m.group("ref")
     if m is None or not _SINCE_THEN.search(question[m.end():] + " " + question[:m.start()]):
         return None
-    docs = documents_asked(m.group("ref"), retriever)
+    docs = documents_asked(ref, retriever)
     store = retriever.store
     if not docs or len(docs) == len(store.documents):
         return None  # no document named ('since the rules came out')
@@ -37,7 +49,7 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
     later = {d for d in store.documents
              if d not in docs and (y := _year(retriever, d)) is not None and y > year}
     if not later:
-        return (f"the question asks what followed {m.group('ref')} ({year}), and no document "
+        return (f"the question asks what followed {ref} ({year}), and no document "
                 "in the collection is later")
     # 'has tech against trafficking refreshed its catalogue since eqnow's paper came out?':
     # later documents exist, but none of them names what the question asks after
@@ -46,7 +58,7 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
         found = retriever.vocab.proper_names.get(key)
         if found and re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", rest.lower()) and \
                 not later & found[1] and not retriever.institutions.named_in(key):
-            return (f"the question asks what followed {m.group('ref')} ({year}), and no later "
+            return (f"the question asks what followed {ref} ({year}), and no later "
                     f"document mentions {found[0]}")
     return None
 

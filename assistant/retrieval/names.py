@@ -222,7 +222,13 @@ def _place_patterns(countries: frozenset[str]) -> list[tuple[str, list[tuple[str
 _SHORT_FORMS = {"united kingdom": ["uk", "u.k.", "britain", "great britain", "british", "england",
                                    "scotland", "wales"],
                 "united states": ["usa", "u.s.a.", "u.s.", "america", "american"],
-                "united arab emirates": ["uae"]}
+                "united arab emirates": ["uae"], "netherlands": ["dutch", "holland"],
+                "france": ["french"], "spain": ["spanish"], "switzerland": ["swiss"],
+                "sweden": ["swedish"], "denmark": ["danish"], "finland": ["finnish"],
+                "ireland": ["irish"], "greece": ["greek"], "thailand": ["thai"],
+                "china": ["chinese"], "japan": ["japanese"], "portugal": ["portuguese"],
+                "norway": ["norwegian"], "philippines": ["filipino"], "viet nam": ["vietnam",
+                                                                               "vietnamese"]}
 
 
 def places_in(question: str, countries: frozenset[str]) -> list[tuple[str, str]]:

@@ -154,6 +154,8 @@ def test_a_country_by_the_short_name_users_type_is_a_country(fast_assistant: Ass
         [("united kingdom", "uk")]
     assert vocab.unknown("how many victims did the uk's referral mechanism see?") == ["UK"]
     assert vocab.unknown("what do british police do?") == ["British"]
+    assert vocab.unknown("how many victims did the dutch authorities register in 2021?") == \
+        ["Dutch"]
     # the collection names the United States: 'usa' is a country it knows
     assert vocab.unknown("what have they done in the usa?") == []
     assert places_in("is the english spelling used?", country_names()) == []
@@ -242,6 +244,12 @@ def test_what_followed_a_document_needs_a_later_one(fast_assistant: Assistant) -
     assert after_documents("since the equality now paper came out, has it got worse?", r) is None
     assert after_documents("since it came out, what have states done?", r) is None
     assert after_documents("what did the osce study say when it came out?", r) is None
+    # who put out the document, and what followed ('did … go on to…')
+    assert after_documents("after greta put out its study on online trafficking, did the coe "
+                           "committee of ministers go on to adopt a recommendation?", r) == (
+        "the question asks what followed greta's study on online trafficking (2022), and no "
+        "document in the collection is later")
+    assert after_documents("after the osce published its brief, what did greta say?", r) is None
     # later documents exist, but none of them names what is asked after
     assert after_documents("has tech against trafficking refreshed its catalogue since eqnow's "
                            "paper came out?", r) == (

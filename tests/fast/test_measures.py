@@ -101,3 +101,11 @@ def test_an_age_must_be_given_as_an_age() -> None:
     assert missing_kind("how old are most victims?", ["Victims are 15 years old on average."]) \
         is None
     assert missing_kind("what do girls face online?", [share]) is None
+
+
+def test_whether_anyone_publishes_figures_does_not_need_one() -> None:
+    q = ("do any of the tech companies already put out figures on how much illegal material "
+         "turns up on their sites?")
+    assert missing_kind(q, ["Some companies currently report such information."]) is None
+    assert missing_kind("what figures on illegal material do companies publish?",
+                        ["Some companies currently report such information."]) == "figure"
