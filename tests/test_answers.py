@@ -228,6 +228,17 @@ def test_an_age_no_document_gives_is_refused(assistant: Assistant) -> None:
     assert "the question asks for an age and no passage on it gives one" in ans.answer
 
 
+def test_who_else_mentions_a_name_is_answered_from_the_documents_using_it(
+        assistant: Assistant) -> None:
+    first = assistant.ask("what does equality now think about the palermo protocol?")
+    more = assistant.ask("who else mentions it?", history=[
+        Turn(role="user", content="what does equality now think about the palermo protocol?"),
+        Turn(role="assistant", content=first.answer)])
+    assert more.answer.startswith("Only the Equality Now position paper (August 2019) mentions "
+                                  "the Palermo Protocol.")
+    assert "Palermo Protocol" in more.citations[0].excerpt
+
+
 def test_a_provision_number_no_document_gives_is_refused(assistant: Assistant) -> None:
     ans = assistant.ask("which article of the lanzarote convention covers online grooming of "
                         "kids, and what does it require states to criminalise?")

@@ -275,3 +275,16 @@ def test_a_name_only_another_institution_uses_is_said_to_be_theirs(
               "what's the eqnow brief's last recommendation about business and NGOs working together?",
               "what does greta say about THB?"):
         assert unmentioned_name(analyze(q, r), r) is None, q
+
+
+def test_which_documents_mention_a_name_is_said_from_their_text(fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.mentions import mentioned_by
+
+    r = fast_assistant.retriever
+    line = mentioned_by("which documents mention the palermo protocol?", [], r)
+    assert line is not None and line[0] == ("Only the Equality Now position paper (August 2019) "
+                                            "mentions the Palermo Protocol.")
+    fosta = mentioned_by("does anyone else mention fosta-sesta?", [], r)
+    assert fosta is not None and fosta[0] == "Only the OSCE policy brief (2022) mentions FOSTA-SESTA."
+    assert mentioned_by("what does the osce say about fosta-sesta?", [], r) is None
+    assert mentioned_by("which documents mention age verification?", [], r) is None

@@ -26,6 +26,7 @@ from assistant.answering.extractive.institutional import (
     prefer_named,
 )
 from assistant.answering.extractive.lists import lift_numbered, numbered_items
+from assistant.answering.extractive.mentions import mentioned_by
 from assistant.answering.extractive.overview import overview
 from assistant.answering.extractive.parts import (
     cover_parts,
@@ -144,6 +145,8 @@ class ExtractiveAnswerer:
                                  named_docs(asked, self.retriever) if asked.scoped else None)
         results = with_definitions(asked.topic, results, self.retriever)
         scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
+        if mention := mentioned_by(asked.corrected, scored, self.retriever):
+            scored = mention[1]  # 'which documents mention the palermo protocol?'
         person = quoted_person(asked, self.retriever)
         misattributed = self._misattributed(asked, scored, person)
         wrong, scored = (None, scored) if misattributed else led_by_person(asked, scored, person)
@@ -157,8 +160,9 @@ class ExtractiveAnswerer:
             scored, why = self._reported(asked, scored, results, None if wrong else person)
             if why is not None:
                 return None, why
+        # 'who else mentions it?' is answered by who does, quoted again if no one else does
         seen = ([t.content for t in history if t.role == "assistant"]
-                if wants_more(question) and history else [])
+                if wants_more(question) and history and not mention else [])
         if seen:
             scored = continue_from(scored, seen)
         picked = select(scored, self.retriever.store.sentence_vectors, cfg.max_sentences,
@@ -187,7 +191,8 @@ class ExtractiveAnswerer:
             article = "an" if kind[0] in "aeiou" else "a"
             return None, f"the question asks for {article} {kind} and no passage on it gives one"
         shape = by_institution(excerpts, self.retriever)
-        shape.preface = [c for c in (misattributed[0] if misattributed else None, wrong) if c] + \
+        shape.preface = [c for c in (mention[0] if mention else None,
+                                     misattributed[0] if misattributed else None, wrong) if c] + \
             corrections(asked, shape.excerpts, self.retriever)
         return shape, None
 

@@ -1,0 +1,64 @@
+"""Which documents mention a name: 'which documents mention the palermo protocol?', 'who else
+mentions it?' (after a question about it), 'does anyone else cite fosta-sesta?'. Whether a
+document uses a name is a plain fact of its text (the collection's proper names, indexed once
+per version), so the answer opens by saying which do, then quotes them."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.retrieval.retriever import Retriever
+
+_WHO_MENTIONS = re.compile(
+    r"\b(?:which|what)\s+(?:other\s+)?(?:documents?|sources?|papers?|reports?|ones?)\s+"
+    r"(?:also\s+)?(?:mentions?|cites?|refers?\s+to|names?|brings?\s+up|talks?\s+about)\b"
+    r"|\bwho\s+(?:else\s+)?(?:also\s+)?(?:mentions?|cites?|refers?\s+to|brings?\s+up)\b"
+    r"|\b(?:does|do)\s+(?:anyone|anybody|any\s+other\s+\w+|any\s+of\s+(?:them|the\s+others))"
+    r"(?:\s+else)?\s+(?:also\s+)?(?:mention|cite|refer\s+to|bring\s+up)\b", re.I)
+
+
+NAMED_SCORE = 1.0  # a sentence that uses the name asked about: it answers, whatever else it says
+# a name that takes 'the': 'the Palermo Protocol', 'the Lanzarote Convention'
+_GENERIC = re.compile(r"\b(?:Protocol|Convention|Act|Principles|Guidelines|Compact|Goals|Package|"
+                      r"Declaration|Charter|Directive|Assembly|Office|Committee|Brief)$")
+
+
+def _named(question: str, retriever: Retriever) -> tuple[str, frozenset[str]] | None:
+    """The longest of the collection's names the question uses, with the documents using it."""
+    names = retriever.vocab.proper_names
+    low = question.lower()
+    for key in names.runs:
+        if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", low) and \
+                not retriever.institutions.named_in(key) and (found := names.get(key)):
+            return found
+    for m in re.finditer(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Z]{2,}[A-Za-z-]*", question):
+        found = names.get(m.group(0))
+        if found and not retriever.institutions.named_in(m.group(0)):
+            return found  # 'fosta-sesta', 'ICAT'
+    return None
+
+
+def mentioned_by(question: str, scored: list[ScoredSentence], retriever: Retriever
+                 ) -> tuple[str, list[ScoredSentence]] | None:
+    """For a question asking which documents mention a name: the line saying which do, and
+    the scored sentences of those documents that use it first; None for other questions."""
+    if not _WHO_MENTIONS.search(question) or (found := _named(question, retriever)) is None:
+        return None
+    form, docs = found
+    if _GENERIC.search(form):
+        form = f"the {form}"  # 'the Palermo Protocol', not 'FOSTA-SESTA' or 'ICAT'
+    originals = [d for d in sorted(docs, key=retriever.origins.rank)
+                 if (retriever.store.meta(d).duplicate_of or "") not in docs]
+    labels = [source_label(retriever.store.meta(d)) for d in originals]
+    who = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    line = (f"Only {who[:1].lower() + who[1:]} mentions {form}." if len(labels) == 1
+            else f"{who} mention {form}.")
+    using = [s for s in scored if s.result.chunk.doc_id in docs]
+    first = [s for s in using if form.lower().removeprefix("the ") in s.text.lower()]
+    if not first:
+        return line, scored  # the search found none of its sentences: said, not quoted
+    for s in first:  # the sentences using the name are the evidence, whatever words they share
+        s.score = s.own = NAMED_SCORE
+    return line, sorted(using, key=lambda x: -x.score)
