@@ -146,3 +146,21 @@ def test_a_name_set_aside_inside_parentheses_leaves_no_empty_ones(fast_assistant
     r = fast_assistant.retriever
     assert "( )" not in analyze("coe computer-crime treaty - usual name? (osce brief)", r).topic
     assert analyze("why? (osce age verification)", r).topic.startswith("why? (age verification)")
+
+
+def test_where_the_answer_before_found_its_quotes(fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.whereabouts import asks_where
+
+    for q in ("where does it say that?", "which page is that on?", "where is that from?",
+              "ok, where does it say that?", "what section is that from?"):
+        assert asks_where(q), q
+    for q in ("so where does it land in the end?", "where do traffickers find victims?",
+              "where does the osce stand?"):
+        assert not asks_where(q), q
+    first = fast_assistant.ask("what does the osce brief recommend on liability?")
+    where = fast_assistant.ask("where does it say that?", history=_history(
+        "what does the osce brief recommend on liability?", first.answer))
+    assert not where.refused
+    assert [c.excerpt for c in where.citations] == \
+        [c.excerpt for c in first.citations if c.role.value == "evidence"]
+    assert where.citations[0].locator in where.answer

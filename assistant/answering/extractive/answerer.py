@@ -66,6 +66,7 @@ from assistant.answering.extractive.siblings import with_first_siblings
 from assistant.answering.extractive.speakers import with_other_speakers
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.extractive.unmentioned import unmentioned_name
+from assistant.answering.extractive.whereabouts import where_said
 from assistant.answering.followup import standalone as resolve
 from assistant.answering.question import Asked, analyze, out_of_range
 from assistant.answering.refusal import refuse
@@ -97,6 +98,9 @@ class ExtractiveAnswerer:
                filters: SearchFilters | None = None, k: int | None = None) -> Answer:
         t0 = time.perf_counter()
         history = history or []
+        if (where := where_said(question, history, lambda q, h: self.answer(q, h, filters, k),
+                                self.retriever, self.mode)):
+            return where  # 'where does it say that?': the places the answer before quotes
         standalone = resolve(question, history, self.retriever.institutions)
         if (listed := catalogue_reply(question, standalone, self.retriever, self.mode)):
             listed.timings_ms = {"total": round((time.perf_counter() - t0) * 1e3, 2)}
