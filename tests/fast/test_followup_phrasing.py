@@ -164,3 +164,16 @@ def test_where_the_answer_before_found_its_quotes(fast_assistant: Assistant) -> 
     assert [c.excerpt for c in where.citations] == \
         [c.excerpt for c in first.citations if c.role.value == "evidence"]
     assert where.citations[0].locator in where.answer
+
+
+def test_a_follow_up_naming_another_speaker_by_title_asks_what_they_said(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.reported import swapped_speaker
+
+    r = fast_assistant.retriever
+    history = _history("what did val richey say?", "…said the OSCE Special Representative…")
+    assert swapped_speaker("and the secretary general?", history, r) == \
+        "what did the OSCE Secretary General Helga Maria Schmid say?"
+    assert swapped_speaker("and the osce?", history, r) is None  # an institution, not a speaker
+    asked = _history("what does the brief recommend?", LIABILITY)
+    assert swapped_speaker("and the secretary general?", asked, r) is None

@@ -51,6 +51,7 @@ from assistant.answering.extractive.reported import (
     quoting,
     reported_source,
     subject_of,
+    swapped_speaker,
     without_person,
     without_source,
 )
@@ -101,7 +102,8 @@ class ExtractiveAnswerer:
         if (where := where_said(question, history, lambda q, h: self.answer(q, h, filters, k),
                                 self.retriever, self.mode)):
             return where  # 'where does it say that?': the places the answer before quotes
-        standalone = resolve(question, history, self.retriever.institutions)
+        standalone = swapped_speaker(question, history, self.retriever) or \
+            resolve(question, history, self.retriever.institutions)
         if (listed := catalogue_reply(question, standalone, self.retriever, self.mode)):
             listed.timings_ms = {"total": round((time.perf_counter() - t0) * 1e3, 2)}
             return listed

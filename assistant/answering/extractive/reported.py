@@ -14,6 +14,7 @@ from assistant.answering.answer_type import continues_quotation
 from assistant.answering.extractive.distinct import uses
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.question import Asked
+from assistant.core.models import Turn
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms, fold
 
@@ -177,3 +178,25 @@ def mentioning(scored: list[ScoredSentence], subject: str, retriever: Retriever,
     if not terms:
         return scored
     return [s for s in scored if uses(s, terms, scorer)]
+
+
+_AND_WHO = re.compile(r"^\s*(?:and|but|what about|how about|and what about)\s+(?:the\s+)?"
+                      r"(?P<who>[^?.!,;]{3,60}?)\s*[?.!]*\s*$", re.I)
+
+
+def swapped_speaker(question: str, history: list[Turn], retriever: Retriever) -> str | None:
+    """'and the secretary general?' after 'what did he say?' (of Val Richey): what the person
+    the follow-up names by title or name said, not the person before."""
+    m = _AND_WHO.match(question)
+    users = [t.content for t in history if t.role == "user"]
+    if m is None or not users or not (_SAID.search(users[-1]) or _PRONOUN.search(users[-1])):
+        return None
+    asked = set(content_terms(m.group("who")))
+    runs = [r for r in retriever.vocab.speaker_runs
+            if asked and asked <= set(content_terms(r)) - _institution_words(retriever)]
+    return f"what did the {runs[0]} say?" if len(runs) == 1 else None
+
+
+def _institution_words(retriever: Retriever) -> set[str]:
+    """The words of institutions' names, which do not tell one speaker from another."""
+    return {t for name in retriever.institutions.all for t in content_terms(name)}
