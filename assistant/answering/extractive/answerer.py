@@ -19,6 +19,7 @@ from assistant.answering.condense import wants_more
 from assistant.answering.config import AnswerConfig
 from assistant.answering.extractive.compose import Shape, by_institution, compose
 from assistant.answering.extractive.continued import across_passages
+from assistant.answering.extractive.defining import lift_defining, with_defining
 from assistant.answering.extractive.institutional import (
     compare,
     named_docs,
@@ -149,8 +150,10 @@ class ExtractiveAnswerer:
         cfg = self.config
         results = numbered_items(asked.topic, self.retriever, results, filters,
                                  named_docs(asked, self.retriever) if asked.scoped else None)
-        results = with_definitions(asked.topic, results, self.retriever)
-        scored = lift_numbered(self.scorer.score(asked.topic, topic_vec, results), asked.topic)
+        results = with_defining(asked.topic, with_definitions(asked.topic, results, self.retriever),
+                                self.retriever)
+        scored = lift_defining(lift_numbered(self.scorer.score(asked.topic, topic_vec, results),
+                                             asked.topic), asked.topic)
         if mention := mentioned_by(asked.corrected, scored, self.retriever):
             scored = mention[1]  # 'which documents mention the palermo protocol?'
         person = quoted_person(asked, self.retriever)
