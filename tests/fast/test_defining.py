@@ -23,3 +23,15 @@ def test_the_defining_sentence_leads_the_answer(fast_assistant: Assistant) -> No
         ans = fast_assistant.ask(q)
         assert not ans.refused, q
         assert "is understood for the purposes of this report" in ans.citations[0].excerpt, q
+
+
+def test_a_footnotes_number_is_not_quoted(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what is the definition of technology-facilitated trafficking?")
+    assert ans.citations[0].excerpt.startswith("“Technology-facilitated trafficking” is understood")
+    facebook = fast_assistant.ask("what does the brief say about facebook's terms of service?")
+    assert any(c.excerpt.startswith("See Facebook, Facebook Terms of Service")
+               for c in facebook.citations)
+    # a numbered list item keeps its number
+    recs = fast_assistant.ask("what are the osce brief's recommendations?")
+    assert any(c.excerpt.startswith("1. Ensure") or "\n\n1. Ensure" in c.excerpt
+               for c in recs.citations)

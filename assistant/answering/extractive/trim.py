@@ -84,10 +84,20 @@ def merged(out: list[ScoredSentence], s: ScoredSentence) -> bool:
     return False
 
 
+# A footnote's number before its text ('1 ‘Technology-facilitated trafficking’ is understood…',
+# '2 See Facebook…'): a scrape artefact, not part of what is quoted
+_NOTE_NUMBER = re.compile(r"^\s*\d{1,2}\s+(?=[‘'“\"A-Z])")
+
+
+def without_note_number(s: ScoredSentence) -> ScoredSentence:
+    m = _NOTE_NUMBER.match(s.result.chunk.text[s.start : s.end])
+    return replace(s, start=s.start + m.end()) if m else s
+
+
 def trim(excerpts: list[ScoredSentence], want: str | None) -> list[ScoredSentence]:
     out: list[ScoredSentence] = []
     for s in excerpts:
-        whole = with_lead_in(s)
+        whole = without_note_number(with_lead_in(s))
         if out and off_question(whole, out[0], want):
             continue
         if not merged(out, whole):
