@@ -36,13 +36,13 @@ def quotable(text: str) -> bool:
 
 
 def evidence_gate(retriever: Retriever, standalone: str, best_score: float | None,
-                  threshold: float) -> str | None:
+                  threshold: float, in_general: bool = False) -> str | None:
     """Why the collection cannot answer ``standalone``, or None when it may.
 
     The question names something the collection never mentions, or its best quotable
     sentence scores below the calibrated evidence threshold."""
     unknown = retriever.vocab.unknown(standalone)
-    if unknown:
+    if unknown and not in_general:  # 'what should the UK do?' is answered in general
         return "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
     if best_score is None or best_score < threshold:
         return "the best evidence is too weak"

@@ -17,6 +17,7 @@ from assistant.answering.focus import asked_for, focus_reason
 from assistant.answering.measures import uncited_provision
 from assistant.answering.since import after_documents
 from assistant.retrieval.institutions import Institutions
+from assistant.retrieval.names import country_names, places_in
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms, stem
 
@@ -252,13 +253,25 @@ def analyze(question: str, retriever: Retriever) -> Asked:
                  unverified=unverified)
 
 
+# What should be done ('what should the UK government do?'): the documents' recommendations
+# answer it in general terms, for a country they never name too.
+_SHOULD = re.compile(r"\b(?:should|ought\s+to|needs?\s+to|must|recommend\w*|what\s+can)\b", re.I)
+
+
+def elsewhere(asked: Asked, unknown: list[str]) -> bool:
+    """The names the collection never mentions are all countries, and the question asks what
+    should be done: answered in general, saying so, not refused."""
+    return bool(unknown) and bool(_SHOULD.search(asked.corrected)) and \
+        all(places_in(u, country_names()) for u in unknown)
+
+
 def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
     """Why the collection cannot hold the answer, whatever its sentences score: the question
     names something it never mentions, asks about a year after its newest document, or asks
     for a thing (its wh-phrase's head) the collection has no word for."""
     vocab = retriever.vocab
     unknown = vocab.unknown(asked.topic)
-    if unknown:
+    if unknown and not elsewhere(asked, unknown):
         return "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
     if (cited := uncited_provision(asked.corrected, vocab.finds)) is not None:
         return f"no document cites {cited}"

@@ -288,3 +288,15 @@ def test_which_documents_mention_a_name_is_said_from_their_text(fast_assistant: 
     assert fosta is not None and fosta[0] == "Only the OSCE policy brief (2022) mentions FOSTA-SESTA."
     assert mentioned_by("what does the osce say about fosta-sesta?", [], r) is None
     assert mentioned_by("which documents mention age verification?", [], r) is None
+
+
+def test_what_a_country_the_documents_never_name_should_do_is_answered_in_general(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("what should the uk do about platforms?")
+    assert not ans.refused
+    assert ans.answer.startswith("No document in the collection mentions UK; this is what they "
+                                 "recommend in general.")
+    # a fact about the country is still one the collection cannot give
+    fact = fast_assistant.ask("how many victims are there in the uk?")
+    assert fact.answer.startswith(REFUSAL_PREFIX)
+    assert "never mentions “UK”" in fact.answer

@@ -70,7 +70,7 @@ from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.extractive.unmentioned import unmentioned_name
 from assistant.answering.extractive.whereabouts import where_said
 from assistant.answering.followup import standalone as resolve
-from assistant.answering.question import Asked, analyze, out_of_range
+from assistant.answering.question import Asked, analyze, elsewhere, out_of_range
 from assistant.answering.refusal import refuse
 from assistant.core.enums import AnswerMode, StreamKind
 from assistant.core.models import Answer, SearchFilters, SearchResult, StreamEvent, Turn
@@ -176,9 +176,7 @@ class ExtractiveAnswerer:
             scored = continue_from(scored, seen)
         picked = select(scored, self.retriever.store.sentence_vectors, cfg.max_sentences,
                         cfg.refusal_threshold, exclude=seen)
-        reason = evidence_gate(self.retriever, asked.topic,
-                               best_quotable([(s.text, s.score) for s in scored]),
-                               cfg.refusal_threshold)
+        reason = self._gate(asked, scored)
         if reason is None and not picked:
             reason = "the best evidence is too weak"
             if seen and select(scored, self.retriever.store.sentence_vectors, 1,
@@ -204,6 +202,14 @@ class ExtractiveAnswerer:
                                      misattributed[0] if misattributed else None, wrong) if c] + \
             corrections(asked, shape.excerpts, self.retriever)
         return shape, None
+
+    def _gate(self, asked: Asked, scored: list[ScoredSentence]) -> str | None:
+        """Why the evidence cannot answer (a name the collection never mentions, or too weak),
+        or None; a country it never names does not stop 'what should the UK do?'."""
+        return evidence_gate(self.retriever, asked.topic,
+                             best_quotable([(s.text, s.score) for s in scored]),
+                             self.config.refusal_threshold,
+                             elsewhere(asked, self.retriever.vocab.unknown(asked.topic)))
 
     def _misattributed(self, asked: Asked, scored: list[ScoredSentence],
                        person: tuple[str, str] | None) -> tuple[str, ScoredSentence] | None:

@@ -28,7 +28,7 @@ from assistant.answering.extractive.reported import naming, quoting, reported_so
 from assistant.answering.extractive.roles import wrong_role
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.extractive.titles import wrong_title
-from assistant.answering.question import Asked, stated_source, stated_view, states_a_view
+from assistant.answering.question import Asked, elsewhere, stated_source, stated_view, states_a_view
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.names import speakers
 from assistant.retrieval.retriever import Retriever
@@ -257,6 +257,15 @@ def unchecked_source(asked: Asked) -> str | None:
             "here; this is what the documents say on it.")
 
 
+def in_general(asked: Asked, retriever: Retriever) -> str | None:
+    """'what should the UK government do?' when no document names the UK."""
+    unknown = retriever.vocab.unknown(asked.topic)
+    if not elsewhere(asked, unknown):
+        return None
+    return (f"No document in the collection mentions {' or '.join(unknown)}; this is what they "
+            "recommend in general.")
+
+
 def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever) -> list[str]:
     """What the question gets wrong, one sentence each, given the excerpts to be quoted."""
     if not quoted:
@@ -270,4 +279,5 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
                          wrong_list_count(asked.corrected, quoted, retriever)
                          or wrong_count(asked, quoted)) if c]
     later = None if found else later_document(asked, retriever)
-    return [c for c in (unchecked_source(asked), later, wrong_role(asked, retriever)) if c] + found
+    return [c for c in (unchecked_source(asked), in_general(asked, retriever), later,
+                        wrong_role(asked, retriever)) if c] + found
