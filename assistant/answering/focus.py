@@ -29,7 +29,8 @@ _FRAME_WORDS = """share proportion percentage percent fraction number numbers am
     points issue issues aspect aspects approach approaches option options answer answers
     difference differences view views position stance side sides problem problems key other else
     specific particular exact new old first second third last best worst biggest
-    main major bit bits piece pieces element elements area areas stage stages phase phases"""
+    main major bit bits piece pieces element elements area areas stage stages phase phases
+    figure figures stat stats statistic statistics data"""
 FRAME = frozenset(_FRAME_WORDS.split())
 
 

@@ -20,6 +20,7 @@ from assistant.answering.config import AnswerConfig
 from assistant.answering.extractive.compose import Shape, by_institution, compose
 from assistant.answering.extractive.continued import across_passages
 from assistant.answering.extractive.defining import lift_defining, with_defining
+from assistant.answering.extractive.figures import figures
 from assistant.answering.extractive.institutional import (
     compare,
     named_docs,
@@ -119,7 +120,8 @@ class ExtractiveAnswerer:
         reason = out_of_range(asked, self.retriever)
         # 'summarise the GRETA report': each document by what it says it is about
         shape: Shape | None = (republication(asked, self.retriever)
-                               or overview(asked, self.retriever)) if reason is None else None
+                               or overview(asked, self.retriever)
+                               or figures(asked, self.retriever)) if reason is None else None
         if reason is None and shape is None and asked.comparison:
             seen = ([t.content for t in history if t.role == "assistant"]
                     if wants_more(question) and history else [])
