@@ -53,11 +53,10 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
                 "in the collection is later")
     # 'has tech against trafficking refreshed its catalogue since eqnow's paper came out?':
     # later documents exist, but none of them names what the question asks after
-    rest = question[: m.start()] + " " + question[m.end():]
-    for key in retriever.vocab.proper_names.runs:
-        found = retriever.vocab.proper_names.get(key)
-        if found and re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", rest.lower()) and \
-                not later & found[1] and not retriever.institutions.named_in(key):
+    names = retriever.vocab.proper_names
+    for key in names.runs_in(question[: m.start()] + " " + question[m.end():]):
+        found = names.get(key)
+        if found and not later & found[1] and not retriever.institutions.named_in(key):
             return (f"the question asks what followed {ref} ({year}), and no later "
                     f"document mentions {found[0]}")
     return None

@@ -53,3 +53,11 @@ class ProperNames:
         if found is None or (" " in key and not self._only_capitalised(key)):
             return None
         return found
+
+    def runs_in(self, text: str) -> list[str]:
+        """The collection's multi-word names that ``text`` uses, in any letter case, longest
+        first ('tech against trafficking' in 'has tech against trafficking refreshed…')."""
+        low = text.lower()
+        return [key for key in self.runs
+                if key in low and re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", low)
+                and self.get(key) is not None]

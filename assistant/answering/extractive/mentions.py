@@ -28,10 +28,8 @@ _GENERIC = re.compile(r"\b(?:Protocol|Convention|Act|Principles|Guidelines|Compa
 def _named(question: str, retriever: Retriever) -> tuple[str, frozenset[str]] | None:
     """The longest of the collection's names the question uses, with the documents using it."""
     names = retriever.vocab.proper_names
-    low = question.lower()
-    for key in names.runs:
-        if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", low) and \
-                not retriever.institutions.named_in(key) and (found := names.get(key)):
+    for key in names.runs_in(question):
+        if not retriever.institutions.named_in(key) and (found := names.get(key)):
             return found
     for m in re.finditer(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+|[A-Z]{2,}[A-Za-z-]*", question):
         found = names.get(m.group(0))

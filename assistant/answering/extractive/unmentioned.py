@@ -24,10 +24,7 @@ def _names_in(question: str, spans: list[tuple[int, int]], retriever: Retriever)
     word capitalised where a sentence starts ('Leave') nor a short form of a common noun
     ('NGOs', 'THB')."""
     names, insts = retriever.vocab.proper_names, retriever.institutions
-    low = question.lower()
-    out = [r for r in names.runs
-           if re.search(rf"(?<![\w-]){re.escape(r)}(?![\w-])", low)
-           and not insts.named_in(r) and names.get(r) is not None]
+    out = [r for r in names.runs_in(question) if not insts.named_in(r)]
     acronyms = {a.upper() for a in retriever.vocab.acronym_forms}
     for m in WORD.finditer(question):
         word = m.group(0)
