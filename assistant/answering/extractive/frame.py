@@ -41,11 +41,12 @@ def statement_kind(excerpt: str, lead_in: str = "") -> str:
     return "says"
 
 
-def source_label(meta: DocumentMeta) -> str:
-    """'The OSCE policy brief (2022)', 'The Equality Now position paper (August 2019)'."""
+def source_label(meta: DocumentMeta, mid_sentence: bool = False) -> str:
+    """'The OSCE policy brief (2022)', 'The Equality Now position paper (August 2019)'; 'the
+    OSCE policy brief (2022)' inside a sentence."""
     label = doc_label(meta)
     when = f" ({long_date(meta.date)})" if meta.date else ""
-    return label[:1].upper() + label[1:] + when
+    return (label if mid_sentence else label[:1].upper() + label[1:]) + when
 
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")

@@ -49,10 +49,12 @@ def mentioned_by(question: str, scored: list[ScoredSentence], retriever: Retriev
         form = f"the {form}"  # 'the Palermo Protocol', not 'FOSTA-SESTA' or 'ICAT'
     originals = [d for d in sorted(docs, key=retriever.origins.rank)
                  if (retriever.store.meta(d).duplicate_of or "") not in docs]
-    labels = [source_label(retriever.store.meta(d)) for d in originals]
-    who = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-    line = (f"Only {who[:1].lower() + who[1:]} mentions {form}." if len(labels) == 1
-            else f"{who} mention {form}.")
+    if len(originals) == 1:
+        line = (f"Only {source_label(retriever.store.meta(originals[0]), mid_sentence=True)} "
+                f"mentions {form}.")
+    else:
+        labels = [source_label(retriever.store.meta(d)) for d in originals]
+        line = f"{', '.join(labels[:-1])} and {labels[-1]} mention {form}."
     using = [s for s in scored if s.result.chunk.doc_id in docs]
     first = [s for s in using if form.lower().removeprefix("the ") in s.text.lower()]
     if not first:

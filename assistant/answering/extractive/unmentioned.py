@@ -54,7 +54,6 @@ def unmentioned_name(asked: Asked, retriever: Retriever
             continue
         form, docs = found
         first = sorted(docs, key=retriever.origins.rank)[0]
-        label = source_label(store.meta(first))
-        return (f"{name}'s documents never mention {form}; "
-                f"{label[:1].lower() + label[1:]} does.", form, sorted(docs))
+        label = source_label(store.meta(first), mid_sentence=True)
+        return f"{name}'s documents never mention {form}; {label} does.", form, sorted(docs)
     return None

@@ -40,11 +40,12 @@ def where_said(question: str, history: list[Turn], answer: Callable[[str, list[T
     cited = [c for c in before.citations if c.role is CitationRole.EVIDENCE]
     if before.refused or not cited:
         return None
+    alone = len(cited) == 1  # said inside a sentence: 'It is in the OSCE policy brief…'
     lines = []
     for c in cited:
-        label = source_label(retriever.store.meta(c.doc_id))
+        label = source_label(retriever.store.meta(c.doc_id), mid_sentence=alone)
         lines.append(f"{label}, {c.locator} [{c.marker}]" if c.locator else f"{label} [{c.marker}]")
-    text = (f"It is in {lines[0][:1].lower() + lines[0][1:]}." if len(lines) == 1 else
+    text = (f"It is in {lines[0]}." if alone else
             "The answer before quotes:\n\n" + "\n".join(f"- {x}" for x in lines))
     return Answer(question=question, standalone_question=before.standalone_question,
                   answer=text, citations=cited,
