@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.answer_type import continues_quotation
+from assistant.answering.condense import person
 from assistant.answering.extractive.distinct import uses
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer
 from assistant.answering.question import Asked
@@ -67,7 +68,7 @@ def quoted_person(asked: Asked, retriever: Retriever) -> tuple[str, str] | None:
     asking = last_sentence(asked.corrected)
     for surname, name in retriever.vocab.people.items():
         if re.search(rf"\b{re.escape(surname)}\b", asked.corrected, re.I) and (
-                re.search(rf"\b{re.escape(surname)}\b", asking, re.I) or _PRONOUN.search(asking)):
+                re.search(rf"\b{re.escape(surname)}\b", asking, re.I) or person(asking)):
             return surname, name
     return None
 
@@ -79,8 +80,6 @@ def last_sentence(text: str) -> str:
     body, carried = (text[: m.start()], text[m.start():]) if m else (text, "")
     return re.split(r"(?<=[.!?])\s+", body.strip())[-1] + carried
 
-
-_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.I)
 
 
 def without_person(topic: str, name: str) -> str:
@@ -189,14 +188,13 @@ def swapped_speaker(question: str, history: list[Turn], retriever: Retriever) ->
     the follow-up names by title or name said, not the person before."""
     m = _AND_WHO.match(question)
     users = [t.content for t in history if t.role == "user"]
-    if m is None or not users or not (_SAID.search(users[-1]) or _PRONOUN.search(users[-1])):
+    if m is None or not users or not (_SAID.search(users[-1]) or person(users[-1])):
         return None
     asked = set(content_terms(m.group("who")))
+    if not asked:
+        return None
+    # the words of institutions' names do not tell one speaker from another
+    institutional = {t for name in retriever.institutions.all for t in content_terms(name)}
     runs = [r for r in retriever.vocab.speaker_runs
-            if asked and asked <= set(content_terms(r)) - _institution_words(retriever)]
+            if asked <= set(content_terms(r)) - institutional]
     return f"what did the {runs[0]} say?" if len(runs) == 1 else None
-
-
-def _institution_words(retriever: Retriever) -> set[str]:
-    """The words of institutions' names, which do not tell one speaker from another."""
-    return {t for name in retriever.institutions.all for t in content_terms(name)}
