@@ -81,6 +81,10 @@ def stated_source(question: str) -> tuple[int, int] | None:
     return m.span("source") if m else None
 
 
+# A question tag's words: 'doesn't it', 'isn't that', 'aren't they'.
+_TAG_WORDS = r"\w+n[’']?t\s+(?:it|they|he|she|there|that|we|you|i)"
+
+
 def stated_view(question: str) -> str | None:
     """The view a question opens by asserting ('platforms should self-regulate' in 'equality
     now says platforms should self-regulate - why?'), up to the question it goes on to ask."""
@@ -88,8 +92,8 @@ def stated_view(question: str) -> str | None:
     if m is None:
         return None
     view = re.split(r"\s+[-–—]\s+|[?;]|,\s+(?:so|but|and|what|why|how|is|does|right|correct|"
-                    r"true|surely|yes|no)\b|,?\s+\w+n[’']?t\s+(?:it|they|he|she|there|that|we|"
-                    r"you|i)\s*(?:[?.!]|$)", question[m.end():], maxsplit=1)[0]
+                    rf"true|surely|yes|no)\b|,?\s+{_TAG_WORDS}\s*(?:[?.!]|$)", question[m.end():],
+                    maxsplit=1)[0]
     return re.sub(r"^\s*(?:that\b|:)?\s*", "", view).strip() or None
 
 
@@ -199,7 +203,8 @@ _TO_CITE = re.compile(r"^\s*(?:which|what)\s+(?:document|source|paper|report|pub
 
 # A question tag after an assertion: 'the osce says X, doesn't it?', '…, right?', '… - is that
 # right?'. It asks whether the assertion holds, as the assertion with a question mark does.
-_TAG = re.compile(r"(?<=[\w%)’'\"”])\s*(?:,|\s[-–—])\s*(?:\w+n[’']?t\s+(?:it|they|he|she|there|that|we|you|i)|"
+_TAG = re.compile(r"(?<=[\w%)’'\"”])\s*(?:,|\s[-–—])\s*(?:"
+                  rf"{_TAG_WORDS}|"
                   r"right|correct|true|surely|is\s+that\s+(?:right|true|correct|so)|"
                   r"am\s+i\s+right)\s*\?\s*$", re.I)
 
