@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.extractive.scoring import ScoredSentence, leading, with_passages
 from assistant.core.models import SearchResult
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms
-
-DEFINING_MAX = 3  # passages added for their definitions
 
 _ASKS = re.compile(r"(?:^\s*|\b(?:what(?:'s|’s|\s+is|\s+are)|give\s+me|is\s+there|any|"
                    r"how\s+do\s+they\s+phrase)\s+)(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
@@ -51,11 +49,8 @@ def with_defining(question: str, results: list[SearchResult], retriever: Retriev
     terms = defined_term(question)
     if terms is None:
         return results
-    have = {r.index for r in results}
-    extra = [SearchResult(chunk=c, score=0.0, index=i)
-             for i, c in enumerate(retriever.store.chunks) if i not in have
-             and any(_defines(c.text[a:b], terms) for a, b in c.sentences)]
-    return results + extra[:DEFINING_MAX]
+    return with_passages(results, retriever,
+                         lambda c: any(_defines(c.text[a:b], terms) for a, b in c.sentences))
 
 
 def lift_defining(scored: list[ScoredSentence], question: str) -> list[ScoredSentence]:
@@ -63,8 +58,4 @@ def lift_defining(scored: list[ScoredSentence], question: str) -> list[ScoredSen
     terms = defined_term(question)
     if terms is None or not scored:
         return scored
-    top = max(s.score for s in scored)
-    for s in scored:
-        if _defines(s.text, terms):
-            s.score = s.own = top + 0.01
-    return sorted(scored, key=lambda x: -x.score)
+    return leading(scored, [s for s in scored if _defines(s.text, terms)])

@@ -13,7 +13,7 @@ import numpy as np
 from assistant.answering.answer_type import is_item, wanted_list, wanted_ordinal
 from assistant.answering.extractive.counts import LEADS, NUMBER_WORDS, counts
 from assistant.answering.extractive.frame import source_label
-from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.extractive.scoring import ScoredSentence, leading
 from assistant.answering.focus import FRAME
 from assistant.core.models import SearchFilters, SearchResult
 from assistant.retrieval.retriever import Retriever
@@ -109,12 +109,9 @@ def lift_numbered(scored: list[ScoredSentence], topic: str) -> list[ScoredSenten
                  and (number := item_number(s.text))), default=0)
         if n == 0:
             return scored
-    top = max(s.score for s in scored)
     items = [s for s in scored if is_item(s.text, n) and _listed(s, kind)]
     numbered = [s for s in items if item_number(s.text) == n]
-    for s in numbered or items:  # '1.' outranks a nested 'a.' or 'i.' when both exist
-        s.score = s.own = top + 0.01
-    return sorted(scored, key=lambda x: -x.score)
+    return leading(scored, numbered or items)  # '1.' outranks a nested 'a.' or 'i.' when both exist
 
 
 def _lift_first_items(scored: list[ScoredSentence]) -> list[ScoredSentence]:

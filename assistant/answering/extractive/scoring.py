@@ -4,6 +4,7 @@ answer asked for, and relevance shared with the sentence a connective leans on."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from assistant.core.citations import publisher_short
 from assistant.core.models import SearchResult
 from assistant.retrieval.retriever import Retriever
 from ingest.acronyms import expand
+from ingest.documents import Chunk
 from ingest.text import content_terms, unquoted
 
 PASSAGE_GAP = 3  # characters (blank lines) between a passage's last sentence and the next's first
@@ -180,8 +182,24 @@ def with_definitions(question: str, results: list[SearchResult], retriever: Retr
     acronyms = spelled_acronyms(question, retriever.vocab.acronym_forms)
     if not acronyms:
         return results
+    return with_passages(results, retriever,
+                         lambda c: any(defines(c.text, a) for a in acronyms))
+
+
+def with_passages(results: list[SearchResult], retriever: Retriever,
+                  holds: Callable[[Chunk], bool]) -> list[SearchResult]:
+    """``results``, and up to DEFINING_MAX passages the search did not bring that ``holds``
+    (a definition, which a search on a word every passage uses may not bring)."""
     have = {r.index for r in results}
-    store = retriever.store
-    extra = [SearchResult(chunk=c, score=0.0, index=i) for i, c in enumerate(store.chunks)
-             if i not in have and any(defines(c.text, a) for a in acronyms)]
+    extra = [SearchResult(chunk=c, score=0.0, index=i)
+             for i, c in enumerate(retriever.store.chunks) if i not in have and holds(c)]
     return results + extra[:DEFINING_MAX]
+
+
+def leading(scored: list[ScoredSentence], chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """``scored`` with the ``chosen`` sentences first, each scored just above the best: the
+    structure or the kind of sentence answers, whatever words it shares with the question."""
+    top = max(s.score for s in scored)
+    for s in chosen:
+        s.score = s.own = top + 0.01
+    return sorted(scored, key=lambda x: -x.score)
