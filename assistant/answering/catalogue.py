@@ -67,9 +67,10 @@ _PUBLISHER = re.compile(rf"\bwho\s+(?:published|wrote|put out|issued|authored|re
                         r"department|branch|section|arm|body)\s+of\s+(?:the\s+)?[\w-]+\s+(?:\w+\s+)?"
                         r"(?:wrote|published|produced|authored|issued|put out)\b", re.I)
 # 'eqnow 2019 paper full title', 'what is the OSCE brief called?', 'name of the greta report'
-_TITLE = re.compile(rf"\btitles?\b(?!\s+(?:[IVX]+|\d+)\b)|\bwhat(?:'s|’s|\s+is|\s+was)\s+(?:the\s+)?"
+_TITLE = re.compile(rf"(?<!job\s)\b(?:titles?|headline)\b(?!\s+(?:[IVX]+|\d+)\b)|\bwhat(?:'s|’s|\s+is|\s+was)\s+(?:the\s+)?"
                     rf"(?:\S+\s+){{0,4}}?{_DOC}\s+called\b|\bname\s+of\s+(?:the\s+)?(?:\S+\s+){{0,3}}?"
                     rf"{_DOC}\b", re.I)
+_HEADED = re.compile(r"(?<!job\s)\b(?:titles?|headline)\b", re.I)
 # A question about what documents say is about their content, even when it names their dates
 # ('what does the latest OSCE report say about liability?').
 _CONTENT = re.compile(r"\b(?:say|says|said|recommend\w*|finds?|found|argues?|argued|propos\w*|"
@@ -88,8 +89,9 @@ def asks(question: str) -> Catalogue | None:
     """What ``question`` asks of the catalogue, or None when it asks about the documents'
     content. A document noun must be in it for a date ('when was the study launched?' is an
     event the text reports, not a publication date)."""
-    if _CONTENT.search(question):
-        return None
+    content = _CONTENT.search(question)
+    if content and not (content.group(0).lower() == "about" and _HEADED.search(question)):
+        return None  # but 'the headline of the release about the study' asks for its title
     if _LIST.search(question):
         # 'what documents are there on encryption?' asks which ones cover a topic
         return None if _ON_TOPIC.search(question) else Catalogue.LIST

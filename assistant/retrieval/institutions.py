@@ -127,7 +127,9 @@ class Institutions:
                         break
             for w, a, b in words:
                 bare = re.sub(r"[’']s$", "", w)
-                if _may_abbreviate(text[a:b]) and any(abbreviates(bare, x)
+                # a possessive typed without its apostrophe: 'eqnows paper'
+                forms = {bare, bare[:-1]} if bare.endswith("s") else {bare}
+                if _may_abbreviate(text[a:b]) and any(abbreviates(f, x) for f in forms
                                                       for x in inst.aliases if " " in x):
                     found[inst.name] = min(found.get(inst.name, (a, b)), (a, b))
         return sorted(((n, a, b) for n, (a, b) in found.items()), key=lambda x: x[1])

@@ -211,7 +211,7 @@ def _place_patterns(countries: frozenset[str]) -> list[tuple[str, list[tuple[str
     thousand-odd patterns overflow ``re``'s own cache, and recompiling them cost about 60 ms
     a question."""
     # A name may carry a possessive typed without its apostrophe ('canadas government').
-    return [(n, [(form, re.compile(rf"(?<![\w-]){re.escape(form)}{'s?' if form == n else ''}"
+    return [(n, [(form, re.compile(rf"(?<![\w-]){re.escape(form)}{'s?' if form == n or form.endswith('an') else ''}"
                                    r"(?![\w-])"))
                  for form in [n, *demonyms(n), *_SHORT_FORMS.get(n, [])]])
             for n in sorted(countries, key=len, reverse=True)]

@@ -201,3 +201,23 @@ def test_what_a_republication_adds_is_its_own_sentences(fast_assistant: Assistan
     same = fast_assistant.ask("the HSToday repost and the OSCE's own release - do they give the "
                               "launch date the same way?")
     assert "republishes" not in same.answer.split("\n\n")[0]
+
+
+def test_a_headline_is_a_title_and_a_job_title_is_not(fast_assistant: Assistant) -> None:
+    q = ("for the footnote - what headline did the osce put on its press release about the "
+         "study? exact wording pls")
+    assert asks(q) is Catalogue.TITLE
+    ans = fast_assistant.ask(q)
+    assert ans.answer == ("The OSCE press release (15 February 2022) is titled “New policies "
+                          "needed to combat trafficking in the internet era, according to OSCE "
+                          "study”. [1]")
+    # a person's job title is in the text, not the catalogue; 'about' still asks for content
+    assert asks("val richey - exact job title? (osce release)") is None
+    assert asks("what does the brief say about the titles of its sections?") is None
+
+
+def test_an_institution_is_named_by_a_possessive_typed_without_its_apostrophe(
+        fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    assert insts.named_in("the osce brief and eqnows paper") == ["OSCE", "Equality Now"]
+    assert insts.named_in("what do the greta experts say?") == ["GRETA"]

@@ -300,3 +300,23 @@ def test_what_a_country_the_documents_never_name_should_do_is_answered_in_genera
     fact = fast_assistant.ask("how many victims are there in the uk?")
     assert fact.answer.startswith(REFUSAL_PREFIX)
     assert "never mentions “UK”" in fact.answer
+
+
+def test_a_country_typed_as_its_people_is_found_where_the_documents_name_it(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.mentions import mentioned_by, with_mentioned
+
+    r = fast_assistant.retriever
+    assert places_in("the americans crop up in both", country_names()) == [
+        ("united states", "american")]
+    q = "the americans crop up in both the osce brief and eqnows paper - in connection with what?"
+    line = mentioned_by(q, [], r)
+    assert line is not None and line[0] == ("The Equality Now position paper (August 2019) and "
+                                            "the OSCE policy brief (2022) mention the United "
+                                            "States.")
+    # the passages that name it are read, whether or not the search brought them
+    brought = with_mentioned(q, [], r)
+    assert {p.chunk.doc_id for p in brought} == {"equality-now-icat-response-2019",
+                                                 "osce-policy-brief-2022"}
+    assert all("United States" in p.chunk.text for p in brought)
+    assert with_mentioned("what do the americans think of age checks?", [], r) == []

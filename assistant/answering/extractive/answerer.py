@@ -28,7 +28,7 @@ from assistant.answering.extractive.institutional import (
     prefer_named,
 )
 from assistant.answering.extractive.lists import lift_numbered, numbered_items
-from assistant.answering.extractive.mentions import mentioned_by
+from assistant.answering.extractive.mentions import mentioned_by, with_mentioned
 from assistant.answering.extractive.overview import overview
 from assistant.answering.extractive.parts import (
     cover_parts,
@@ -152,8 +152,9 @@ class ExtractiveAnswerer:
         cfg = self.config
         results = numbered_items(asked.topic, self.retriever, results, filters,
                                  named_docs(asked, self.retriever) if asked.scoped else None)
-        results = with_defining(asked.topic, with_definitions(asked.topic, results, self.retriever),
-                                self.retriever)
+        results = with_mentioned(asked.corrected, with_defining(
+            asked.topic, with_definitions(asked.topic, results, self.retriever), self.retriever),
+            self.retriever)
         scored = lift_defining(lift_numbered(self.scorer.score(asked.topic, topic_vec, results),
                                              asked.topic), asked.topic)
         if mention := mentioned_by(asked.corrected, scored, self.retriever):

@@ -8,15 +8,18 @@ from __future__ import annotations
 import re
 
 from assistant.answering.extractive.frame import source_label
-from assistant.answering.extractive.scoring import ScoredSentence
-from assistant.retrieval.retriever import Retriever
+from assistant.answering.extractive.scoring import ScoredSentence, with_passages
+from assistant.retrieval.names import country_names, places_in
+from assistant.retrieval.retriever import Retriever, SearchResult
 
 _WHO_MENTIONS = re.compile(
     r"\b(?:which|what)\s+(?:other\s+)?(?:documents?|sources?|papers?|reports?|ones?)\s+"
     r"(?:also\s+)?(?:mentions?|cites?|refers?\s+to|names?|brings?\s+up|talks?\s+about)\b"
     r"|\bwho\s+(?:else\s+)?(?:also\s+)?(?:mentions?|cites?|refers?\s+to|brings?\s+up)\b"
     r"|\b(?:does|do)\s+(?:anyone|anybody|any\s+other\s+\w+|any\s+of\s+(?:them|the\s+others))"
-    r"(?:\s+else)?\s+(?:also\s+)?(?:mention|cite|refer\s+to|bring\s+up)\b", re.I)
+    r"(?:\s+else)?\s+(?:also\s+)?(?:mention|cite|refer\s+to|bring\s+up)\b"
+    # 'the americans crop up in both…', 'where does australia come up?'
+    r"|\b(?:crops?|cropped|comes?|came|pops?|popped)\s+up\b", re.I)
 
 
 NAMED_SCORE = 1.0  # a sentence that uses the name asked about: it answers, whatever else it says
@@ -35,7 +38,21 @@ def _named(question: str, retriever: Retriever) -> tuple[str, frozenset[str]] | 
         found = names.get(m.group(0))
         if found and not retriever.institutions.named_in(m.group(0)):
             return found  # 'fosta-sesta', 'ICAT'
+    for country, _form in places_in(question, country_names()):
+        if found := names.get(country):
+            return found  # 'the americans', 'the usa': the name the documents use
     return None
+
+
+def with_mentioned(question: str, results: list[SearchResult], retriever: Retriever
+                   ) -> list[SearchResult]:
+    """``results``, with the passages that use the name a 'which documents mention…' question
+    asks about, which a search on the rest of its words may not bring."""
+    if not _WHO_MENTIONS.search(question) or (found := _named(question, retriever)) is None:
+        return results
+    name = found[0].lower()
+    return with_passages(results, retriever,
+                         lambda c: c.doc_id in found[1] and name in c.text.lower())
 
 
 def mentioned_by(question: str, scored: list[ScoredSentence], retriever: Retriever
@@ -45,15 +62,16 @@ def mentioned_by(question: str, scored: list[ScoredSentence], retriever: Retriev
     if not _WHO_MENTIONS.search(question) or (found := _named(question, retriever)) is None:
         return None
     form, docs = found
-    if _GENERIC.search(form):
-        form = f"the {form}"  # 'the Palermo Protocol', not 'FOSTA-SESTA' or 'ICAT'
+    if _GENERIC.search(form) or form.startswith("United "):
+        form = f"the {form}"  # 'the Palermo Protocol', 'the United States', not 'ICAT'
     originals = [d for d in sorted(docs, key=retriever.origins.rank)
                  if (retriever.store.meta(d).duplicate_of or "") not in docs]
     if len(originals) == 1:
         line = (f"Only {source_label(retriever.store.meta(originals[0]), mid_sentence=True)} "
                 f"mentions {form}.")
     else:
-        labels = [source_label(retriever.store.meta(d)) for d in originals]
+        labels = [source_label(retriever.store.meta(d), mid_sentence=i > 0)
+                  for i, d in enumerate(originals)]
         line = f"{', '.join(labels[:-1])} and {labels[-1]} mention {form}."
     using = [s for s in scored if s.result.chunk.doc_id in docs]
     first = [s for s in using if form.lower().removeprefix("the ") in s.text.lower()]
