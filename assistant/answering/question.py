@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from assistant.answering.answer_type import SPELLED_Q as _SPELLED_Q
 from assistant.answering.focus import asked_for, focus_reason
 from assistant.answering.measures import uncited_provision
-from assistant.answering.since import after_documents
+from assistant.answering.since import after_documents, holds_post_now
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.names import country_names, places_in
 from assistant.retrieval.retriever import Retriever
@@ -283,6 +283,8 @@ def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
     if (after := after_documents(asked.corrected, retriever)) is not None:
         return after
     newest = vocab.newest_year
+    if (now := holds_post_now(asked.corrected, vocab.people, newest)) is not None:
+        return now
     later = [y for y in asked.years if newest is not None and y > newest]
     if later and not asked.presumed:
         # Asked what a later document says, as opposed to taking it as given (a premise the

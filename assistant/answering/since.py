@@ -62,6 +62,35 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
     return None
 
 
+# Who holds a post now: 'who took over from schmid?', 'is she still secretary general?', 'her
+# successor', 'the current special representative'. The documents say who held it then.
+_POST = (r"(?:secretary[- ]general|sec(?:retary)?\s+gen|special\s+representative|director|"
+         r"head|chair(?:person|man|woman)?|president|commissioner|coordinator|rapporteur)")
+_POST_RE = re.compile(rf"\b{_POST}\b", re.I)
+_NOW_HOLDS = re.compile(
+    r"\bwho\s+(?:has\s+|then\s+)?(?:took|has\s+taken|takes)\s+over\b|\bwho\s+(?:has\s+)?"
+    r"(?:replaced|succeeded|came\s+after)\b|\bsuccess(?:or|ors|ion)\b|\breplacement\b"
+    r"|\bstill\s+(?:the\s+)?(?:\w+\s+)?(?=" + _POST + r"\b)|\bstill\s+in\s+(?:post|office|charge|the\s+job)\b"
+    r"|\b(?:no\s+longer|not)\s+(?:the\s+)?(?:\w+\s+)?(?=" + _POST + r"\s+any\s*more\b)"
+    r"|\b(?:current|present|today[’']?s)\s+(?:\w+\s+)?(?=" + _POST + r"\b)", re.I)
+_PERSON = re.compile(r"\b(?:she|he|her|him|his)\b", re.I)
+
+
+def holds_post_now(question: str, people: dict[str, str], newest: int | None) -> str | None:
+    """Why the collection cannot say who holds a post now or whether someone still does: its
+    documents name who held it when they were written. A post, a person the collection quotes
+    or a personal pronoun must be in the question ('who took over from schmid?'), not only a
+    change of hands ('who took over from the industry…?')."""
+    if not _NOW_HOLDS.search(question):
+        return None
+    words = set(re.findall(r"[a-z]+", question.lower()))
+    if not (_POST_RE.search(question) or _PERSON.search(question) or words & set(people)):
+        return None
+    when = f" (the newest is from {newest})" if newest else ""
+    return ("the question asks who holds a post now, and the documents only name who held it "
+            f"when they were written{when}")
+
+
 def _year(retriever: Retriever, doc_id: str) -> int | None:
     """The year a document's text dates from: a republication's is its original's."""
     meta = retriever.store.meta(doc_id)

@@ -320,3 +320,23 @@ def test_a_country_typed_as_its_people_is_found_where_the_documents_name_it(
                                                  "osce-policy-brief-2022"}
     assert all("United States" in p.chunk.text for p in brought)
     assert with_mentioned("what do the americans think of age checks?", [], r) == []
+
+
+def test_who_holds_a_post_now_is_beyond_the_collection(fast_assistant: Assistant) -> None:
+    from assistant.answering.since import holds_post_now
+
+    people = fast_assistant.retriever.vocab.people
+    for q in ("is helga schmid still osce secretary general, and if not who took over?",
+              "schmid's not sec gen any more is she - who took over at the osce?",
+              "who took over from richey?",
+              "who is the current special representative?"):
+        assert holds_post_now(q, people, 2023) == (
+            "the question asks who holds a post now, and the documents only name who held it "
+            "when they were written (the newest is from 2023)"), q
+    # a change of hands that is no post, and who held it then, are for the documents
+    for q in ("who took over from the industry when self-regulation failed?",
+              "who is the osce secretary general?",
+              "is the osce still the lead on this?"):
+        assert holds_post_now(q, people, 2023) is None, q
+    ans = fast_assistant.ask("who took over from richey?")
+    assert ans.refused and "who holds a post now" in (ans.refusal_reason or "")
