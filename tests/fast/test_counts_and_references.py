@@ -186,6 +186,26 @@ def test_a_year_given_to_a_documents_publication_is_checked_against_its_own_date
     assert wrong_publication_date(analyze("the osce brief was published in 2022 - so?", r), r) is None
 
 
+
+def test_a_launch_date_typed_short_is_checked_against_the_document_named_before_it(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.dates import wrong_publication_date
+
+    r = fast_assistant.retriever
+    launched = analyze("the osce study launched back in feb 2021, so the australian law the "
+                       "brief mentions must have come after it?", r)
+    assert wrong_publication_date(launched, r) == ("The OSCE press release (15 February 2022) is "
+                                                 "the one in the collection; it is not from "
+                                                 "February 2021.")
+    right = analyze("the osce study launched back in feb 2022 - what did the brief say?", r)
+    assert wrong_publication_date(right, r) is None
+    # a whole document asked about with a wrong date: its overview, corrected first
+    ans = fast_assistant.ask("greta's study came out in jan 2022 - what does it say?")
+    assert not ans.refused
+    assert ans.answer.split("\n")[0] == ("The GRETA report summary (March 2022) is the one in the "
+                                         "collection; it is not from January 2022.")
+
+
 def test_a_year_is_not_a_figure_a_question_asserts() -> None:
     from assistant.answering.extractive.premises import _ASSERTS
 

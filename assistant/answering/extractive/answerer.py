@@ -122,6 +122,8 @@ class ExtractiveAnswerer:
         shape: Shape | None = (republication(asked, self.retriever)
                                or overview(asked, self.retriever)
                                or figures(asked, self.retriever)) if reason is None else None
+        if shape is not None and not shape.preface:  # 'greta's study came out in jan 2022 - …'
+            shape.preface = corrections(asked, shape.excerpts, self.retriever)
         if reason is None and shape is None and asked.comparison:
             seen = ([t.content for t in history if t.role == "assistant"]
                     if wants_more(question) and history else [])

@@ -22,14 +22,14 @@ _Q_SHORT = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?: 
 _TODAY = re.compile(r"\b(?:today|this week)\b", re.I)
 
 
-def _asked_month(text: str) -> tuple[str, str | None, str] | None:
-    """(month, year or None, as said) of a month the question gives ('feb 2023' is said
-    'February 2023')."""
+def _asked_month(text: str) -> tuple[str, str | None, str, int] | None:
+    """(month, year or None, as said, where it starts) of a month the question gives ('feb
+    2023' is said 'February 2023')."""
     if m := _Q_MONTH.search(text):
-        return m.group(1), m.group(2), m.group(0)
+        return m.group(1), m.group(2), m.group(0), m.start()
     if m := _Q_SHORT.search(text):
         month = next(x for x in MONTHS if x.lower().startswith(m.group(1).lower()[:3]))
-        return month, m.group(2), f"{month} {m.group(2)}" if m.group(2) else month
+        return month, m.group(2), f"{month} {m.group(2)}" if m.group(2) else month, m.start()
     return None
 
 
@@ -53,7 +53,7 @@ def wrong_date(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever)
     found = _quoted_date(quoted, retriever) if said else None
     if said is None or found is None:
         return None
-    month, year, written = said
+    month, year, written, _ = said
     if month.lower() == found[1].lower() and (year is None or found[2] in (None, year)):
         return None
     return f"The documents date it to {found[0]}, not {written}."
@@ -131,11 +131,12 @@ def later_document(asked: Asked, retriever: Retriever) -> str | None:
 
 
 # a date given to a document's publication: 'greta's study came out in january 2022', 'the
-# osce brief was published in 2020'
-_PUBLISH = r"(?:came out|come out|published|released|issued|dated|put out|appeared"
-_PUBLISHED = re.compile(rf"\b{_PUBLISH}|out)\s+(?:in\s+|on\s+)?(?:early\s+|late\s+|mid-?\s*)?$",
-                        re.I)
-_PUBLISHED_YEAR = re.compile(rf"\b{_PUBLISH})\s+(?:in\s+)?((?:19|20)\d{{2}})\b", re.I)
+# osce brief was published in 2020', 'the osce study launched back in feb 2021'
+_PUBLISH = (r"(?:came out|come out|published|released|issued|dated|put out|appeared|launched|"
+            r"unveiled")
+_PUBLISHED = re.compile(rf"\b{_PUBLISH}|out)\s+(?:back\s+)?(?:in\s+|on\s+)?"
+                        r"(?:early\s+|late\s+|mid-?\s*)?$", re.I)
+_PUBLISHED_YEAR = re.compile(rf"\b{_PUBLISH})\s+(?:back\s+)?(?:in\s+)?((?:19|20)\d{{2}})\b", re.I)
 
 
 def wrong_publication_date(asked: Asked, retriever: Retriever) -> str | None:
@@ -144,15 +145,16 @@ def wrong_publication_date(asked: Asked, retriever: Retriever) -> str | None:
     against the date in the catalogue."""
     said = _asked_month(asked.corrected)
     if said is None and (m := _PUBLISHED_YEAR.search(asked.corrected)) is not None:
-        said = ("", m.group(1), m.group(1))  # 'the osce brief was published in 2020'
+        said = ("", m.group(1), m.group(1), m.start(1))  # 'the osce brief was published in 2020'
     if said is None or not asked.institutions:
         return None
-    month, year, written = said
-    at = asked.corrected.lower().find(written.lower())
-    if at < 0 or not _PUBLISHED.search(asked.corrected[:at]):
+    month, year, _, at = said
+    if not _PUBLISHED.search(asked.corrected[:at]):
         return None
     own = set(retriever.institutions.all[asked.institutions[0]].doc_ids)
-    docs = [d for d in documents_asked(asked.corrected, retriever) if d in own] or sorted(own)
+    # the document the date is given to is named before it ('the osce study launched in…')
+    docs = [d for d in documents_asked(asked.corrected[:at], retriever) if d in own] or \
+        [d for d in documents_asked(asked.corrected, retriever) if d in own] or sorted(own)
     dated = r"\d{4}-\d{2}(?:-\d{2})?" if month else r"\d{4}(?:-\d{2}){0,2}"
     metas = [m for m in (retriever.store.meta(d) for d in docs)
              if re.fullmatch(dated, m.date or "")]

@@ -38,7 +38,11 @@ _WHOLE = frozenset(content_terms(
     "finding findings find found conclusion conclusions conclude message messages headline "
     "headlines "
     # 'i need one sentence from greta for my speech': a quotable line, on nothing in particular
-    "need want speech quote quotes quotation quotable cite use remarks slide slides note"))  # 'in two sentences', 'in a nutshell'
+    "need want speech quote quotes quotation quotable cite use remarks slide slides note "
+    # 'greta's study came out in jan 2022 - what does it say?': when, not what about
+    "came come out published publish released issued dated back "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"))  # 'in two sentences', 'in a nutshell'
 _DOCUMENT_WORDS = re.compile(r"\b(?:papers?|briefs?|reports?|stud(?:y|ies)|releases?|articles?|"
                              r"documents?|docs|summar(?:y|ies)|responses?|reply|pieces?)\b", re.I)
 # A sentence that speaks of its own document: 'This Brief…', 'the present study', 'our paper'.
@@ -53,7 +57,8 @@ def asks_whole(asked: Asked, retriever: Retriever) -> bool:
     named = bool(asked.institutions) or bool(_DOCUMENT_WORDS.search(asked.corrected))
     # expansions and 'what's'; not what a follow-up carries on from ('why? (age verification)')
     topic = re.sub(r"(?<![?]\s)(?<![?])\([^)]*\)|[’']s\b", " ", asked.topic)
-    return named and set(content_terms(topic)) <= _WHOLE | retriever.vocab.kind_terms
+    terms = {t for t in content_terms(topic) if not t.isdigit()}  # a year it gives
+    return named and terms <= _WHOLE | retriever.vocab.kind_terms
 
 
 def _runs(picked: list[ScoredSentence]) -> list[ScoredSentence]:
