@@ -67,6 +67,7 @@ from assistant.answering.extractive.scoring import (
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
 from assistant.answering.extractive.speakers import with_other_speakers
+from assistant.answering.extractive.steps import lift_steps, with_steps
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.extractive.unmentioned import unmentioned_name
 from assistant.answering.extractive.whereabouts import where_said
@@ -148,17 +149,24 @@ class ExtractiveAnswerer:
                           "total": round((time.perf_counter() - t0) * 1e3, 2)}
         return ans
 
+    def _structured(self, asked: Asked, topic_vec: np.ndarray, results: list[SearchResult],
+                    filters: SearchFilters | None) -> list[ScoredSentence]:
+        """The sentences of the passages found, and of those the search may miss that the
+        question's structure points at (a list's items, a definition, the documents naming a
+        name, steps counted in words), scored; those the structure points at first."""
+        r = self.retriever
+        results = numbered_items(asked.topic, r, results, filters,
+                                 named_docs(asked, r) if asked.scoped else None)
+        results = with_steps(asked, with_mentioned(asked.corrected, with_defining(
+            asked.topic, with_definitions(asked.topic, results, r), r), r), r)
+        scored = self.scorer.score(asked.topic, topic_vec, results)
+        return lift_steps(lift_defining(lift_numbered(scored, asked.topic), asked.topic), asked, r)
+
     def _single(self, question: str, history: list[Turn], asked: Asked, topic_vec: np.ndarray,
                 results: list[SearchResult], filters: SearchFilters | None
                 ) -> tuple[Shape | None, str | None]:
         cfg = self.config
-        results = numbered_items(asked.topic, self.retriever, results, filters,
-                                 named_docs(asked, self.retriever) if asked.scoped else None)
-        results = with_mentioned(asked.corrected, with_defining(
-            asked.topic, with_definitions(asked.topic, results, self.retriever), self.retriever),
-            self.retriever)
-        scored = lift_defining(lift_numbered(self.scorer.score(asked.topic, topic_vec, results),
-                                             asked.topic), asked.topic)
+        scored = self._structured(asked, topic_vec, results, filters)
         if mention := mentioned_by(asked.corrected, scored, self.retriever):
             scored = mention[1]  # 'which documents mention the palermo protocol?'
         person = quoted_person(asked, self.retriever)

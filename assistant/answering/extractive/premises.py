@@ -27,6 +27,7 @@ from assistant.answering.extractive.polarity import contradicted
 from assistant.answering.extractive.reported import naming, quoting, reported_source
 from assistant.answering.extractive.roles import wrong_role
 from assistant.answering.extractive.scoring import ScoredSentence
+from assistant.answering.extractive.steps import wrong_step_count
 from assistant.answering.extractive.titles import wrong_title
 from assistant.answering.question import Asked, elsewhere, stated_source, stated_view, states_a_view
 from assistant.retrieval.institutions import Institutions
@@ -277,6 +278,7 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
                          wrong_year(asked, retriever), dated,
                          wrong_figure(asked, quoted[0]) or unstated_figure(asked, quoted[0], retriever),
                          wrong_list_count(asked.corrected, quoted, retriever)
+                         or wrong_step_count(asked, quoted, retriever)
                          or wrong_count(asked, quoted)) if c]
     later = None if found else later_document(asked, retriever)
     return [c for c in (unchecked_source(asked), in_general(asked, retriever), later,
