@@ -54,9 +54,10 @@ USER_KINDS = {"paraphrase", "terse", "typo", "synthesis", "comparison", "follow-
 # (more4-users.yaml), then 24 more (more5-users.yaml), then 24 more (more6-users.yaml), then
 # 30 more (more10-users.yaml), then 30 more (more11-users.yaml), then 30 more
 # (more12-users.yaml), then 30 more (more13-users.yaml), then 30 more (more14-users.yaml),
-# then 30 more (more15-users.yaml), then 30 more (more16-users.yaml);
+# then 30 more (more15-users.yaml), then 30 more (more16-users.yaml), then 30 more
+# (more18-users.yaml);
 # users-test: 52, held out.
-USER_COUNTS = {"users-dev": 503, "users-test": 52}
+USER_COUNTS = {"users-dev": 533, "users-test": 52}
 
 
 @pytest.mark.parametrize("name", sorted(USERS))
