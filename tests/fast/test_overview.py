@@ -4,7 +4,7 @@ questions about something in them are not. No ranking is involved, so the fast t
 
 from __future__ import annotations
 
-from assistant.answering.extractive.overview import about_itself, asks_whole
+from assistant.answering.extractive.overview import about_itself, asks_whole, opening
 from assistant.answering.question import analyze
 from assistant.engine import Assistant
 
@@ -58,3 +58,19 @@ def test_the_difference_between_two_documents_quotes_what_each_says_it_is_about(
     ans = fast_assistant.ask("what's the difference between the osce brief and the press release?")
     assert not ans.refused
     assert {c.doc_id for c in ans.citations} == {"osce-policy-brief-2022", "osce-press-release-2022"}
+
+
+def test_a_documents_opening_line_is_its_first_sentence(fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("eqnows opening line on how big online sex trafficking has got - "
+                             "what exactly do they assert?")
+    assert ans.answer == ("The Equality Now position paper (August 2019) says: “Technology, in "
+                          "particular the internet, has enabled sex trafficking and sexual "
+                          "exploitation to become the fastest growing criminal enterprise in the "
+                          "world.” [1]")
+    both = fast_assistant.ask("what's the first sentence of the osce brief and the press release?")
+    assert [c.doc_id for c in both.citations] == ["osce-policy-brief-2022", "osce-press-release-2022"]
+    # the first sentence of an answer before, and a first recommendation, are not openings
+    r = fast_assistant.retriever
+    assert opening(analyze("where is the first sentence you quoted from the osce brief?", r), r) \
+        is None
+    assert opening(analyze("what was the first recommendation of the osce brief?", r), r) is None

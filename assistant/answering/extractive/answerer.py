@@ -29,7 +29,7 @@ from assistant.answering.extractive.institutional import (
 )
 from assistant.answering.extractive.lists import lift_numbered, numbered_items
 from assistant.answering.extractive.mentions import mentioned_by, with_mentioned
-from assistant.answering.extractive.overview import overview
+from assistant.answering.extractive.overview import opening, overview
 from assistant.answering.extractive.parts import (
     cover_parts,
     parts_of,
@@ -121,6 +121,7 @@ class ExtractiveAnswerer:
         reason = out_of_range(asked, self.retriever)
         # 'summarise the GRETA report': each document by what it says it is about
         shape: Shape | None = (republication(asked, self.retriever)
+                               or opening(asked, self.retriever)
                                or overview(asked, self.retriever)
                                or figures(asked, self.retriever)) if reason is None else None
         if shape is not None and not shape.preface:  # 'greta's study came out in jan 2022 - …'

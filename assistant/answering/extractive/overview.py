@@ -115,3 +115,30 @@ def overview(asked: Asked, retriever: Retriever) -> Shape | None:
             if not retriever.store.meta(d).duplicate_of]
     excerpts = [s for d in docs for s in _runs(about_itself(d, retriever))]
     return by_institution(excerpts, retriever) if excerpts else None
+
+
+# 'eqnow's opening line', 'the first sentence of the greta page', 'how does the brief begin?'
+_OPENING = re.compile(r"\b(?:opening|first)\s+(?:line|sentence|words|paragraph)s?\b"
+                      r"|\b(?:opens|begins|starts)\s+(?:off\s+)?(?:with|by)\b"
+                      r"|\bhow\s+(?:does|did)\s+.{1,60}?\s+(?:open|begin|start)\b", re.I)
+_POINTS_BACK = re.compile(r"\b(?:you|your|quoted|above|previous|earlier)\b", re.I)
+
+
+def opening(asked: Asked, retriever: Retriever) -> Shape | None:
+    """The first sentence of each document asked about: what a question asking for its
+    opening line wants, whatever its words share with the question; None for other questions
+    and for 'the first sentence you quoted'."""
+    text = asked.corrected
+    if not _OPENING.search(text) or _POINTS_BACK.search(text) or \
+            not (asked.institutions or _DOCUMENT_WORDS.search(text)):
+        return None
+    store = retriever.store
+    firsts = []
+    for doc_id in documents_asked(text, retriever):
+        if store.meta(doc_id).duplicate_of:
+            continue  # a republication opens with its original's text
+        row = next((i for i, c in enumerate(store.chunks) if c.doc_id == doc_id and c.sentences),
+                   None)
+        if row is not None:
+            firsts.append(sentence_at(retriever, row, 0))
+    return by_institution(firsts, retriever) if firsts else None
