@@ -1,12 +1,10 @@
 """Questions about the collection itself, not about what its documents say: which documents it
 holds ('what documents do you have?'), when one was published or which came out first ('which
-came out first - eqnow's paper or the osce one? dates pls'), who published one, and what
-one is called ('eqnow 2019 paper full title').
-
-Their answer is the collection's catalogue (each document's record: kind, date, title and
-publisher), which no passage states: searching the text for it quotes sentences that merely
-share its words. Each document is cited by the sentence of it that carries its date, or else
-its opening sentence, so the reader can open it from the answer.
+came out first - eqnow's paper or the osce one? dates pls'), who published one, and what one is
+called ('eqnow 2019 paper full title'). Their answer is the catalogue (each document's kind,
+date, title and publisher), which no passage states: searching the text for it quotes sentences
+that merely share its words. Each document is cited by the sentence of it that carries its
+date, or else its opening sentence, so the reader can open it from the answer.
 """
 
 from __future__ import annotations
@@ -67,9 +65,11 @@ _PUBLISHER = re.compile(rf"\bwho\s+(?:published|wrote|put out|issued|authored|re
                         r"department|branch|section|arm|body)\s+of\s+(?:the\s+)?[\w-]+\s+(?:\w+\s+)?"
                         r"(?:wrote|published|produced|authored|issued|put out)\b", re.I)
 # 'eqnow 2019 paper full title', 'what is the OSCE brief called?', 'name of the greta report'
-_TITLE = re.compile(rf"(?<!job\s)\b(?:titles?|headline)\b(?!\s+(?:[IVX]+|\d+)\b)|\bwhat(?:'s|’s|\s+is|\s+was)\s+(?:the\s+)?"
+_TITLE = re.compile(rf"\b(?:titles?|headline)\b(?!\s+(?:[IVX]+|\d+)\b)|\bwhat(?:'s|’s|\s+is|\s+was)\s+(?:the\s+)?"
                     rf"(?:\S+\s+){{0,4}}?{_DOC}\s+called\b|\bname\s+of\s+(?:the\s+)?(?:\S+\s+){{0,3}}?"
                     rf"{_DOC}\b", re.I)
+_NOT_A_DOCUMENT = re.compile(r"\b(?:convention|protocol|treaty|act|directive|law|bill|package|"
+                             r"full\s+name|job|role|post|position)\b", re.I)
 _HEADED = re.compile(r"(?<!job\s)\b(?:titles?|headline)\b", re.I)
 # A question about what documents say is about their content, even when it names their dates
 # ('what does the latest OSCE report say about liability?').
@@ -97,8 +97,8 @@ def asks(question: str) -> Catalogue | None:
         return None if _ON_TOPIC.search(question) else Catalogue.LIST
     if _PUBLISHER.search(question):
         return Catalogue.PUBLISHER
-    if _TITLE.search(question):
-        return Catalogue.TITLE
+    if _TITLE.search(question) and not _NOT_A_DOCUMENT.search(question):
+        return Catalogue.TITLE  # not a treaty's title nor a person's
     if _DATES.search(question) and re.search(rf"\b{_DOC}\b|\bpublish|\breleas", question, re.I):
         return Catalogue.DATES
     return None

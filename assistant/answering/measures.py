@@ -125,3 +125,30 @@ def missing_total(question: str, quoted: list[str]) -> bool:
         not _YEAR.match(m.group(0))
         and (not stems or stems & set(content_terms(q[max(0, m.start() - 30): m.end() + 60])))
         for q in quoted for m in _COUNT.finditer(q))
+
+
+# 'what do the two acronyms stand for?', 'what is ICAT short for?', 'the full names of the bills'
+_STANDS_FOR = re.compile(r"\bstands?\s+for\b|\bshort\s+for\b|\bacronyms?\b|\babbreviations?\b"
+                         r"|\bspel(?:l|ls|led|t)\s+out\b|\bfull\s+names?\b", re.I)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+
+
+def unexpanded_acronym(question: str, expanded: dict[str, str],
+                       name_of: Callable[[str], str | None],
+                       finds: Callable[[str], bool]) -> str | None:
+    """An acronym the question asks to have spelled out that the collection only ever uses
+    short ('what do fosta and sesta stand for?'), or None. ``expanded`` maps the acronyms the
+    collection defines to their long forms; ``name_of`` gives a word's form in the collection's
+    text, or None when it never uses the word; ``finds`` searches its lower-cased text (a long
+    form followed by the acronym in brackets, '… Against Trafficking in Persons (ICAT)', spells
+    it out too)."""
+    if not _STANDS_FOR.search(question):
+        return None
+    known = {a.lower() for a in expanded}
+    for m in _TOKEN.finditer(question):
+        form = name_of(m.group(0))
+        letters = (form or "").replace("-", "")
+        if form and len(letters) >= 3 and letters.isupper() and form.lower() not in known \
+                and not finds(rf"\(\s*{re.escape(form.lower())}s?\s*\)"):
+            return form
+    return None

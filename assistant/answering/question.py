@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.answering.answer_type import SPELLED_Q as _SPELLED_Q
 from assistant.answering.focus import asked_for, focus_reason
-from assistant.answering.measures import uncited_provision
+from assistant.answering.measures import uncited_provision, unexpanded_acronym
 from assistant.answering.since import after_documents, holds_post_now
 from assistant.retrieval.institutions import Institutions
 from assistant.retrieval.names import country_names, places_in
@@ -280,6 +280,9 @@ def out_of_range(asked: Asked, retriever: Retriever) -> str | None:
         return "the collection never mentions " + ", ".join(f"“{w}”" for w in unknown)
     if (cited := uncited_provision(asked.corrected, vocab.finds)) is not None:
         return f"no document cites {cited}"
+    if short := unexpanded_acronym(asked.corrected, vocab.acronym_forms, vocab.proper_name,
+                                    vocab.finds):
+        return f"the documents use {short} but never spell it out"
     if (after := after_documents(asked.corrected, retriever)) is not None:
         return after
     newest = vocab.newest_year

@@ -164,6 +164,12 @@ class Vocabulary:
         """The collection's names and the documents using each."""
         return ProperNames(self.store)
 
+    def proper_name(self, word: str) -> str | None:
+        """The word as the collection writes it when it is one of its names ('fosta-sesta' ->
+        'FOSTA-SESTA'), else None."""
+        found = self.proper_names.get(word)
+        return found[0] if found else None
+
     @cached_property
     def kind_terms(self) -> frozenset[str]:
         """The words of the documents' kinds ('policy brief', 'position paper'): they name a

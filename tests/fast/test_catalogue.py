@@ -221,3 +221,9 @@ def test_an_institution_is_named_by_a_possessive_typed_without_its_apostrophe(
     insts = fast_assistant.retriever.institutions
     assert insts.named_in("the osce brief and eqnows paper") == ["OSCE", "Equality Now"]
     assert insts.named_in("what do the greta experts say?") == ["GRETA"]
+
+
+def test_the_title_of_a_treaty_or_of_a_person_is_not_the_catalogues() -> None:
+    assert asks("coe anti-trafficking convention - full title? (greta page)") is None
+    assert asks("schmid - full name + exact title? (osce release)") is None
+    assert asks("eqnow 2019 paper full title") is Catalogue.TITLE

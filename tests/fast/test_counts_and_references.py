@@ -360,3 +360,30 @@ def test_who_holds_a_post_now_is_beyond_the_collection(fast_assistant: Assistant
         assert holds_post_now(q, people, 2023) is None, q
     ans = fast_assistant.ask("who took over from richey?")
     assert ans.refused and "who holds a post now" in (ans.refusal_reason or "")
+
+
+def test_an_acronym_the_documents_never_spell_out_is_refused_when_asked_for(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.measures import unexpanded_acronym
+
+    vocab = fast_assistant.retriever.vocab
+
+    def spelled(q: str) -> str | None:
+        return unexpanded_acronym(q, vocab.acronym_forms, vocab.proper_name, vocab.finds)
+
+    assert spelled("the osce brief mentions fosta-sesta - what do the two acronyms stand "
+                   "for?") == "FOSTA-SESTA"
+    # spelled out in the text ('… Against Trafficking in Persons (ICAT)'), or not asked
+    assert spelled("what does ICAT stand for?") is None
+    assert spelled("what does THB stand for?") is None
+    assert spelled("what does the osce brief say about fosta-sesta?") is None
+    ans = fast_assistant.ask("what do fosta-sesta's acronyms stand for?")
+    assert ans.refused
+    assert ans.refusal_reason == "the documents use FOSTA-SESTA but never spell it out"
+
+
+def test_who_a_quoted_person_is_is_answered_by_the_sentences_naming_them(
+        fast_assistant: Assistant) -> None:
+    ans = fast_assistant.ask("schmid - full name + exact title? (osce release)")
+    assert not ans.refused
+    assert "OSCE Secretary General Helga Maria Schmid" in ans.citations[0].excerpt

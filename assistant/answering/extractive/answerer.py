@@ -28,7 +28,7 @@ from assistant.answering.extractive.institutional import (
     prefer_named,
 )
 from assistant.answering.extractive.lists import lift_numbered, numbered_items
-from assistant.answering.extractive.mentions import mentioned_by, with_mentioned
+from assistant.answering.extractive.mentions import lift_identity, mentioned_by, with_mentioned
 from assistant.answering.extractive.overview import opening, overview
 from assistant.answering.extractive.parts import (
     cover_parts,
@@ -161,7 +161,8 @@ class ExtractiveAnswerer:
         results = with_steps(asked, with_mentioned(asked.corrected, with_defining(
             asked.topic, with_definitions(asked.topic, results, r), r), r), r)
         scored = self.scorer.score(asked.topic, topic_vec, results)
-        return lift_steps(lift_defining(lift_numbered(scored, asked.topic), asked.topic), asked, r)
+        scored = lift_defining(lift_numbered(scored, asked.topic), asked.topic)
+        return lift_identity(asked.corrected, lift_steps(scored, asked, r), r)
 
     def _single(self, question: str, history: list[Turn], asked: Asked, topic_vec: np.ndarray,
                 results: list[SearchResult], filters: SearchFilters | None

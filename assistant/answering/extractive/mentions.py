@@ -47,12 +47,40 @@ def _named(question: str, retriever: Retriever) -> tuple[str, frozenset[str]] | 
 def with_mentioned(question: str, results: list[SearchResult], retriever: Retriever
                    ) -> list[SearchResult]:
     """``results``, with the passages that use the name a 'which documents mention…' question
-    asks about, which a search on the rest of its words may not bring."""
+    asks about, or the name of a person asked who they are, which a search on the rest of its
+    words may not bring."""
+    if (person := _identity_asked(question, retriever)) is not None:
+        return with_passages(results, retriever, lambda c: person in c.text)
     if not _WHO_MENTIONS.search(question) or (found := _named(question, retriever)) is None:
         return results
     name = found[0].lower()
     return with_passages(results, retriever,
                          lambda c: c.doc_id in found[1] and name in c.text.lower())
+
+
+# who someone is: 'schmid - full name + exact title?', 'what is richey's role?', 'who is schmid?'
+_IDENTITY = re.compile(r"\b(?:full\s+name|title|job|role|position|post)\b"
+                       r"|\bwho\s*(?:is|was|[’']s)\b", re.I)
+
+
+def _identity_asked(question: str, retriever: Retriever) -> str | None:
+    """The full name of a person the collection quotes whom the question asks who they are."""
+    if not _IDENTITY.search(question):
+        return None
+    return next((name for surname, name in retriever.vocab.people.items()
+                 if re.search(rf"\b{re.escape(surname)}\b", question, re.I)), None)
+
+
+def lift_identity(question: str, scored: list[ScoredSentence], retriever: Retriever
+                  ) -> list[ScoredSentence]:
+    """For 'who is schmid?', the sentences giving the person's full name (with the title
+    before it) lead, whatever words they share with the question."""
+    if (person := _identity_asked(question, retriever)) is None:
+        return scored
+    for s in scored:
+        if person in s.text:
+            s.score = s.own = max(s.score, NAMED_SCORE)
+    return sorted(scored, key=lambda x: -x.score)
 
 
 def mentioned_by(question: str, scored: list[ScoredSentence], retriever: Retriever
