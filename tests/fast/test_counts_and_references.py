@@ -387,3 +387,21 @@ def test_who_a_quoted_person_is_is_answered_by_the_sentences_naming_them(
     ans = fast_assistant.ask("schmid - full name + exact title? (osce release)")
     assert not ans.refused
     assert "OSCE Secretary General Helga Maria Schmid" in ans.citations[0].excerpt
+
+
+def test_a_year_given_to_what_an_institution_said_is_checked_against_its_documents(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.dates import wrong_said_year
+
+    r = fast_assistant.retriever
+    for q, year in (("'as far back as 2017, equality now was calling for a worldwide pact'. is "
+                     "the year right?", "2017"),
+                    ("eqnow said in 2021 that tech companies can be a force for good", "2021")):
+        assert wrong_said_year(analyze(q, r), r) == (
+            "The Equality Now position paper (August 2019) is the one in the collection; it is "
+            f"not from {year}."), q
+    # its own year, and the year of what it reports, are no premise about when it spoke
+    assert wrong_said_year(analyze("in 2019 equality now called for a global compact", r), r) \
+        is None
+    assert wrong_said_year(analyze("the osce said that in 2016 the us enacted fosta-sesta?", r),
+                           r) is None

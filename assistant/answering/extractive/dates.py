@@ -163,3 +163,34 @@ def wrong_publication_date(asked: Asked, retriever: Retriever) -> str | None:
         return None
     given = " ".join(x for x in (month.capitalize(), year) if x)
     return f"{source_label(metas[0])} is the one in the collection; it is not from {given}."
+
+
+# an institution saying something in a year: 'as far back as 2017, equality now was calling
+# for…', 'in 2020 the osce argued…', 'eqnow said in 2017 that…' (not 'the osce said that in
+# 2018 the US…', a year of what it reports)
+_SAYING = (r"\s*(?:(?:was|were|has\s+been|had\s+been|already|first|had|has)\s+)*"
+           r"(?:call(?:ed|ing)?|sa(?:id|ying)|argu(?:ed|ing)|warn(?:ed|ing)|wrote|writ(?:ing|ten)|"
+           r"propos(?:ed|ing)|urg(?:ed|ing)|recommend(?:ed|ing)|push(?:ed|ing)|demand(?:ed|ing)|"
+           r"suggest(?:ed|ing))\b")
+_YEAR_BEFORE = re.compile(r"\b(?:in|back\s+in|as\s+far\s+back\s+as|as\s+early\s+as)\s+"
+                          r"((?:19|20)\d{2}),?\s+(?:the\s+)?$", re.I)
+_YEAR_AFTER = re.compile(_SAYING + r"\s+(?:(?:back\s+)?in|as\s+early\s+as)\s+((?:19|20)\d{2})\b",
+                         re.I)
+
+
+def wrong_said_year(asked: Asked, retriever: Retriever) -> str | None:
+    """'as far back as 2017, equality now was calling for a worldwide pact' when its only
+    document is from 2019: a year given to what a named institution said, against the dates
+    of its documents."""
+    text = asked.corrected
+    for name, a, b in retriever.institutions.mentions(text):
+        before = _YEAR_BEFORE.search(text[max(0, a - 40): a])
+        said = re.match(_SAYING, text[b:], re.I) if before else _YEAR_AFTER.match(text[b:])
+        if not said:
+            continue
+        year = (before or said).group(1)
+        metas = [m for m in (retriever.store.meta(d) for d in
+                             retriever.institutions.all[name].doc_ids) if m.date]
+        if metas and not any(m.date.startswith(year) for m in metas):
+            return f"{source_label(metas[0])} is the one in the collection; it is not from {year}."
+    return None

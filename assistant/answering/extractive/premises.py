@@ -20,6 +20,7 @@ from assistant.answering.extractive.dates import (
     wrong_date,
     wrong_event_year,
     wrong_publication_date,
+    wrong_said_year,
     wrong_year,
 )
 from assistant.answering.extractive.lists import wrong_list_count
@@ -272,8 +273,8 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
     if not quoted:
         return []
     # One correction of a date: the year's, which quotes the full date, or else the month's.
-    dated = wrong_publication_date(asked, retriever) or wrong_event_year(asked, quoted, retriever) or \
-        wrong_date(asked, quoted, retriever)
+    dated = wrong_publication_date(asked, retriever) or wrong_said_year(asked, retriever) or \
+        wrong_event_year(asked, quoted, retriever) or wrong_date(asked, quoted, retriever)
     found = [c for c in (wrong_title(asked, quoted, retriever), contradicted(asked, quoted),
                          wrong_year(asked, retriever), dated,
                          wrong_figure(asked, quoted[0]) or unstated_figure(asked, quoted[0], retriever),
