@@ -405,3 +405,21 @@ def test_a_year_given_to_what_an_institution_said_is_checked_against_its_documen
         is None
     assert wrong_said_year(analyze("the osce said that in 2016 the us enacted fosta-sesta?", r),
                            r) is None
+
+
+def test_a_count_the_documents_give_as_a_share_is_corrected(fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.counts import count_for_share
+
+    r = fast_assistant.retriever
+    asked = analyze("eqnow say tech against trafficking came up with just 18 apps and tools for "
+                    "the sex trafficking side?", r)
+    quoted = [sentence(fast_assistant, "However, despite the fact that trafficking for sexual")]
+    assert count_for_share(asked, quoted) == ("The documents give 18% of the tools, a share, not "
+                                              "18 apps and tools (the quotation below).")
+    # a share of something else, or another number, is no correction
+    other = [sentence(fast_assistant, "This is an important issue that must be addressed")]
+    assert count_for_share(asked, other) is None
+    assert count_for_share(analyze("did they list 20 tools?", r), quoted) is None
+    # 'come up with' is not 'come up' (which documents mention it)
+    from assistant.answering.extractive.mentions import mentioned_by
+    assert mentioned_by("tech against trafficking could only come up with 18 tools?", [], r) is None

@@ -55,3 +55,25 @@ def wrong_count(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
                 counted = " ".join([number.lower(), *words[: shared[-1] + 1]])
                 return f"The documents give {counted}, not {wrong[0]} (the quotation below)."
     return None
+
+
+# a share in an excerpt and the words it is a share of: '18% of the tools identified'
+_SHARE = re.compile(r"\b(\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent\b|percent\b)((?:\s+[A-Za-z][\w-]*){1,4})",
+                    re.I)
+
+
+def count_for_share(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
+    """'just 18 apps and tools' when the quoted excerpt says 'only 18% of the tools': a count
+    the question gives where the documents give that number as a share of the same things."""
+    for n, number, words in counts(asked.corrected):
+        asked_terms = set(content_terms(" ".join(words)))
+        for s in quoted[:LEADS]:
+            for m in _SHARE.finditer(s.text):
+                after = m.group(2).split()
+                shared = [i for i, w in enumerate(after) if set(content_terms(w)) & asked_terms]
+                if float(m.group(1)) == n and shared:
+                    share = m.group(0)[: m.start(2) - m.start()].strip()
+                    counted = " ".join([share, *after[: shared[0] + 1]])
+                    return (f"The documents give {counted}, a share, not {number} "
+                            f"{' '.join(words)} (the quotation below).")
+    return None

@@ -19,7 +19,7 @@ _WHO_MENTIONS = re.compile(
     r"|\b(?:does|do)\s+(?:anyone|anybody|any\s+other\s+\w+|any\s+of\s+(?:them|the\s+others))"
     r"(?:\s+else)?\s+(?:also\s+)?(?:mention|cite|refer\s+to|bring\s+up)\b"
     # 'the americans crop up in both…', 'where does australia come up?'
-    r"|\b(?:crops?|cropped|comes?|came|pops?|popped)\s+up\b", re.I)
+    r"|\b(?:crops?|cropped|comes?|came|pops?|popped)\s+up\b(?!\s+with\b)", re.I)
 
 
 NAMED_SCORE = 1.0  # a sentence that uses the name asked about: it answers, whatever else it says
