@@ -69,7 +69,7 @@ _TITLE = re.compile(rf"\b(?:titles?|headline)\b(?!\s+(?:[IVX]+|\d+)\b)|\bwhat(?:
                     rf"(?:\S+\s+){{0,4}}?{_DOC}\s+called\b|\bname\s+of\s+(?:the\s+)?(?:\S+\s+){{0,3}}?"
                     rf"{_DOC}\b", re.I)
 _NOT_A_DOCUMENT = re.compile(r"\b(?:convention|protocol|treaty|act|directive|law|bill|package|"
-                             r"full\s+name|job|role|post|position)\b", re.I)
+                             r"full\s+name|job|role|post|position(?!\s+paper))\b", re.I)
 _HEADED = re.compile(r"(?<!job\s)\b(?:titles?|headline)\b", re.I)
 # A question about what documents say is about their content, even when it names their dates
 # ('what does the latest OSCE report say about liability?').

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.catalogue import Catalogue, asks
 from assistant.answering.condense import condense, person, stance, without_interjection
 from assistant.answering.ellipsis import elliptic
 from assistant.answering.series import asked_count, asked_nouns, led_in, numbered, running
@@ -206,6 +207,8 @@ def standalone(question: str, history: list[Turn], institutions: Institutions) -
     answers = [t.content for t in history if t.role == "assistant"]
     users = [t.content for t in history if t.role == "user"]
     names = [n for n, _, _ in institutions.mentions(users[-1])] if users else []
+    if answers and (dated := _document_pointed(question, answers[-1])) is not None:
+        return dated  # 'when was that published?': the document the answer before quoted
     pointed = _pointed(question, answers, users, names)
     if pointed is not None:
         return pointed
@@ -217,6 +220,25 @@ def standalone(question: str, history: list[Turn], institutions: Institutions) -
             (changed := elliptic(question, before or users[-1])) is not None:
         return changed  # 'and from tech companies?' after '… want from the UN?'
     return condense(question, history, pointing=bool(_POINTER.search(question)), before=before)
+
+
+# 'that', 'it', 'this one' pointing at what the answer before quoted
+_THAT = re.compile(r"\b(?:that|it|this)(?:\s+one)?\b", re.I)
+# the label an answer opens a document's excerpts with: 'The Equality Now position paper
+# (August 2019) says: …', or a catalogue answer's ('The Equality Now position paper is dated…')
+_LABEL = re.compile(r"^(?:The\s+)?([A-Z][^()\n]{3,60}?)\s+(?:\([^()\n]*\d{4}[^()\n]*\)|is\s+dated\b|"
+                    r"is\s+titled\b|was\s+published\s+by\b)", re.M)
+
+
+def _document_pointed(question: str, answer: str) -> str | None:
+    """'when was that published?' after an answer quoting a document: the question with that
+    document's name for the pointer, when it then asks the catalogue for a date, a publisher or
+    a title ('when was the Equality Now position paper published?')."""
+    label = _LABEL.search(answer)
+    if label is None or not _THAT.search(question):
+        return None
+    named = _THAT.sub(f"the {label.group(1)}", question, count=1)
+    return named if asks(named) in (Catalogue.DATES, Catalogue.PUBLISHER, Catalogue.TITLE) else None
 
 
 def _before(history: list[Turn], institutions: Institutions) -> str | None:

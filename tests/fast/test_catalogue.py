@@ -227,3 +227,8 @@ def test_the_title_of_a_treaty_or_of_a_person_is_not_the_catalogues() -> None:
     assert asks("coe anti-trafficking convention - full title? (greta page)") is None
     assert asks("schmid - full name + exact title? (osce release)") is None
     assert asks("eqnow 2019 paper full title") is Catalogue.TITLE
+
+
+def test_a_position_paper_is_a_document_whose_title_the_catalogue_gives() -> None:
+    assert asks("what is the Equality Now position paper called?") is Catalogue.TITLE
+    assert asks("what is schmid's position and title?") is None

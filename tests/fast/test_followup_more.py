@@ -7,6 +7,7 @@ from __future__ import annotations
 from assistant.answering.condense import condense, wants_more
 from assistant.answering.extractive.scoring import ScoredSentence, continue_from
 from assistant.core.models import SearchResult, Turn
+from assistant.engine import Assistant
 from ingest.documents import Chunk, Locator
 
 ANSWER = ("The Equality Now position paper (August 2019) recommends: “The brief also mentions "
@@ -74,3 +75,22 @@ def test_connectives_are_not_carried_as_key_terms() -> None:
     out = condense("what sources did they draw on for it?", history)
     assert "greta" in out and "what's" not in out
     assert "However" not in out and "despite" not in out and "fact" not in out
+
+
+def test_when_that_was_published_asks_after_the_document_the_answer_before_quoted(
+        fast_assistant: Assistant) -> None:
+    quoted = ("The Equality Now position paper (August 2019) says: “Tech companies can be a force "
+              "for good and do more than just avoid liability, they can provide solutions.” [1]")
+    history = [Turn(role="user", content="what does equality now say about tech as a force for good?"),
+               Turn(role="assistant", content=quoted)]
+    ans = fast_assistant.ask("when was that published?", history=history)
+    assert ans.standalone_question == "when was the Equality Now position paper published?"
+    assert ans.answer == "The Equality Now position paper is dated August 2019. [1]"
+    history += [Turn(role="user", content="when was that published?"),
+                Turn(role="assistant", content=ans.answer)]
+    who = fast_assistant.ask("who wrote it?", history=history)
+    assert who.answer == ("The Equality Now position paper (August 2019) was published by "
+                          "Equality Now. [1]")
+    # a pointer that asks about what was quoted, not the catalogue, is left to the search
+    still = fast_assistant.ask("is that still true?", history=history[:2])
+    assert "Equality Now position paper" not in still.standalone_question
