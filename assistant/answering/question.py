@@ -46,8 +46,8 @@ _AS_TOPIC = re.compile(r"^(?:[’']s)?\s+(?:treat(?:y|ies)|conventions?|laws?|st
 _DATING = re.compile(r"\b(?:19|20)\d{2}\s+(?=(?:[\w-]+\s+){0,2}?(?:paper|brief|report|study|"
                      r"release|response|reply|document|publication|article|summary)\b)", re.I)
 _DATED_AFTER = re.compile(r"\b(?:paper|brief|report|study|release|response|reply|document|"
-                          r"publication|article|summary)\s+(?:from|of|in|dated)\s+((?:19|20)\d{2})\b",
-                          re.I)
+                          r"publication|article|summary)\s+(?:(?:dates|dating|is|was)\s+from|from|of|in|"
+                          r"dated)\s+((?:19|20)\d{2})\b", re.I)
 # 'Do all three organisations back X?', 'where do all the institutions stand…': every
 # institution is asked ('each of them' points into the conversation instead).
 _EVERY = re.compile(r"\b(?:all|each|every)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"

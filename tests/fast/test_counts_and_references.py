@@ -89,6 +89,10 @@ def test_a_year_given_to_a_document_is_checked_for_the_institution_named_nearest
                                     "the collection; it is not from 2022.")
     both = analyze("the osce's 2022 brief and equality now's 2019 paper - do they agree?", r)
     assert wrong_year(both, r) is None
+    # 'dates from' dates the document; it was read as an event's year (2018's FOSTA-SESTA)
+    dates = analyze("the osce policy brief dates from 2020, before covid - does it factor it in?", r)
+    assert wrong_year(dates, r) == ("The OSCE policy brief (2022) is the one in the collection; "
+                                    "it is not from 2020.")
 
 
 def test_shares_and_ratios_are_not_counts() -> None:
