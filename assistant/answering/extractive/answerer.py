@@ -58,6 +58,7 @@ from assistant.answering.extractive.reported import (
     without_source,
 )
 from assistant.answering.extractive.republished import republication
+from assistant.answering.extractive.sameness import same_elsewhere
 from assistant.answering.extractive.scoring import (
     ScoredSentence,
     SentenceScorer,
@@ -105,6 +106,11 @@ class ExtractiveAnswerer:
         if (where := where_said(question, history, lambda q, h: self.answer(q, h, filters, k),
                                 self.retriever, self.mode)):
             return where  # 'where does it say that?': the places the answer before quotes
+        if (same := same_elsewhere(question, history, lambda q, h: self.answer(q, h, filters, k),
+                                   self.retriever)):  # 'is that in the brief, word for word?'
+            text, citations, sentences = compose(same, self.retriever)
+            return Answer(question=question, standalone_question=question, answer=text,
+                          citations=citations, sentences=sentences, mode=self.mode)
         standalone = swapped_speaker(question, history, self.retriever) or \
             resolve(question, history, self.retriever.institutions)
         if (listed := catalogue_reply(question, standalone, self.retriever, self.mode)):

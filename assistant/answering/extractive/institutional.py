@@ -16,12 +16,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from assistant.answering.answer_type import expected_type
 from assistant.answering.base import quotable
+from assistant.answering.catalogue import documents_asked
 from assistant.answering.extractive.continued import across_passages
 from assistant.answering.extractive.distinct import addresses, covering, distinctive
 from assistant.answering.extractive.scoring import ScoredSentence, SentenceScorer, continue_from
@@ -59,9 +61,19 @@ def only_from(scored: list[ScoredSentence], docs: list[str]) -> list[ScoredSente
     return [s for s in scored if s.result.chunk.doc_id in docs]
 
 
+# a publication named by its kind: 'the osce press release', 'the launch release'. 'Brief',
+# 'study' and 'report' are not: users call the whole study by any of them.
+_PUBLICATION = re.compile(r"\b(?:press|launch|news)\s+releases?\b|\breleases?\b(?!\s+of\b)", re.I)
+
+
 def named_docs(asked: Asked, retriever: Retriever) -> set[str]:
+    """The documents of the institutions the question names; those of the kind it names, where
+    it names a publication ('what does the osce press release say…')."""
     insts = retriever.institutions.all
-    return {d for name in asked.institutions for d in insts[name].doc_ids}
+    own = {d for name in asked.institutions for d in insts[name].doc_ids}
+    if not _PUBLICATION.search(asked.corrected):
+        return own
+    return own & set(documents_asked(asked.corrected, retriever)) or own
 
 
 @dataclass
