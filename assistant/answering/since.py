@@ -20,6 +20,10 @@ _SINCE_ACTIVE = re.compile(
     r"\b(?:since|after)\s+(?P<who>[^,;?]{1,60}?)\s+(?:put\s+out|published|released|issued|"
     r"launched|brought\s+out)\s+(?P<what>(?:its|their|the|that|this)\s+[^,;?]{1,60}?)"
     r"(?=\s*[,;?]|\s+(?:did|has|have|had|was|were|is|are)\b)", re.I)
+# 'since the osce flagged that…', 'after eqnow called for…': what followed what it said
+_SINCE_SAID = re.compile(
+    r"\b(?:since|after)\s+(?P<ref>(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)\s+(?:flagged|said|warned|noted|"
+    r"argued|pointed\s+out|wrote|called\s+for|raised|highlighted|recommended)\b", re.I)
 # what has happened since: the present perfect ('which states have gone on to pass laws'), or
 # what followed ('did the committee go on to adopt…')
 _SINCE_THEN = re.compile(r"\b(?:have|has|haven[’']?t|hasn[’']?t|go(?:ne)?\s+on\s+to|went\s+on\s+to|"
@@ -34,7 +38,7 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
     active = None if m else _SINCE_ACTIVE.search(question)
     if active is not None:
         m, ref = active, f"{active.group('who')}'s {active.group('what').split(None, 1)[-1]}"
-    elif m is not None:
+    elif m is not None or (m := _SINCE_SAID.search(question)) is not None:
         ref = m.group("ref")
     if m is None or not _SINCE_THEN.search(question[m.end():] + " " + question[:m.start()]):
         return None
@@ -51,6 +55,8 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
     if not later:
         return (f"the question asks what followed {ref} ({year}), and no document "
                 "in the collection is later")
+    if m.re is _SINCE_SAID:
+        return None  # 'since eqnow called for a global compact, what has the osce said?'
     # 'has tech against trafficking refreshed its catalogue since eqnow's paper came out?':
     # later documents exist, but none of them names what the question asks after
     names = retriever.vocab.proper_names

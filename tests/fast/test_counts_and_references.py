@@ -281,6 +281,20 @@ def test_what_followed_a_document_needs_a_later_one(fast_assistant: Assistant) -
         "Tech Against Trafficking")
 
 
+
+def test_what_followed_what_an_institution_said_needs_a_later_document(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.since import after_documents
+
+    r = fast_assistant.retriever
+    assert after_documents("since the osce flagged that nobody agrees how to treat chatbot "
+                           "evidence, has any supreme court ruled on it?", r) == (
+        "the question asks what followed the osce (2022), and no document in the collection is "
+        "later")
+    # later documents exist: what they say is answered, whatever names they leave out
+    assert after_documents("since equality now called for a global compact, what has the osce "
+                           "said?", r) is None
+
 def test_a_name_only_another_institution_uses_is_said_to_be_theirs(
         fast_assistant: Assistant) -> None:
     from assistant.answering.extractive.unmentioned import unmentioned_name
@@ -404,6 +418,9 @@ def test_a_year_given_to_what_an_institution_said_is_checked_against_its_documen
         assert wrong_said_year(analyze(q, r), r) == (
             "The Equality Now position paper (August 2019) is the one in the collection; it is "
             f"not from {year}."), q
+    owned = analyze("eqnow's recent 2023 figure on sextortion - is that the latest?", r)
+    assert wrong_said_year(owned, r) == ("The Equality Now position paper (August 2019) is the "
+                                         "one in the collection; it is not from 2023.")
     # its own year, and the year of what it reports, are no premise about when it spoke
     assert wrong_said_year(analyze("in 2019 equality now called for a global compact", r), r) \
         is None

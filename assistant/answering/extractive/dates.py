@@ -174,18 +174,23 @@ _SAYING = (r"\s*(?:(?:was|were|has\s+been|had\s+been|already|first|had|has)\s+)*
            r"suggest(?:ed|ing))\b")
 _YEAR_BEFORE = re.compile(r"\b(?:in|back\s+in|as\s+far\s+back\s+as|as\s+early\s+as)\s+"
                           r"((?:19|20)\d{2}),?\s+(?:the\s+)?$", re.I)
+# its thing of a year: 'eqnow's recent 2023 figure', 'greta's 2020 findings'
+_YEAR_OWNED = re.compile(r"^\s*[’']?s?\s+(?:(?:recent|latest|new|own|most\s+recent)\s+)?((?:19|20)\d{2})\s+"
+                         r"(?:figures?|numbers?|statistics?|stats?|data|findings?|estimates?|survey|"
+                         r"research|analysis|warning|call|recommendations?|proposals?)\b", re.I)
 _YEAR_AFTER = re.compile(_SAYING + r"\s+(?:(?:back\s+)?in|as\s+early\s+as)\s+((?:19|20)\d{2})\b",
                          re.I)
 
 
 def wrong_said_year(asked: Asked, retriever: Retriever) -> str | None:
     """'as far back as 2017, equality now was calling for a worldwide pact' when its only
-    document is from 2019: a year given to what a named institution said, against the dates
-    of its documents."""
+    document is from 2019: a year given to what a named institution said ('eqnow's recent
+    2023 figure'), against the dates of its documents."""
     text = asked.corrected
     for name, a, b in retriever.institutions.mentions(text):
         before = _YEAR_BEFORE.search(text[max(0, a - 40): a])
-        said = re.match(_SAYING, text[b:], re.I) if before else _YEAR_AFTER.match(text[b:])
+        said = re.match(_SAYING, text[b:], re.I) if before else \
+            (_YEAR_AFTER.match(text[b:]) or _YEAR_OWNED.match(text[b:]))
         if not said:
             continue
         year = (before or said).group(1)
