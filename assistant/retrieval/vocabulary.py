@@ -145,8 +145,12 @@ class Vocabulary:
         """A treaty described by whose it is and what about ('un trafficking treaty', 'coe
         trafficking convention'), not named: a body the collection knows and a treaty noun."""
         words = title.lower().split()
-        return bool(re.search(r"\b(?:treaty|convention|protocol|charter|declaration)$", title,
-                              re.I)) and any(self._body(w) for w in words[:-1])
+        if not re.search(r"\b(?:treaty|convention|protocol|charter|declaration)$", title, re.I):
+            return False
+        # what it is about in the collection's words: 'un optional protocol' is a name
+        about = [w for w in words[:-1] if not self._body(w)]
+        return len(about) < len(words) - 1 and \
+            all(t in self.known_terms for t in content_terms(" ".join(about)))
 
     def _body(self, word: str) -> bool:
         """An initialism the collection uses for a body ('UN', 'CoE', 'US')."""

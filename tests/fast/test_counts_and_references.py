@@ -242,6 +242,9 @@ def test_an_instrument_typed_in_lower_case_the_collection_never_names_is_unknown
     # a treaty described by whose it is and what about is not a name the collection lacks
     assert vocab.unknown("eqnow wants something added to the un trafficking treaty") == []
     assert vocab.unknown("what does the coe trafficking convention say?") == []
+    # … but a word the collection never uses makes it a name: 'optional protocol'
+    assert vocab.unknown("the un optional protocol on the sale of children - what does it "
+                         "require?") == ["un optional protocol"]
     assert vocab.unknown("what does the eu trafficking directive say?") == ["eu trafficking directive"]
     # a name runs on from its last function word, not across 'signed up to'
     assert lower_instruments("evidence from the countries signed up to trafficking convention") \
