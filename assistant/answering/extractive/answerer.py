@@ -69,6 +69,7 @@ from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.siblings import with_first_siblings
 from assistant.answering.extractive.speakers import with_other_speakers
 from assistant.answering.extractive.steps import lift_steps, with_steps
+from assistant.answering.extractive.terms import terms_used
 from assistant.answering.extractive.trim import WORD_BUDGET, trim, within
 from assistant.answering.extractive.unmentioned import unmentioned_name
 from assistant.answering.extractive.whereabouts import where_said
@@ -126,7 +127,8 @@ class ExtractiveAnswerer:
         t2 = time.perf_counter()
         reason = out_of_range(asked, self.retriever)
         # 'summarise the GRETA report': each document by what it says it is about
-        shape: Shape | None = (republication(asked, self.retriever)
+        shape: Shape | None = (terms_used(asked, self.retriever, topic_vec)
+                               or republication(asked, self.retriever)
                                or opening(asked, self.retriever)
                                or overview(asked, self.retriever)
                                or figures(asked, self.retriever)) if reason is None else None
