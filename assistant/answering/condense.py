@@ -15,7 +15,9 @@ _LEADING = re.compile(r"^(and|but|so|also|what about|how about|and what|then)\b"
 _BESIDES = re.compile(r"\b(?:besides|apart from|aside from|other than|beyond)\b", re.I)
 # 'does GRETA agree?': a view on what was just said, with no object of its own.
 _STANCE = re.compile(r"\b(?:agree|disagree|concur|differ|think so|say so)\W*$", re.I)
-_MORE = re.compile(r"\b(else|more|other|another|further|also|additionally)\b", re.I)
+# ('closed some other way', 'another route' ask for a means, not for more material)
+_MORE = re.compile(r"\b(else|more|(?:other|another)(?!\s+(?:ways?|means|routes?|methods?|approach(?:es)?)\b)|"
+                   r"further|also|additionally)\b", re.I)
 
 
 # A pronoun standing for a thing of the answer before, with no noun after it: 'running those

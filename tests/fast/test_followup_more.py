@@ -94,3 +94,10 @@ def test_when_that_was_published_asks_after_the_document_the_answer_before_quote
     # a pointer that asks about what was quoted, not the catalogue, is left to the search
     still = fast_assistant.ask("is that still true?", history=history[:2])
     assert "Equality Now position paper" not in still.standalone_question
+
+
+def test_another_way_asks_for_a_means_not_for_more_material() -> None:
+    assert not wants_more("does the brief want it extended, or the gap closed some other way?")
+    assert not wants_more("is there another route to the same end?")
+    assert wants_more("what other measures does it want?")
+    assert wants_more("anything else?")
