@@ -21,7 +21,8 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "form
              "latter": -1, "last": -1}
 _POINTER = re.compile(r"\bthe (first|second|third|fourth|fifth|former|latter|last)"
                       r"(?: of (?:those|them|these)\b|(?P<who> (?:speaker|person|official)\b)|"
-                      r"(?: one| of the \w+)?(?=\s*[,?.!:;–—]|\s+-\s|\s*$| one\b))",
+                      r"(?: one| item| point| thing| bullet| entry| of the \w+)?"
+                      r"(?=\s*[,?.!:;–—]|\s+-\s|\s*$| one\b))",
                       re.I)
 _NAMED = re.compile(r"\((?:the |also known as (?:the )?)?[‘'\"“]?([A-Z][\w-]*(?: [A-Za-z][\w-]*){1,5}"
                     r")[’'\"”]?\)")

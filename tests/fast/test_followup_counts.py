@@ -55,6 +55,9 @@ def test_the_third_one_is_the_third_of_the_series_the_question_before_counted(
     history = _history("which threshold questions does the brief list?", THRESHOLD)
     assert standalone("and the second one - how pressing is it?", history, insts) == \
         "and whether criminal procedures cover its investigation - how pressing is it?"
+    # 'the second item', 'the third point' point the same way as 'the second one'
+    assert standalone("and the second item - how pressing is it?", history, insts) == \
+        "and whether criminal procedures cover its investigation - how pressing is it?"
 
 
 def test_an_enumeration_of_another_length_than_asked_is_not_counted_in(
