@@ -447,3 +447,21 @@ def test_a_count_the_documents_give_as_a_share_is_corrected(fast_assistant: Assi
     # 'come up with' is not 'come up' (which documents mention it)
     from assistant.answering.extractive.mentions import mentioned_by
     assert mentioned_by("tech against trafficking could only come up with 18 tools?", [], r) is None
+
+
+def test_a_count_of_people_quoted_is_checked_against_the_named_document(
+        fast_assistant: Assistant) -> None:
+    from assistant.answering.extractive.counts import people_count
+
+    r = fast_assistant.retriever
+    three = analyze("the osce launch release quotes three officials - schmid, richey and one "
+                    "more. who's the third?", r)
+    assert people_count(three, r) == ("The OSCE press release (15 February 2022) quotes two "
+                                      "people, not three: Helga Maria Schmid and Val Richey.")
+    assert people_count(analyze("the release quotes two officials - what did they say?", r),
+                        r) is None
+    assert people_count(analyze("do three officials speak about this?", r), r) is None  # no document
+    ans = fast_assistant.ask("who are the two speakers quoted in the press release?")
+    cited = " ".join(c.excerpt for c in ans.citations)
+    assert "Helga Maria Schmid" in cited
+    assert "Val Richey" in cited

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.catalogue import documents_asked
+from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
+from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms
 
 NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
@@ -77,3 +80,39 @@ def count_for_share(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
                     return (f"The documents give {counted}, a share, not {number} "
                             f"{' '.join(words)} (the quotation below).")
     return None
+
+
+# a count of people quoted: 'the launch release quotes three officials', 'the two speakers'
+_PEOPLE = re.compile(_NUMBER + r"\s+(?:\w+\s+)?(?:officials|speakers|people|persons|voices|"
+                     r"representatives|figures|named\s+people)\b", re.I)
+_QUOTING = re.compile(r"\b(?:quot\w*|spoke|speak\w*|said|remarks?|statements?)\b", re.I)
+
+
+def wrong_people_count(asked: Asked, docs: list[str], texts: list[str],
+                       people: dict[str, str]) -> tuple[int, str, list[str]] | None:
+    """(how many, the question's count, who) of the people the documents asked about quote, when the question counts
+    them otherwise ('the osce launch release quotes three officials - schmid, richey and one
+    more'); ``texts`` are those documents' texts and ``people`` the collection's quoted people
+    by surname."""
+    m = _PEOPLE.search(asked.corrected)
+    if m is None or not _QUOTING.search(asked.corrected) or not docs:
+        return None
+    quoted = [name for name in people.values() if any(name in t for t in texts)]
+    if quoted and number_value(m.group(1)) != len(quoted):
+        return len(quoted), m.group(1), quoted
+    return None
+
+
+def people_count(asked: Asked, retriever: Retriever) -> str | None:
+    """'the launch release quotes three officials' when it quotes two: who it does quote."""
+    docs = documents_asked(asked.corrected, retriever)
+    if len(docs) == len(retriever.store.documents):
+        return None  # no document named
+    texts = [c.text for c in retriever.store.chunks if c.doc_id in docs]
+    found = wrong_people_count(asked, docs, texts, retriever.vocab.people)
+    if found is None:
+        return None
+    n, said, who = found
+    many = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+    return (f"{source_label(retriever.store.meta(docs[0]))} quotes {many} "
+            f"{'person' if n == 1 else 'people'}, not {said}: {' and '.join(who)}.")

@@ -49,8 +49,8 @@ def with_mentioned(question: str, results: list[SearchResult], retriever: Retrie
     """``results``, with the passages that use the name a 'which documents mention…' question
     asks about, or the name of a person asked who they are, which a search on the rest of its
     words may not bring."""
-    if (person := _identity_asked(question, retriever)) is not None:
-        return with_passages(results, retriever, lambda c: person in c.text)
+    if people := _identity_asked(question, retriever):
+        return with_passages(results, retriever, lambda c: any(p in c.text for p in people))
     if not _WHO_MENTIONS.search(question) or (found := _named(question, retriever)) is None:
         return results
     name = found[0].lower()
@@ -63,22 +63,32 @@ _IDENTITY = re.compile(r"\b(?:full\s+name|title|job|role|position|post)\b"
                        r"|\bwho\s*(?:is|was|[’']s)\b", re.I)
 
 
-def _identity_asked(question: str, retriever: Retriever) -> str | None:
-    """The full name of a person the collection quotes whom the question asks who they are."""
+# who is quoted: 'who are the two speakers quoted in the press release?', 'who spoke at the launch?'
+_WHO_QUOTED = re.compile(r"\bwho\b[^?]{0,40}\b(?:quoted|spoke|speakers?)\b|\b(?:which|what)\s+"
+                         r"(?:officials|speakers|people)\b[^?]{0,30}\b(?:quoted|spoke)\b", re.I)
+
+
+def _identity_asked(question: str, retriever: Retriever) -> list[str]:
+    """The full names of the people the collection quotes whom the question asks who they
+    are ('who is schmid?'), or asks after as those quoted ('who are the speakers quoted in the
+    press release?'): all of them."""
+    people = retriever.vocab.people
+    if _WHO_QUOTED.search(question):
+        return list(people.values())
     if not _IDENTITY.search(question):
-        return None
-    return next((name for surname, name in retriever.vocab.people.items()
-                 if re.search(rf"\b{re.escape(surname)}\b", question, re.I)), None)
+        return []
+    return [name for surname, name in people.items()
+            if re.search(rf"\b{re.escape(surname)}\b", question, re.I)][:1]
 
 
 def lift_identity(question: str, scored: list[ScoredSentence], retriever: Retriever
                   ) -> list[ScoredSentence]:
     """For 'who is schmid?', the sentences giving the person's full name (with the title
     before it) lead, whatever words they share with the question."""
-    if (person := _identity_asked(question, retriever)) is None:
+    if not (people := _identity_asked(question, retriever)):
         return scored
     for s in scored:
-        if person in s.text:
+        if any(p in s.text for p in people):
             s.score = s.own = max(s.score, NAMED_SCORE)
     return sorted(scored, key=lambda x: -x.score)
 

@@ -14,7 +14,12 @@ from dataclasses import replace
 
 from assistant.answering.answer_type import PERSON_SAID, offers
 from assistant.answering.base import quotable
-from assistant.answering.extractive.counts import count_for_share, number_value, wrong_count
+from assistant.answering.extractive.counts import (
+    count_for_share,
+    number_value,
+    people_count,
+    wrong_count,
+)
 from assistant.answering.extractive.dates import (
     later_document,
     wrong_date,
@@ -280,7 +285,8 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
                          wrong_figure(asked, quoted[0]) or unstated_figure(asked, quoted[0], retriever),
                          wrong_list_count(asked.corrected, quoted, retriever)
                          or wrong_step_count(asked, quoted, retriever)
-                         or wrong_count(asked, quoted) or count_for_share(asked, quoted)) if c]
+                         or wrong_count(asked, quoted) or count_for_share(asked, quoted)
+                         or people_count(asked, retriever)) if c]
     later = None if found else later_document(asked, retriever)
     return [c for c in (unchecked_source(asked), in_general(asked, retriever), later,
                         wrong_role(asked, retriever)) if c] + found
