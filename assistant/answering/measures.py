@@ -50,12 +50,23 @@ AGE = re.compile(r"\b(?:aged?\s+(?:of\s+)?\d+|\d+\s*-?\s*years?(?:\s*-?\s*old|\s
                  r"(?:under|over)\s+(?:the\s+age\s+of\s+)?\d+|\d+\s*-\s*year-olds?)\b", re.I)
 
 
+# 'how many ads go up every day', 'how many victims a year': a number per unit of time; a
+# sentence giving one says per what ('per day', 'annually', 'each year').
+_RATE_Q = re.compile(r"\bhow\s+(?:many|much)\b[^?]{0,80}?\b(?:every|each|per|a)\s+(?:day|week|month|"
+                     r"year)\b|\bhow\s+(?:many|much)\b[^?]{0,80}?\b(?:daily|weekly|monthly|yearly|"
+                     r"annually)\b", re.I)
+RATE = re.compile(r"\b(?:per|each|every|a)\s+(?:day|week|month|year|annum)\b|\b(?:daily|weekly|"
+                  r"monthly|yearly|annually|annual)\b", re.I)
+
+
 def missing_measure(question: str, quoted: list[str]) -> str | None:
-    """A sum of money or an age the question asks for that no quoted sentence gives."""
+    """A sum of money, an age or a rate the question asks for that no quoted sentence gives."""
     if missing_money(question, quoted):
         return "sum of money"
     if _AGE_Q.search(question) and not any(AGE.search(q) for q in quoted):
         return "age"
+    if _RATE_Q.search(question) and not any(RATE.search(q) for q in quoted):
+        return "number per day, week or year"
     return None
 
 

@@ -103,6 +103,15 @@ def test_an_age_must_be_given_as_an_age() -> None:
     assert missing_kind("what do girls face online?", [share]) is None
 
 
+def test_a_number_per_day_or_year_must_say_per_what() -> None:
+    share = "Today 75% of sex trafficking victims are advertised online."
+    q = "roughly how many online ads for paid sex go up every day?"
+    assert missing_kind(q, [share]) == "number per day, week or year"
+    assert missing_kind("how many victims are trafficked online each year?",
+                        ["Some 50,000 victims are identified annually."]) is None
+    assert missing_kind("how many of the victims are advertised online?", [share]) is None
+
+
 def test_whether_anyone_publishes_figures_does_not_need_one() -> None:
     q = ("do any of the tech companies already put out figures on how much illegal material "
          "turns up on their sites?")
