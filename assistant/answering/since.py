@@ -24,6 +24,9 @@ _SINCE_ACTIVE = re.compile(
 _SINCE_SAID = re.compile(
     r"\b(?:since|after)\s+(?P<ref>(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)\s+(?:flagged|said|warned|noted|"
     r"argued|pointed\s+out|wrote|called\s+for|raised|highlighted|recommended)\b", re.I)
+# 'the year after the study', 'in the months after the launch'
+_PERIOD_AFTER = re.compile(r"\b(?:the|in\s+the|a|two|three)\s+(?:years?|months?)\s+after\s+"
+                           r"(?P<ref>(?:the|its|their|that)\s+[^,;?]{1,60}?)(?=\s*[,;?]|\s*$)", re.I)
 # what has happened since: the present perfect ('which states have gone on to pass laws'), or
 # what followed ('did the committee go on to adopt…')
 _SINCE_THEN = re.compile(r"\b(?:have|has|haven[’']?t|hasn[’']?t|go(?:ne)?\s+on\s+to|went\s+on\s+to|"
@@ -34,15 +37,24 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
     """Why the collection cannot answer a question about what happened after one of its
     documents came out: no document is from a later year (a republication dates from its
     original)."""
-    m = _SINCE.search(question)
-    active = None if m else _SINCE_ACTIVE.search(question)
+    later_period = _PERIOD_AFTER.search(question)
+    m = None if later_period else _SINCE.search(question)
+    active = None if m or later_period else _SINCE_ACTIVE.search(question)
     if active is not None:
         m, ref = active, f"{active.group('who')}'s {active.group('what').split(None, 1)[-1]}"
-    elif m is not None or (m := _SINCE_SAID.search(question)) is not None:
+    elif m is not None or (not later_period and (m := _SINCE_SAID.search(question))):
         ref = m.group("ref")
-    if m is None or not _SINCE_THEN.search(question[m.end():] + " " + question[:m.start()]):
+    named = ""
+    if later_period is not None:  # 'the year after the study': later, whatever the tense
+        m = later_period
+        ref = re.sub(r"\s+(?:came\s+out|was\s+(?:published|released|launched)|launched|appeared)$",
+                     "", later_period.group("ref"), flags=re.I)
+        named = question[: m.start()]  # 'the study' is the osce's named earlier in the question
+    elif m is None or not _SINCE_THEN.search(question[m.end():] + " " + question[:m.start()]):
         return None
     docs = documents_asked(ref, retriever)
+    if named and len(docs) == len(retriever.store.documents):
+        docs = documents_asked(f"{named} {ref}", retriever)
     store = retriever.store
     if not docs or len(docs) == len(store.documents):
         return None  # no document named ('since the rules came out')

@@ -294,6 +294,11 @@ def test_what_followed_what_an_institution_said_needs_a_later_document(
                            "evidence, has any supreme court ruled on it?", r) == (
         "the question asks what followed the osce (2022), and no document in the collection is "
         "later")
+    # a period after it asks what came later, whatever the tense
+    assert after_documents("what did the osce's alliance conference conclude about technology, "
+                           "the year after the study came out?", r) == (
+        "the question asks what followed the study (2022), and no document in the collection is "
+        "later")
     # later documents exist: what they say is answered, whatever names they leave out
     assert after_documents("since equality now called for a global compact, what has the osce "
                            "said?", r) is None
