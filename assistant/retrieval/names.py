@@ -76,6 +76,17 @@ _VAGUE = frozenset(["new", "proposed", "latest", "current", "recent", "draft", "
 _IN_NAMES = frozenset(["of", "on", "for", "and", "against"])  # 'the protection of children act'
 
 
+# 'the so-called chat control', 'so called "safe harbour" rules': a name the user gives a thing
+_SO_CALLED = re.compile(r"\bso[- ]called\s+[‘'\"“]?([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)[’'\"”]?"
+                        r"(?=\s*(?:[-–—,;:?.!)]|$)|\s+(?:rules?|regime|law|approach|regulation|"
+                        r"proposals?|model|principle)\b)", re.I)
+
+
+def so_called(question: str) -> list[str]:
+    """What the question calls 'so-called': 'the so-called chat control' -> 'chat control'."""
+    return [m.group(1) for m in _SO_CALLED.finditer(question)]
+
+
 def lower_instruments(question: str) -> list[str]:
     """Instruments named in lower case, without their vague adjectives ('the new digital
     services act' -> 'digital services act')."""

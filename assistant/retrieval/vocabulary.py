@@ -15,6 +15,7 @@ from assistant.retrieval.names import (
     lower_instruments,
     people_quoted,
     places_in,
+    so_called,
     speakers,
     title_runs,
     unknown_names,
@@ -229,5 +230,7 @@ class Vocabulary:
         places = [form for country, form in places_in(question, country_names())
                   if country not in self._folded_text and form not in self._folded_text
                   and form not in named and country not in named]
-        return names + titles + [p.upper() if len(p.strip(".")) <= 3 else p.title()
-                                 for p in places]
+        called = [c for c in so_called(question)  # 'the so-called chat control'
+                  if not self.finds(rf"(?<![\w-]){re.escape(c.lower())}(?![\w-])")]
+        return names + titles + called + [p.upper() if len(p.strip(".")) <= 3 else p.title()
+                                          for p in places]

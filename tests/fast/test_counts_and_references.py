@@ -242,6 +242,10 @@ def test_an_instrument_typed_in_lower_case_the_collection_never_names_is_unknown
     # a treaty described by whose it is and what about is not a name the collection lacks
     assert vocab.unknown("eqnow wants something added to the un trafficking treaty") == []
     assert vocab.unknown("what does the coe trafficking convention say?") == []
+    # what a user calls 'so-called' is a name too, unknown unless the collection uses it
+    assert vocab.unknown("under the eu's proposed regulation - the so-called chat control - who "
+                         "issues detection orders?") == ["chat control"]
+    assert vocab.unknown("what about the so-called safety-by-design approach?") == []
     # … but a word the collection never uses makes it a name: 'optional protocol'
     assert vocab.unknown("the un optional protocol on the sale of children - what does it "
                          "require?") == ["un optional protocol"]
