@@ -76,9 +76,13 @@ def _may_abbreviate(token: str) -> bool:
     return sum(ch.isupper() for ch in token) >= 2 or not is_english(token)
 
 
+MENTIONS_KEPT = 1024  # texts whose institution mentions are remembered
+
+
 class Institutions:
     def __init__(self, store: StoredIndex) -> None:
         self.store = store
+        self._mentioned: dict[str, list[tuple[str, int, int]]] = {}
 
     @cached_property
     def all(self) -> dict[str, Institution]:
@@ -111,7 +115,16 @@ class Institutions:
         return [name for name, _, _ in self.mentions(text)]
 
     def mentions(self, text: str) -> list[tuple[str, int, int]]:
-        """(institution, start, end) of each institution's first mention, in text order."""
+        """(institution, start, end) of each institution's first mention, in text order. The
+        answer path asks this of the same few texts many times over, so it is remembered."""
+        found = self._mentioned.get(text)
+        if found is None:
+            if len(self._mentioned) >= MENTIONS_KEPT:
+                self._mentioned.clear()
+            found = self._mentioned[text] = self._find_mentions(text)
+        return list(found)
+
+    def _find_mentions(self, text: str) -> list[tuple[str, int, int]]:
         words = [(m.group(0).lower(), m.start(), m.end()) for m in re.finditer(r"[\w’'-]+", text)]
         found: dict[str, tuple[int, int]] = {}
         for inst in self.all.values():

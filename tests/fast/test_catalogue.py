@@ -232,3 +232,11 @@ def test_the_title_of_a_treaty_or_of_a_person_is_not_the_catalogues() -> None:
 def test_a_position_paper_is_a_document_whose_title_the_catalogue_gives() -> None:
     assert asks("what is the Equality Now position paper called?") is Catalogue.TITLE
     assert asks("what is schmid's position and title?") is None
+
+
+def test_institution_mentions_are_remembered_but_not_shared(fast_assistant: Assistant) -> None:
+    insts = fast_assistant.retriever.institutions
+    first = insts.mentions("what do the osce and eqnow say?")
+    first.clear()  # a caller's changes do not reach the remembered answer
+    assert [n for n, _, _ in insts.mentions("what do the osce and eqnow say?")] == [
+        "OSCE", "Equality Now"]

@@ -105,6 +105,8 @@ def wrong_people_count(asked: Asked, docs: list[str], texts: list[str],
 
 def people_count(asked: Asked, retriever: Retriever) -> str | None:
     """'the launch release quotes three officials' when it quotes two: who it does quote."""
+    if not _PEOPLE.search(asked.corrected):
+        return None  # the cheap test first: most questions count nobody
     docs = documents_asked(asked.corrected, retriever)
     if len(docs) == len(retriever.store.documents):
         return None  # no document named
