@@ -27,6 +27,8 @@ _SINCE_SAID = re.compile(
 # 'the year after the study', 'in the months after the launch'
 _PERIOD_AFTER = re.compile(r"\b(?:the|in\s+the|a|two|three)\s+(?:years?|months?)\s+after\s+"
                            r"(?P<ref>(?:the|its|their|that)\s+[^,;?]{1,60}?)(?=\s*[,;?]|\s*$)", re.I)
+_DOCUMENT = re.compile(r"\b(?:study|brief|report|paper|release|launch|summary|article|response)\b",
+                       re.I)
 # what has happened since: the present perfect ('which states have gone on to pass laws'), or
 # what followed ('did the committee go on to adopt…')
 _SINCE_THEN = re.compile(r"\b(?:have|has|haven[’']?t|hasn[’']?t|go(?:ne)?\s+on\s+to|went\s+on\s+to|"
@@ -53,8 +55,8 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
     elif m is None or not _SINCE_THEN.search(question[m.end():] + " " + question[:m.start()]):
         return None
     docs = documents_asked(ref, retriever)
-    if named and len(docs) == len(retriever.store.documents):
-        docs = documents_asked(f"{named} {ref}", retriever)
+    if named and len(docs) == len(retriever.store.documents) and _DOCUMENT.search(ref):
+        docs = documents_asked(f"{named} {ref}", retriever)  # not 'after the palermo protocol'
     store = retriever.store
     if not docs or len(docs) == len(store.documents):
         return None  # no document named ('since the rules came out')

@@ -303,6 +303,9 @@ def test_what_followed_what_an_institution_said_needs_a_later_document(
                            "the year after the study came out?", r) == (
         "the question asks what followed the study (2022), and no document in the collection is "
         "later")
+    # a period after something no document is ('the palermo protocol') is not a document's
+    assert after_documents("what did the osce recommend in the years after the palermo "
+                           "protocol?", r) is None
     # later documents exist: what they say is answered, whatever names they leave out
     assert after_documents("since equality now called for a global compact, what has the osce "
                            "said?", r) is None
