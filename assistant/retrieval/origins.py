@@ -60,6 +60,11 @@ class Origins:
         return [d for d, doc in self.store.documents.items()
                 if d != doc_id and needle in self._folded(d)]
 
+    def uses(self, doc_id: str, words: str) -> bool:
+        """Whether the document's whole text uses the words, the sentences a republication
+        shares with its original included (they are indexed under the original only)."""
+        return fold(words) in self._folded(doc_id)
+
     def _folded(self, doc_id: str) -> str:
         cache = self.__dict__.setdefault("_folded_docs", {})
         if doc_id not in cache:

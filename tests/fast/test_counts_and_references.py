@@ -319,6 +319,8 @@ def test_a_name_only_another_institution_uses_is_said_to_be_theirs(
     assert unmentioned_name(fosta, r) == (
         "Equality Now's documents never mention FOSTA-SESTA; the OSCE policy brief (2022) does.",
         "FOSTA-SESTA", ["osce-policy-brief-2022"])
+    # a republication uses the names of the text it shares with its original
+    assert unmentioned_name(analyze("is richey still quoted in the hstoday article?", r), r) is None
     tools = unmentioned_name(analyze("what does the osce say about tech against trafficking?", r), r)
     assert tools is not None and tools[1] == "Tech Against Trafficking"
     # the institution's own names, common words capitalised where a sentence starts, and the

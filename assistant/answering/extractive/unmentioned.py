@@ -50,8 +50,8 @@ def unmentioned_name(asked: Asked, retriever: Retriever
     spans = [(a, b) for _, a, b in insts.mentions(asked.corrected)]
     for word in _names_in(asked.corrected, spans, retriever):
         found = retriever.vocab.proper_names.get(word)
-        if found is None or mine & found[1]:
-            continue
+        if found is None or mine & found[1] or any(retriever.origins.uses(d, found[0]) for d in mine):
+            continue  # a republication uses what it shares with its original ('Richey')
         form, docs = found
         first = sorted(docs, key=retriever.origins.rank)[0]
         label = source_label(store.meta(first), mid_sentence=True)
