@@ -69,6 +69,9 @@ def test_a_documents_opening_line_is_its_first_sentence(fast_assistant: Assistan
                           "world.” [1]")
     both = fast_assistant.ask("what's the first sentence of the osce brief and the press release?")
     assert [c.doc_id for c in both.citations] == ["osce-policy-brief-2022", "osce-press-release-2022"]
+    # a section named: its first sentence (here the scrape's, after the heading)
+    section = fast_assistant.ask("what's the first line of the conclusions in the brief?")
+    assert section.citations[0].excerpt.startswith("Moreover, current efforts have focused")
     # the first sentence of an answer before, and a first recommendation, are not openings
     r = fast_assistant.retriever
     assert opening(analyze("where is the first sentence you quoted from the osce brief?", r), r) \

@@ -121,6 +121,11 @@ def overview(asked: Asked, retriever: Retriever) -> Shape | None:
 _OPENING = re.compile(r"\b(?:opening|first)\s+(?:line|sentence|words|paragraph)s?\b"
                       r"|\b(?:opens|begins|starts)\s+(?:off\s+)?(?:with|by)\b"
                       r"|\bhow\s+(?:does|did)\s+.{1,60}?\s+(?:open|begin|start)\b", re.I)
+_SECTION = re.compile(r"\b(?:section|part|chapter|conclusions?|recommendations?|introduction)\b",
+                      re.I)
+_OPENING_WORDS = frozenset(content_terms(
+    "first line lines sentence words paragraph opening open opens begin begins start starts "
+    "section part chapter brief report paper study release article summary document page"))
 _POINTS_BACK = re.compile(r"\b(?:you|your|quoted|above|previous|earlier)\b", re.I)
 
 
@@ -133,12 +138,15 @@ def opening(asked: Asked, retriever: Retriever) -> Shape | None:
             not (asked.institutions or _DOCUMENT_WORDS.search(text)):
         return None
     store = retriever.store
+    # 'how does the brief open its recommendations section?': that section's first sentence
+    named = set(content_terms(text)) - _OPENING_WORDS if _SECTION.search(text) else set()
     firsts = []
     for doc_id in documents_asked(text, retriever):
         if store.meta(doc_id).duplicate_of:
             continue  # a republication opens with its original's text
-        row = next((i for i, c in enumerate(store.chunks) if c.doc_id == doc_id and c.sentences),
-                   None)
-        if row is not None:
-            firsts.append(sentence_at(retriever, row, 0))
+        rows = [i for i, c in enumerate(store.chunks) if c.doc_id == doc_id and c.sentences]
+        section = [i for i in rows
+                   if named & set(content_terms(store.chunks[i].locator_at(0).section or ""))]
+        if rows:
+            firsts.append(sentence_at(retriever, (section or rows)[0], 0))
     return by_institution(firsts, retriever) if firsts else None
