@@ -72,6 +72,10 @@ def test_a_documents_opening_line_is_its_first_sentence(fast_assistant: Assistan
     # a section named: its first sentence (here the scrape's, after the heading)
     section = fast_assistant.ask("what's the first line of the conclusions in the brief?")
     assert section.citations[0].excerpt.startswith("Moreover, current efforts have focused")
+    # the opening lines of the user's own speech are not a document's
+    assert opening(analyze("for the minister's opening lines i want two slogans side by side: "
+                           "the osce's three aims and eqnow's title", fast_assistant.retriever),
+                   fast_assistant.retriever) is None
     # the first sentence of an answer before, and a first recommendation, are not openings
     r = fast_assistant.retriever
     assert opening(analyze("where is the first sentence you quoted from the osce brief?", r), r) \

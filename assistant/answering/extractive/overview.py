@@ -134,8 +134,12 @@ def opening(asked: Asked, retriever: Retriever) -> Shape | None:
     opening line wants, whatever its words share with the question; None for other questions
     and for 'the first sentence you quoted'."""
     text = asked.corrected
-    if not _OPENING.search(text) or _POINTS_BACK.search(text) or \
-            not (asked.institutions or _DOCUMENT_WORDS.search(text)):
+    m = _OPENING.search(text)
+    if m is None or _POINTS_BACK.search(text):
+        return None
+    # the opening of a document named beside it, not 'for the minister's opening lines'
+    near = text[max(0, m.start() - 30): m.end() + 40]
+    if not (retriever.institutions.mentions(near) or _DOCUMENT_WORDS.search(near)):
         return None
     store = retriever.store
     # 'how does the brief open its recommendations section?': that section's first sentence
