@@ -44,8 +44,7 @@ EFFECT = re.compile(r"\b(result(?:ed|s|ing)? in|led to|lead(?:s|ing)? to|caus(?:
 # offering one names a country (pycountry's list, as the scope check reads them).
 _PLACE_Q = re.compile(r"\b(?:which|what|any|another|other)\s+(?:other\s+)?(?:countr(?:y|ies)|"
                       r"nations?|jurisdictions?)\b", re.I)
-# 'What's getting in the way of X?' wants an obstacle; a sentence naming one says 'challenged',
-# 'barrier', 'hampering', 'inability'…
+# 'What's in the way of X?' wants an obstacle: 'challenged', 'barrier', 'hampering', 'inability'…
 _OBSTACLE_Q = re.compile(r"\b(?:(?:get(?:s|ting)?|stand(?:s|ing)?) in the way|obstacles?|barriers?|"
                          r"hurdles?|hold(?:s|ing)? (?:it|them|things) back|stopping|hamper\w*|"
                          r"hinder\w*|imped\w*|stumbling blocks?)\b", re.I)
@@ -63,8 +62,9 @@ RECOMMENDS = re.compile(r"\b(should|must|ought to|recommend(?:s|ed|ations?)?|urg
 CALLS_FOR = re.compile(r"\b(call(?:s|ed|ing)? (?:for|on)|there is a need|need for|requires? "
                        r"strong|is (?:much )?needed|are needed|is required|believe in the "
                        r"importance)\b", re.I)
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "eighth": 8, "ninth": 9, "tenth": 10, "last": -1, "final": -1}  # -1: the list's last
+ORDINAL_NUMBERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                   "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_ORDINALS = {**ORDINAL_NUMBERS, "last": -1, "final": -1}  # -1: the list's last
 _ORDINAL_Q = re.compile(r"\b(" + "|".join(_ORDINALS) + r")\s+(?:\w+\s+|of\s+(?:the\s+)?"
                         r"(?:[\w’'-]+\s+){0,3})?(recommendation|point|question|"
                         r"step|measure|item|principle|priority|issue|area|pillar|obligation|example|"

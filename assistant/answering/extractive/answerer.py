@@ -2,8 +2,7 @@
 
 No language model: retrieved passages are split into sentences (boundaries computed at ingest
 with pysbd), each sentence is scored against the question (embedding similarity, idf-weighted
-term overlap, rank of its passage), redundant ones are dropped, and 1-5 are quoted.
-"""
+term overlap, rank of its passage), redundant ones are dropped, and 1-5 are quoted."""
 
 from __future__ import annotations
 
@@ -109,9 +108,7 @@ class ExtractiveAnswerer:
             return where  # 'where does it say that?': the places the answer before quotes
         if (same := same_elsewhere(question, history, lambda q, h: self.answer(q, h, filters, k),
                                    self.retriever)):  # 'is that in the brief, word for word?'
-            text, citations, sentences = compose(same, self.retriever)
-            return Answer(question=question, standalone_question=question, answer=text,
-                          citations=citations, sentences=sentences, mode=self.mode)
+            return self._written(question, question, same)
         standalone = swapped_speaker(question, history, self.retriever) or \
             resolve(question, history, self.retriever.institutions)
         if (listed := catalogue_reply(question, standalone, self.retriever, self.mode)):
@@ -150,13 +147,17 @@ class ExtractiveAnswerer:
             ans = refuse(question, standalone, results, self.retriever,
                          reason or "the best evidence is too weak", qvec=topic_vec)
         else:
-            text, citations, sentences = compose(shape, self.retriever)
-            ans = Answer(question=question, standalone_question=standalone, answer=text,
-                         citations=citations, sentences=sentences, mode=self.mode)
+            ans = self._written(question, standalone, shape)
         ans.timings_ms = {"embed": round((t1 - t0) * 1e3, 2),
                           "retrieve": round((t2 - t1) * 1e3, 2),
                           "total": round((time.perf_counter() - t0) * 1e3, 2)}
         return ans
+
+    def _written(self, question: str, standalone: str, shape: Shape) -> Answer:
+        """The answer ``shape`` describes, written out with its citations."""
+        text, citations, sentences = compose(shape, self.retriever)
+        return Answer(question=question, standalone_question=standalone, answer=text,
+                      citations=citations, sentences=sentences, mode=self.mode)
 
     def _structured(self, asked: Asked, topic_vec: np.ndarray, results: list[SearchResult],
                     filters: SearchFilters | None) -> list[ScoredSentence]:

@@ -88,14 +88,14 @@ _PEOPLE = re.compile(_NUMBER + r"\s+(?:\w+\s+)?(?:officials|speakers|people|pers
 _QUOTING = re.compile(r"\b(?:quot\w*|spoke|speak\w*|said|remarks?|statements?)\b", re.I)
 
 
-def wrong_people_count(asked: Asked, docs: list[str], texts: list[str],
-                       people: dict[str, str]) -> tuple[int, str, list[str]] | None:
+def wrong_people_count(asked: Asked, texts: list[str], people: dict[str, str]
+                       ) -> tuple[int, str, list[str]] | None:
     """(how many, the question's count, who) of the people the documents asked about quote, when the question counts
     them otherwise ('the osce launch release quotes three officials - schmid, richey and one
     more'); ``texts`` are those documents' texts and ``people`` the collection's quoted people
     by surname."""
     m = _PEOPLE.search(asked.corrected)
-    if m is None or not _QUOTING.search(asked.corrected) or not docs:
+    if m is None or not _QUOTING.search(asked.corrected):
         return None
     quoted = [name for name in people.values() if any(name in t for t in texts)]
     if quoted and number_value(m.group(1)) != len(quoted):
@@ -111,7 +111,7 @@ def people_count(asked: Asked, retriever: Retriever) -> str | None:
     if len(docs) == len(retriever.store.documents):
         return None  # no document named
     texts = [c.text for c in retriever.store.chunks if c.doc_id in docs]
-    found = wrong_people_count(asked, docs, texts, retriever.vocab.people)
+    found = wrong_people_count(asked, texts, retriever.vocab.people)
     if found is None:
         return None
     n, said, who = found

@@ -11,6 +11,7 @@ document that never speaks of itself is represented by its opening.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import replace
 
 from assistant.answering.base import quotable
@@ -81,6 +82,14 @@ def sentence_at(retriever: Retriever, row: int, k: int) -> ScoredSentence:
     a, b = chunk.sentences[k]
     result = SearchResult(chunk=chunk, score=0.0, index=row)
     return ScoredSentence(result, 0, a, b, store.sentence_offsets[row] + k, k, 0.0, 0.0, 1.0, 1.0)
+
+
+def document_sentences(retriever: Retriever, doc_ids: Collection[str]
+                       ) -> list[tuple[int, int, str]]:
+    """(passage row, sentence index, text) of every sentence of those documents, in order; the
+    row of its vector is ``store.sentence_offsets[row] + k``."""
+    return [(row, k, c.text[a:b]) for row, c in enumerate(retriever.store.chunks)
+            if c.doc_id in doc_ids for k, (a, b) in enumerate(c.sentences)]
 
 
 def about_itself(doc_id: str, retriever: Retriever) -> list[ScoredSentence]:

@@ -15,7 +15,7 @@ import numpy as np
 from assistant.answering.catalogue import documents_asked
 from assistant.answering.extractive.compose import Shape, by_institution
 from assistant.answering.extractive.frame import source_label
-from assistant.answering.extractive.overview import sentence_at
+from assistant.answering.extractive.overview import document_sentences, sentence_at
 from assistant.core.enums import CitationRole
 from assistant.core.models import Answer, Turn
 from assistant.retrieval.retriever import Retriever
@@ -33,9 +33,8 @@ CLOSE = 0.9  # cosine from which a sentence of the named document says the same 
 def _rows_quoted(excerpt: str, doc_id: str, retriever: Retriever) -> list[tuple[int, int]]:
     """(passage row, sentence index) of the stored sentences the excerpt quotes."""
     flat = unquoted(excerpt)
-    return [(row, k) for row, c in enumerate(retriever.store.chunks) if c.doc_id == doc_id
-            for k, (a, b) in enumerate(c.sentences)
-            if len(c.text[a:b]) > 20 and unquoted(c.text[a:b]) in flat]
+    return [(row, k) for row, k, text in document_sentences(retriever, [doc_id])
+            if len(text) > 20 and unquoted(text) in flat]
 
 
 def same_elsewhere(question: str, history: list[Turn], answer: Callable[[str, list[Turn]], Answer],
@@ -57,8 +56,7 @@ def same_elsewhere(question: str, history: list[Turn], answer: Callable[[str, li
     store = retriever.store
     vecs = np.array([store.sentence_vectors[store.sentence_offsets[r] + k] for r, k in quoted])
     near = sorted(((float(np.max(vecs @ store.sentence_vectors[store.sentence_offsets[row] + k])),
-                    row, k) for row, c in enumerate(store.chunks) if c.doc_id in targets
-                   for k in range(len(c.sentences))), reverse=True)
+                    row, k) for row, k, _ in document_sentences(retriever, targets)), reverse=True)
     if not near:
         return None
     label = source_label(store.meta(targets[0]))

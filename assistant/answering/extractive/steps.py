@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.answer_type import ORDINAL_NUMBERS
 from assistant.answering.extractive.counts import NUMBER_WORDS, number_value
 from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.institutional import named_docs
 from assistant.answering.extractive.scoring import ScoredSentence, with_passages
 from assistant.answering.question import Asked
 from assistant.core.models import SearchResult
 from assistant.retrieval.retriever import Retriever
 
 STEP_SCORE = 1.0  # a sentence naming a step asked for answers, whatever words it shares
-ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-            "ninth", "tenth"]
 _NOUN = r"(step|stage|phase|pillar)"
 _NUMBER = r"(\d|" + "|".join(NUMBER_WORDS[2:11]) + r")"
-_ORDINAL = r"(" + "|".join(ORDINALS) + r")"
+_ORDINAL = r"(" + "|".join(ORDINAL_NUMBERS) + r")"
 # in a document: 'a first step', 'the second stage'
 _NAMED_STEP = re.compile(rf"\b(?:a|the|is|as)\s+{_ORDINAL}\s+{_NOUN}\b", re.I)
 # in a question: 'a three-step plan', 'three step path', '3 steps' (a count) …
@@ -36,19 +36,17 @@ def asked_steps(text: str) -> tuple[int, str] | None:
     if m := _ITEM.search(text):
         if m.group(1):
             return number_value(m.group(2)), m.group(1).lower()
-        return ORDINALS.index(m.group(3).lower()) + 1, m.group(4).lower()
+        return ORDINAL_NUMBERS[m.group(3).lower()], m.group(4).lower()
     return None
 
 
 def _named(text: str, noun: str) -> list[int]:
-    return [ORDINALS.index(m.group(1).lower()) + 1 for m in _NAMED_STEP.finditer(text)
+    return [ORDINAL_NUMBERS[m.group(1).lower()] for m in _NAMED_STEP.finditer(text)
             if m.group(2).lower() == noun]
 
 
 def _docs(asked: Asked, retriever: Retriever) -> set[str]:
-    insts = retriever.institutions.all
-    return {d for name in asked.institutions for d in insts[name].doc_ids} or \
-        set(retriever.store.documents)
+    return named_docs(asked, retriever) or set(retriever.store.documents)
 
 
 def with_steps(asked: Asked, results: list[SearchResult], retriever: Retriever

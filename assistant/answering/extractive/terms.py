@@ -12,7 +12,7 @@ import numpy as np
 
 from assistant.answering.base import quotable
 from assistant.answering.extractive.compose import Shape, by_institution
-from assistant.answering.extractive.overview import sentence_at
+from assistant.answering.extractive.overview import document_sentences, sentence_at
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.question import Asked
 from assistant.retrieval.retriever import Retriever
@@ -33,8 +33,7 @@ def _nearest(doc_ids: list[str], retriever: Retriever, topic_vec: np.ndarray
              ) -> ScoredSentence | None:
     """The quotable sentence of those documents nearest to the question."""
     store = retriever.store
-    rows = [(row, k) for row, c in enumerate(store.chunks) if c.doc_id in doc_ids
-            for k, (a, b) in enumerate(c.sentences) if quotable(c.text[a:b])]
+    rows = [(row, k) for row, k, text in document_sentences(retriever, doc_ids) if quotable(text)]
     if not rows:
         return None
     sims = [float(store.sentence_vectors[store.sentence_offsets[r] + k] @ topic_vec) for r, k in rows]
@@ -47,8 +46,8 @@ def asked_term(question: str) -> str | None:
     m = _USES.search(question)
     if m is None:
         return None
-    if m.group("quoted") or m.group("direct") or m.group("plain"):
-        return (m.group("quoted") or m.group("direct") or m.group("plain")).strip()
+    if said := m.group("quoted") or m.group("direct") or m.group("plain"):
+        return str(said).strip()
     quoted = re.search(_QUOTED, question)  # 'ever use that phrase': the one quoted before it
     return quoted.group("quoted").strip() if quoted else None
 
@@ -64,9 +63,8 @@ def terms_used(asked: Asked, retriever: Retriever, topic_vec: np.ndarray) -> Sha
     pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.I)
     using, silent = [], []
     for name in names:
-        found = [sentence_at(retriever, row, k)
-                 for row, c in enumerate(retriever.store.chunks) if c.doc_id in insts.all[name].doc_ids
-                 for k, (a, b) in enumerate(c.sentences) if pattern.search(c.text[a:b])]
+        found = [sentence_at(retriever, row, k) for row, k, text
+                 in document_sentences(retriever, insts.all[name].doc_ids) if pattern.search(text)]
         using += found[:2]
         if not found:
             silent.append(name)
