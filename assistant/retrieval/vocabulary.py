@@ -92,6 +92,11 @@ class Vocabulary:
         Richey')."""
         return people_quoted(c.text for c in self.store.chunks)
 
+    def people_in(self, text: str) -> list[tuple[str, str]]:
+        """(surname, name) of the people the collection quotes whom the text names by surname."""
+        return [(surname, name) for surname, name in self.people.items()
+                if re.search(rf"\b{re.escape(surname)}\b", text, re.I)]
+
     @cached_property
     def instruments(self) -> list[str]:
         """The named instruments the collection mentions but does not hold ('Palermo Protocol',

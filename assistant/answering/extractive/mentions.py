@@ -77,8 +77,7 @@ def _identity_asked(question: str, retriever: Retriever) -> list[str]:
         return list(people.values())
     if not _IDENTITY.search(question):
         return []
-    return [name for surname, name in people.items()
-            if re.search(rf"\b{re.escape(surname)}\b", question, re.I)][:1]
+    return [name for _, name in retriever.vocab.people_in(question)][:1]
 
 
 def lift_identity(question: str, scored: list[ScoredSentence], retriever: Retriever

@@ -66,9 +66,8 @@ def quoted_person(asked: Asked, retriever: Retriever) -> tuple[str, str] | None:
     # 'schmid said at the launch that X. in legal terms, what does the brief say…?': what is
     # asked is the last sentence's, and it asks the brief, neither her nor 'she'
     asking = last_sentence(asked.corrected)
-    for surname, name in retriever.vocab.people.items():
-        if re.search(rf"\b{re.escape(surname)}\b", asked.corrected, re.I) and (
-                re.search(rf"\b{re.escape(surname)}\b", asking, re.I) or person(asking)):
+    for surname, name in retriever.vocab.people_in(asked.corrected):
+        if re.search(rf"\b{re.escape(surname)}\b", asking, re.I) or person(asking):
             return surname, name
     return None
 
