@@ -269,3 +269,15 @@ def test_a_document_kind_in_the_question_does_not_favour_every_document_of_that_
     assert "paper" not in terms and "equal" in terms
     ans = assistant.ask("does the osce name any individual tech company in its paper?")
     assert not ans.answer.startswith("Nothing from OSCE")
+
+
+def test_a_document_named_by_its_kind_alone_is_the_one_quoted(assistant: Assistant) -> None:
+    """'the press release' is one document even with no institution named
+    (institutional.kind_named): its own sentence on self-regulation is quoted, not the policy
+    brief's longer treatment of the same topic."""
+    ans = assistant.ask("what does the press release say about self-regulation?")
+    assert ans.citations[0].doc_id == "osce-press-release-2022"
+    assert "self-regulation is not working" in ans.citations[0].excerpt
+    assert {c.doc_id for c in ans.citations} == {"osce-press-release-2022"}
+    brief = assistant.ask("what does the policy brief say about self-regulation?")
+    assert brief.citations[0].doc_id == "osce-policy-brief-2022"

@@ -52,3 +52,10 @@ def evidence_gate(retriever: Retriever, standalone: str, best_score: float | Non
 def best_quotable(scores: Sequence[tuple[str, float]]) -> float | None:
     """The best score among (sentence text, score) pairs long enough to quote."""
     return max((s for text, s in scores if quotable(text)), default=None)
+
+
+def word_chunks(text: str, size: int = 24) -> Iterator[str]:
+    """A finished text as stream pieces of ``size`` words."""
+    words = text.split(" ")
+    for i in range(0, len(words), size):
+        yield " ".join(words[i : i + size]) + (" " if i + size < len(words) else "")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from assistant.answering.answer_type import expected_type, missing_kind
-from assistant.answering.base import best_quotable, evidence_gate
+from assistant.answering.base import best_quotable, evidence_gate, word_chunks
 from assistant.answering.catalogue import catalogue_reply
 from assistant.answering.condense import wants_more
 from assistant.answering.config import AnswerConfig
@@ -22,9 +22,11 @@ from assistant.answering.extractive.defining import lift_defining, with_defining
 from assistant.answering.extractive.figures import figures
 from assistant.answering.extractive.institutional import (
     compare,
+    kind_named,
     named_docs,
     only_from,
     prefer_named,
+    with_kind_named,
 )
 from assistant.answering.extractive.lists import lift_numbered, numbered_items
 from assistant.answering.extractive.mentions import lift_identity, mentioned_by, with_mentioned
@@ -80,13 +82,6 @@ from assistant.core.models import Answer, SearchFilters, SearchResult, StreamEve
 from assistant.retrieval.retriever import Retriever
 
 MIN_PASSAGES = 8  # passages read for an extractive answer, whatever k the caller asks
-
-
-def word_chunks(text: str, size: int = 24) -> Iterator[str]:
-    """A finished text as stream pieces of ``size`` words."""
-    words = text.split(" ")
-    for i in range(0, len(words), size):
-        yield " ".join(words[i : i + size]) + (" " if i + size < len(words) else "")
 
 
 class ExtractiveAnswerer:
@@ -165,6 +160,7 @@ class ExtractiveAnswerer:
         question's structure points at (a list's items, a definition, the documents naming a
         name, steps counted in words), scored; those the structure points at first."""
         r = self.retriever
+        results = with_kind_named(asked, results, r, topic_vec, filters)
         results = numbered_items(asked.topic, r, results, filters,
                                  named_docs(asked, r) if asked.scoped else None)
         results = with_steps(asked, with_mentioned(asked.corrected, with_defining(
@@ -186,9 +182,8 @@ class ExtractiveAnswerer:
         if misattributed is not None:
             scored = only_from(scored, self.retriever.institutions.all[
                 self.retriever.institutions.of_doc(misattributed[1].result.chunk.doc_id)].doc_ids)
-        elif asked.scoped:
-            scored = prefer_named(scored, named_docs(asked, self.retriever),
-                                  cfg.evidence_floor)
+        elif named := named_docs(asked, self.retriever) or kind_named(asked, self.retriever):
+            scored = prefer_named(scored, named, cfg.evidence_floor)  # or 'the press release'
         else:
             scored, why = self._reported(asked, scored, results, None if wrong else person)
             if why is not None:

@@ -30,7 +30,7 @@ from assistant.answering.extractive.scoring import ScoredSentence, SentenceScore
 from assistant.answering.extractive.selection import assemble, select
 from assistant.answering.extractive.trim import LIST_ITEM, WORD_BUDGET, trim, within
 from assistant.answering.question import Asked
-from assistant.core.models import SearchFilters
+from assistant.core.models import SearchFilters, SearchResult
 from assistant.retrieval.retriever import Retriever
 
 NAMED_BOOST = 0.06  # a sentence of an institution the question names
@@ -64,6 +64,36 @@ def only_from(scored: list[ScoredSentence], docs: list[str]) -> list[ScoredSente
 # a publication named by its kind: 'the osce press release', 'the launch release'. 'Brief',
 # 'study' and 'report' are not: users call the whole study by any of them.
 _PUBLICATION = re.compile(r"\b(?:press|launch|news)\s+releases?\b|\breleases?\b(?!\s+of\b)", re.I)
+
+
+# a publication named by a kind that only one document is, with no institution: 'what does
+# the press release say…', 'the position paper', 'the article'
+_KIND_ONLY = re.compile(r"\b(?:press|launch|news)\s+releases?\b|\bposition\s+papers?\b|"
+                        r"\b(?:the|that|this)\s+(?:news\s+)?article\b(?!\s+\d)", re.I)
+KIND_PASSAGES = 3  # passages of a document named by its kind added to those read
+
+
+def kind_named(asked: Asked, retriever: Retriever) -> set[str]:
+    """The documents a question names by their kind alone ('what does the press release say
+    about self-regulation?'), when it names no institution and the kind is not every
+    document's; empty otherwise."""
+    if asked.institutions or not _KIND_ONLY.search(asked.corrected):
+        return set()
+    docs = set(documents_asked(asked.corrected, retriever))
+    return docs if len(docs) < len(retriever.store.documents) else set()
+
+
+def with_kind_named(asked: Asked, results: list[SearchResult], retriever: Retriever,
+                    tvec: np.ndarray, filters: SearchFilters | None) -> list[SearchResult]:
+    """``results``, and the best passages of a document the question names by its kind, which
+    a search on the topic alone may not bring."""
+    docs = sorted(d for d in kind_named(asked, retriever)
+                  if filters is None or not filters.doc_ids or d in filters.doc_ids)
+    if not docs:
+        return results
+    have = {r.index for r in results}
+    extra = retriever.search(asked.topic, KIND_PASSAGES, SearchFilters(doc_ids=docs), qvec=tvec)
+    return results + [x for x in extra if x.index not in have]
 
 
 def named_docs(asked: Asked, retriever: Retriever) -> set[str]:
