@@ -57,9 +57,9 @@ USER_KINDS = {"paraphrase", "terse", "typo", "synthesis", "comparison", "follow-
 # then 30 more (more15-users.yaml), then 30 more (more16-users.yaml), then 30 more
 # (more17-users.yaml), then 30 more (more18-users.yaml), then 30 more (more19-users.yaml),
 # then 30 more (more20-users.yaml), then 30 more (more21-users.yaml), then 30 more
-# (more22-users.yaml), then 30 more (more23-users.yaml);
+# (more22-users.yaml), then 30 more (more23-users.yaml), then 30 more (more24-users.yaml);
 # users-test: 52, held out.
-USER_COUNTS = {"users-dev": 713, "users-test": 52}
+USER_COUNTS = {"users-dev": 743, "users-test": 52}
 
 
 @pytest.mark.parametrize("name", sorted(USERS))
