@@ -4,8 +4,7 @@ and the topic left once those names are set aside.
 
 The topic is what sentences are scored on: 'what does EqNow say about X' is a question about X,
 asked of Equality Now's documents, and a sentence about X in another institution's document is
-evidence of who does say it.
-"""
+evidence of who does say it."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from assistant.answering.focus import asked_for, focus_reason
 from assistant.answering.measures import uncited_provision, unexpanded_acronym
 from assistant.answering.since import after_documents, holds_post_now
 from assistant.retrieval.institutions import Institutions
-from assistant.retrieval.names import country_names, places_in
+from assistant.retrieval.names import country_names, owned_law, places_in
 from assistant.retrieval.retriever import Retriever
 from ingest.text import content_terms, stem
 
@@ -265,9 +264,10 @@ _SHOULD = re.compile(r"\b(?:should|ought\s+to|needs?\s+to|must|recommend\w*|what
 
 def elsewhere(asked: Asked, unknown: list[str]) -> bool:
     """The names the collection never mentions are all countries, and the question asks what
-    should be done: answered in general, saying so, not refused."""
-    return bool(unknown) and bool(_SHOULD.search(asked.corrected)) and \
-        all(places_in(u, country_names()) for u in unknown)
+    should be done: answered in general, saying so, not refused; not a country's own law
+    ('under the uk online safety act, must platforms…?'), which the collection does not hold."""
+    return bool(unknown) and bool(_SHOULD.search(asked.corrected)) and all(
+        places_in(u, country_names()) and not owned_law(u, asked.corrected) for u in unknown)
 
 
 def out_of_range(asked: Asked, retriever: Retriever) -> str | None:

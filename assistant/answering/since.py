@@ -54,8 +54,11 @@ def after_documents(question: str, retriever: Retriever) -> str | None:
         named = question[: m.start()]  # 'the study' is the osce's named earlier in the question
     elif m is None or not _SINCE_THEN.search(question[m.end():] + " " + question[:m.start()]):
         return None
+    # 'the study' is the one of the institution named elsewhere in the question ('since the
+    # study came out, has the osce run…?')
+    named = named or f"{question[: m.start()]} {question[m.end():]}"
     docs = documents_asked(ref, retriever)
-    if named and len(docs) == len(retriever.store.documents) and _DOCUMENT.search(ref):
+    if len(docs) == len(retriever.store.documents) and _DOCUMENT.search(ref):
         docs = documents_asked(f"{named} {ref}", retriever)  # not 'after the palermo protocol'
     store = retriever.store
     if not docs or len(docs) == len(store.documents):

@@ -254,3 +254,17 @@ def places_in(question: str, countries: frozenset[str]) -> list[tuple[str, str]]
                 found.append((n, form))
                 break
     return found
+
+
+# a law's name: 'online safety act' (not the verb: 'should the uk act on this?'), 'law'
+_LAW = (r"(?:(?:[\w-]+\s+){1,4}?acts?\b(?!\s+(?:on|to|now|against|quickly|fast|soon|first|"
+        r"alone|together|swiftly)\b)|(?:[\w-]+\s+){0,4}?(?:law|bill|code|directive|regulation|"
+        r"statute)s?\b)")
+
+
+def owned_law(place: str, question: str) -> bool:
+    """Whether the question names a law as ``place``'s: 'under the uk online safety act',
+    'the uk's online safety act', 'the online safety act in the uk', 'under uk law'."""
+    p = re.escape(place.lower())
+    return bool(re.search(rf"\b{p}(?:['’]s)?\s+{_LAW}|\b(?:act|law|bill|code)\s+(?:in|of)\s+"
+                          rf"(?:the\s+)?{p}\b", question.lower()))

@@ -15,7 +15,7 @@ from assistant.answering.measures import missing_provision
 from assistant.answering.question import analyze
 from assistant.core.models import REFUSAL_PREFIX, SearchResult
 from assistant.engine import Assistant
-from assistant.retrieval.names import country_names, places_in
+from assistant.retrieval.names import country_names, owned_law, places_in
 from assistant.retrieval.spelling import is_english, spellings
 
 
@@ -286,7 +286,12 @@ def test_what_followed_a_document_needs_a_later_one(fast_assistant: Assistant) -
                            "paper came out?", r) == (
         "the question asks what followed eqnow's paper (2019), and no later document mentions "
         "Tech Against Trafficking")
-
+    # 'the study' is the one of the institution the question names elsewhere
+    assert after_documents("since the study came out, has the osce run any training for "
+                           "investigators?", r) == (
+        "the question asks what followed the study (2022), and no document in the collection "
+        "is later")
+    assert after_documents("since the study came out, has eqnow said more?", r) is None
 
 
 def test_what_followed_what_an_institution_said_needs_a_later_document(
@@ -355,6 +360,22 @@ def test_what_a_country_the_documents_never_name_should_do_is_answered_in_genera
     fact = fast_assistant.ask("how many victims are there in the uk?")
     assert fact.answer.startswith(REFUSAL_PREFIX)
     assert "never mentions “UK”" in fact.answer
+    # a law of the country is not the collection's either, although a law of that name is
+    # (Australia's Online Safety Act 2021): its year is not 'corrected' from Australia's
+    law = fast_assistant.ask("under the uk online safety act 2023, which offences must "
+                             "platforms tackle?")
+    assert law.answer.startswith(REFUSAL_PREFIX)
+    assert "never mentions “UK”" in law.answer
+    assert "2021" not in law.answer.split("\n\n", 1)[0]
+
+
+def test_a_law_is_read_as_a_countrys_own_when_the_question_says_so() -> None:
+    assert owned_law("uk", "under the uk online safety act, must platforms act?")
+    assert owned_law("uk", "is it in the UK's online safety bill?")
+    assert owned_law("uk", "what does the online safety act in the uk require?")
+    assert owned_law("uk", "what must platforms do under uk law?")
+    assert not owned_law("uk", "what should the uk do about platforms?")
+    assert not owned_law("uk", "should the uk act on this?")
 
 
 def test_a_country_typed_as_its_people_is_found_where_the_documents_name_it(
