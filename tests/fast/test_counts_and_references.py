@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering.answer_type import missing_kind
-from assistant.answering.extractive.counts import counts, wrong_count
+from assistant.answering.extractive.counts import counts, wrong_count, wrong_inline_count
 from assistant.answering.extractive.dates import wrong_event_year
 from assistant.answering.extractive.lists import wants_recommendations, wrong_list_count
 from assistant.answering.extractive.scoring import ScoredSentence
@@ -44,6 +44,22 @@ def test_a_count_the_documents_give_differently_is_corrected_in_their_words(
     assert wrong_count(same, [two]) is None
     other = analyze("what are the three biggest platforms doing?", r)
     assert wrong_count(other, [two]) is None  # counts of different things
+
+
+def test_a_list_written_inline_counted_wrong_is_corrected_from_its_items(
+        fast_assistant: Assistant) -> None:
+    """'…key policy issues… arise…: prevention of harm…; monitoring content online; liability
+    for harmful content; removal of prohibited content; and the blocking of online platforms.'"""
+    r = fast_assistant.retriever
+    issues = sentence(fast_assistant, "Beyond the overarching questions")
+    asked = analyze("the osce brief narrows it down to three issues - why does it skip age "
+                    "checks?", r)
+    assert wrong_inline_count(asked, [issues]) == \
+        "The documents list five issues, not three (the quotation below)."
+    assert wrong_inline_count(analyze("what are the five key policy issues?", r), [issues]) is None
+    # a count of something the lead-in does not name
+    assert wrong_inline_count(analyze("what are the three biggest platforms doing?", r),
+                              [issues]) is None
 
 
 def test_a_numbered_list_counted_wrong_is_corrected_from_its_numbers(

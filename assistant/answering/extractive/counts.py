@@ -60,6 +60,29 @@ def wrong_count(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
     return None
 
 
+# a list written inline after its lead-in: '…key policy issues … arise…: prevention of harm…;
+# monitoring content online; …; and the blocking of online platforms.'
+_INLINE = re.compile(r"(?P<lead>[^:.;]{10,300}):\s*(?P<items>[^:]+;[^:]+;[^:]+)$")
+
+
+def wrong_inline_count(asked: Asked, quoted: list[ScoredSentence]) -> str | None:
+    """The question counts things ('three issues') that a quoted excerpt lists inline, items
+    parted by semicolons, after a lead-in naming them ('a number of key policy issues…:'),
+    as a different number: how many it lists, in the question's words."""
+    for n, number, words in counts(asked.corrected):
+        asked_terms = set(content_terms(" ".join(words)))
+        for s in quoted[:LEADS]:
+            m = _INLINE.search(s.text.rstrip(" .”\"’"))
+            if m is None or not set(content_terms(m.group("lead"))) & asked_terms:
+                continue
+            items = [i for i in m.group("items").split(";") if i.strip()]
+            if len(items) != n:
+                many = NUMBER_WORDS[len(items)] if len(items) < len(NUMBER_WORDS) else len(items)
+                return (f"The documents list {many} {' '.join(words)}, not {number} (the "
+                        "quotation below).")
+    return None
+
+
 # a share in an excerpt and the words it is a share of: '18% of the tools identified'
 _SHARE = re.compile(r"\b(\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent\b|percent\b)((?:\s+[A-Za-z][\w-]*){1,4})",
                     re.I)

@@ -19,6 +19,7 @@ from assistant.answering.extractive.counts import (
     number_value,
     people_count,
     wrong_count,
+    wrong_inline_count,
 )
 from assistant.answering.extractive.dates import (
     later_document,
@@ -286,6 +287,7 @@ def corrections(asked: Asked, quoted: list[ScoredSentence], retriever: Retriever
                          wrong_list_count(asked.corrected, quoted, retriever)
                          or wrong_step_count(asked, quoted, retriever)
                          or wrong_count(asked, quoted) or count_for_share(asked, quoted)
+                         or wrong_inline_count(asked, quoted)
                          or people_count(asked, retriever)) if c]
     later = None if found else later_document(asked, retriever)
     return [c for c in (unchecked_source(asked), in_general(asked, retriever), later,
