@@ -4,8 +4,7 @@ came out first - eqnow's paper or the osce one? dates pls'), who published one, 
 called ('eqnow 2019 paper full title'). Their answer is the catalogue (each document's kind,
 date, title and publisher), which no passage states: searching the text for it quotes sentences
 that merely share its words. Each document is cited by the sentence of it that carries its
-date, or else its opening sentence, so the reader can open it from the answer.
-"""
+date, or else its opening sentence, so the reader can open it from the answer."""
 
 from __future__ import annotations
 
@@ -35,6 +34,8 @@ class Catalogue(StrEnum):
 _DOC = (r"(?:documents?|sources?|papers?|reports?|stud(?:y|ies)|briefs?|releases?|articles?|"
         r"summar(?:y|ies)|publications?|pieces?|texts?|files?|ones?|repl(?:y|ies)|responses?|"
         r"reposts?)")
+# 'a (one-line) summary of each document' asks for summaries; it does not name the GRETA summary
+_SUMMARY_OF = re.compile(r"\b(?:(?:short|brief|quick|[\w]+[- ]line)\s+)?summar(?:y|ies)\s+of\b", re.I)
 _ONE_DOC = re.compile(rf"\b(?:the|this|that|its|their)\s+(?:[\w-]+\s+){{0,3}}?(?!\w+s\b){_DOC}\b|"
                       rf"^\s*(?:[\w-]+\s+){{0,3}}?(?!\w+s\b){_DOC}\b", re.I)
 _LIST = re.compile(
@@ -109,7 +110,7 @@ def documents_asked(question: str, retriever: Retriever) -> list[str]:
     kind of document it names where that leaves any ('eqnow's paper', 'the policy brief');
     every document when it names neither."""
     store, insts = retriever.store, retriever.institutions
-    words = set(content_terms(question))
+    words = set(content_terms(_SUMMARY_OF.sub(" ", question)))
     spans = [(a, b) for _, a, b in insts.mentions(question)]
     others = [m for m in _NAME.finditer(question)
               if m.start() > 0 and not any(a <= m.start() < b for a, b in spans)]
@@ -131,7 +132,6 @@ def documents_asked(question: str, retriever: Retriever) -> list[str]:
 @dataclass
 class Listed:
     """One document of the answer, with the sentence that cites it."""
-
     meta: DocumentMeta
     row: int  # passage
     start: int

@@ -53,6 +53,19 @@ def test_summarise_the_report_quotes_its_account_of_itself(fast_assistant: Assis
     assert {"greta-summary-2022", "osce-policy-brief-2022"} <= {c.doc_id for c in both.citations}
 
 
+def test_a_summary_of_each_document_asked_for_is_not_the_greta_summary_named(
+        fast_assistant: Assistant) -> None:
+    """'a summary of…' asks for summaries: it does not name the GRETA 'report summary'."""
+    every = {d for d in fast_assistant.store.documents
+             if not fast_assistant.store.meta(d).duplicate_of}
+    for q in ("give me a summary of all the documents",
+              "give me a one-line summary of each document"):
+        ans = fast_assistant.ask(q)
+        assert {c.doc_id for c in ans.citations} == every, q
+    named = fast_assistant.ask("summarise the report summary")
+    assert {c.doc_id for c in named.citations} == {"greta-summary-2022"}
+
+
 def test_the_difference_between_two_documents_quotes_what_each_says_it_is_about(
         fast_assistant: Assistant) -> None:
     ans = fast_assistant.ask("what's the difference between the osce brief and the press release?")

@@ -58,8 +58,10 @@ def asks_whole(asked: Asked, retriever: Retriever) -> bool:
     named = bool(asked.institutions) or bool(_DOCUMENT_WORDS.search(asked.corrected))
     # expansions and 'what's'; not what a follow-up carries on from ('why? (age verification)')
     topic = re.sub(r"(?<![?]\s)(?<![?])\([^)]*\)|[’']s\b", " ", asked.topic)
-    terms = {t for t in content_terms(topic) if not t.isdigit()}  # a year it gives
-    return named and terms <= _WHOLE | retriever.vocab.kind_terms
+    whole = _WHOLE | retriever.vocab.kind_terms
+    terms = {t for t in content_terms(topic) if not t.isdigit()  # a year it gives
+             and not set(content_terms(t.replace("-", " "))) <= whole}  # 'a one-line summary'
+    return named and terms <= whole
 
 
 def _runs(picked: list[ScoredSentence]) -> list[ScoredSentence]:

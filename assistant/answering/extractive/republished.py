@@ -10,6 +10,7 @@ import re
 from assistant.answering.base import quotable
 from assistant.answering.extractive.compose import Shape, by_institution
 from assistant.answering.extractive.frame import source_label
+from assistant.answering.extractive.institutional import kind_named
 from assistant.answering.extractive.overview import sentence_at
 from assistant.answering.question import Asked
 from assistant.core.citations import doc_label
@@ -27,14 +28,16 @@ _ASIDE = frozenset(content_terms("just only simply merely really actually anythi
 
 def republication(asked: Asked, retriever: Retriever) -> Shape | None:
     """The own sentences of the republication the question names, when it asks what it adds."""
-    if len(asked.institutions) < 1 or not _ADDS.search(asked.corrected):
+    if not _ADDS.search(asked.corrected):
         return None
     store = retriever.store
+    # named by who published it, or by its kind alone ('what does the article add?')
+    docs = [d for name in asked.institutions for d in retriever.institutions.all[name].doc_ids] \
+        or sorted(kind_named(asked, retriever))
     topic = _ADDS.sub(" ", re.sub(r"\([^)]*\)|[’']s\b", " ", asked.topic))
     if set(content_terms(topic)) - retriever.vocab.kind_terms - _ASIDE:
         return None  # asks about something in it ('do they give the launch date the same way?')
-    copies = [d for name in asked.institutions for d in retriever.institutions.all[name].doc_ids
-              if store.meta(d).duplicate_of]
+    copies = [d for d in docs if store.meta(d).duplicate_of]
     if not copies:
         return None
     doc = copies[0]
