@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.answering.base import Answerer
 from assistant.answering.config import AnswerConfig, LLMConfig
 from assistant.answering.extractive.answerer import ExtractiveAnswerer
-from assistant.answering.scope import clean_question, out_of_scope_in_conversation
+from assistant.answering.scope import clean_question, out_of_scope_in_conversation, small_talk
 from assistant.core.enums import AnswerMode, RetrievalMode, StreamKind
 from assistant.core.errors import NotReadyError, QuestionError
 from assistant.core.models import (
@@ -27,6 +27,7 @@ from assistant.core.models import (
     StreamEvent,
     Turn,
 )
+from assistant.core.prompts import load_prompt
 from assistant.core.settings import Settings, get_settings
 from assistant.retrieval.config import RetrievalConfig
 from assistant.retrieval.retriever import Retriever
@@ -151,6 +152,13 @@ class Assistant:
         """Tokens as they are produced, then the verified :class:`Answer`."""
         q = self.validate(question)
         history = history or []
+        if (talk := small_talk(q)) is not None:  # 'hi', 'thanks': no search, no refusal
+            n_docs = sum(1 for d in self.store.documents.values() if d.get("n_chunks", 0) > 0)
+            ans = Answer(question=q, standalone_question=q,
+                         answer=load_prompt(talk).render(n_docs=n_docs))
+            yield StreamEvent(kind=StreamKind.TOKEN, text=ans.answer)
+            yield StreamEvent(kind=StreamKind.ANSWER, answer=ans)
+            return
         reason = out_of_scope_in_conversation(q, history)
         if reason:
             ans = Answer(question=q, standalone_question=q, refused=True, refusal_reason=reason,

@@ -66,6 +66,24 @@ def clean_question(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# A whole message that only greets or thanks: answered as such, not searched for.
+_GREETING = re.compile(r"^\W*(?:hi|hello|hey|hiya|howdy|greetings|good\s+(?:morning|afternoon|"
+                       r"evening|day))(?:\s+(?:there|all|everyone))?\W*$", re.I)
+_THANKS = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|great|perfect|cool|brilliant|lovely|nice|super)\W+)?(?:thanks?|"
+    r"thank\s+you|thx|cheers|many\s+thanks|much\s+appreciated)(?:\W+(?:that'?s|that\s+is|"
+    r"this\s+is|it'?s|very|really|so|a\s+lot|much|helpful|useful|great|perfect|brilliant|"
+    r"for\s+(?:that|this|the\s+help)))*\W*$", re.I)
+
+
+def small_talk(question: str) -> str | None:
+    """The prompt that answers a message that is only a greeting ('hi') or thanks ('thanks,
+    that's helpful'), or None for anything else."""
+    if _GREETING.match(question):
+        return "greeting"
+    return "thanks" if _THANKS.match(question) else None
+
+
 def out_of_scope_request(question: str) -> str | None:
     """A reason to decline, or None when it is an ordinary question."""
     if _INJECTION.search(question):

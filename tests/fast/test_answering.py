@@ -262,3 +262,21 @@ def test_a_question_about_agreements_wants_their_names() -> None:
     assert expected_type("what protocols do they cite?") == "name"
     assert offers("the Budapest Convention does not expressly reference THB and the Lanzarote "
                   "Convention only applies to exploitation of children", "name")
+
+
+def test_a_greeting_or_thanks_is_answered_as_such_not_refused(fast_assistant: Assistant) -> None:
+    """'hi' had been searched for and refused ('I searched 5 documents for “hi”…')."""
+    for q in ("hi", "Hello there!", "good morning"):
+        ans = fast_assistant.ask(q)
+        assert not ans.refused, q
+        assert ans.answer.startswith("Hello. I answer questions from the 5 documents"), q
+        assert ans.citations == [], q
+    for q in ("thanks, that's helpful", "Thank you very much!", "cheers"):
+        ans = fast_assistant.ask(q)
+        assert ans.answer == ("You're welcome. Ask another question about the documents "
+                              "whenever you like."), q
+    # a question that opens with a greeting or thanks is a question
+    for q in ("hi, what does the osce recommend?", "thanks - what does greta say about training?",
+              "thanks, and what does greta say"):
+        ans = fast_assistant.ask(q)
+        assert not ans.answer.startswith(("Hello.", "You're welcome")), q
