@@ -231,11 +231,19 @@ _LABEL = re.compile(r"^(?:The\s+)?([A-Z][^()\n]{3,60}?)\s+(?:\([^()\n]*\d{4}[^()
                     r"is\s+titled\b|was\s+published\s+by\b)", re.M)
 
 
+# 'when?', 'and when was that?', 'when did they say it?': when the document quoted came out
+_WHEN_ALONE = re.compile(r"^\W*(?:and\s+|ok\W+|so\s+)?when(?:\s+(?:was|is|did)\s+(?:that|this|it|"
+                         r"they|he|she)(?:\s+(?:say|said|write|written|publish|published|out|"
+                         r"released?)(?:\s+(?:that|this|it|so))?)?)?\s*\??\s*$", re.I)
+
+
 def _document_pointed(question: str, answer: str) -> str | None:
     """'when was that published?' after an answer quoting a document: the question with that
     document's name for the pointer, when it then asks the catalogue for a date, a publisher or
     a title ('when was the Equality Now position paper published?')."""
     label = _LABEL.search(answer)
+    if label is not None and _WHEN_ALONE.match(question):
+        return f"when was the {label.group(1)} published?"  # 'when?' after 'who says so?'
     if label is None or not _THAT.search(question):
         return None
     named = _THAT.sub(f"the {label.group(1)}", question, count=1)

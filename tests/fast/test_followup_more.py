@@ -94,6 +94,11 @@ def test_when_that_was_published_asks_after_the_document_the_answer_before_quote
     # a pointer that asks about what was quoted, not the catalogue, is left to the search
     still = fast_assistant.ask("is that still true?", history=history[:2])
     assert "Equality Now position paper" not in still.standalone_question
+    # 'when?' on its own asks when the document quoted came out
+    for q in ("when?", "and when was that?", "when did they say it?"):
+        when = fast_assistant.ask(q, history=history[:2])
+        assert when.answer == "The Equality Now position paper is dated August 2019. [1]", q
+    assert "dated" not in fast_assistant.ask("when will it happen?", history=history[:2]).answer
 
 
 def test_another_way_asks_for_a_means_not_for_more_material() -> None:
