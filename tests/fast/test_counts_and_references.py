@@ -9,7 +9,7 @@ import pytest
 from assistant.answering.answer_type import missing_kind
 from assistant.answering.extractive.counts import counts, wrong_count, wrong_inline_count
 from assistant.answering.extractive.dates import wrong_event_year
-from assistant.answering.extractive.lists import wants_recommendations, wrong_list_count
+from assistant.answering.extractive.lists import list_size, wants_recommendations, wrong_list_count
 from assistant.answering.extractive.scoring import ScoredSentence
 from assistant.answering.measures import missing_provision
 from assistant.answering.question import analyze
@@ -74,6 +74,20 @@ def test_a_numbered_list_counted_wrong_is_corrected_from_its_numbers(
     assert wrong_list_count("what are the three recommendations of the brief?", [first], r) \
         is None
     assert wrong_list_count("what are the five biggest platforms doing?", [first], r) is None
+
+
+def test_how_many_items_a_numbered_list_has_is_counted_from_its_numbers(
+        fast_assistant: Assistant) -> None:
+    """'how many recommendations…?' had been refused: no passage gives the count as a figure."""
+    r = fast_assistant.retriever
+    first = sentence(fast_assistant, "1. Ensure that technology-facilitated THB is covered")
+    assert list_size("how many recommendations does the osce make?", [first], r) == \
+        "The OSCE policy brief (2022) numbers three recommendations."
+    assert list_size("how many platforms are named?", [first], r) is None
+    assert list_size("what are the recommendations?", [first], r) is None
+    ans = fast_assistant.ask("how many recommendations does the osce make?")
+    assert ans.answer.startswith("The OSCE policy brief (2022) numbers three recommendations.")
+    assert not ans.refused
 
 
 def test_which_list_and_how_much_of_it_are_not_a_narrower_subject() -> None:

@@ -28,7 +28,7 @@ from assistant.answering.extractive.institutional import (
     prefer_named,
     with_kind_named,
 )
-from assistant.answering.extractive.lists import lift_numbered, numbered_items
+from assistant.answering.extractive.lists import lift_numbered, list_size, numbered_items
 from assistant.answering.extractive.mentions import lift_identity, mentioned_by, with_mentioned
 from assistant.answering.extractive.overview import opening, overview
 from assistant.answering.extractive.parts import (
@@ -213,11 +213,12 @@ class ExtractiveAnswerer:
         # A list a passage boundary cuts goes on, whatever the budget: it completes an excerpt.
         excerpts = across_passages(excerpts, self.retriever.store)
         # Checked on what the answer would quote: a figure dropped for length answers nothing.
-        if kind := missing_kind(asked.topic, [s.text for s in excerpts]):
+        size = list_size(asked.topic, excerpts, self.retriever)  # 'how many recommendations…'
+        if (kind := missing_kind(asked.topic, [s.text for s in excerpts])) and not size:
             article = "an" if kind[0] in "aeiou" else "a"
             return None, f"the question asks for {article} {kind} and no passage on it gives one"
         shape = by_institution(excerpts, self.retriever)
-        shape.preface = [c for c in (mention[0] if mention else None,
+        shape.preface = [c for c in (size, mention[0] if mention else None,
                                      misattributed[0] if misattributed else None, wrong) if c] + \
             corrections(asked, shape.excerpts, self.retriever)
         return shape, None

@@ -14,7 +14,7 @@ from assistant.answering.answer_type import is_item, wanted_list, wanted_ordinal
 from assistant.answering.extractive.counts import LEADS, NUMBER_WORDS, counts
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence, leading
-from assistant.answering.focus import FRAME
+from assistant.answering.focus import FRAME, counted
 from assistant.core.models import SearchFilters, SearchResult
 from assistant.retrieval.retriever import Retriever
 from ingest.documents import Chunk
@@ -124,29 +124,49 @@ def _lift_first_items(scored: list[ScoredSentence]) -> list[ScoredSentence]:
     return sorted(scored, key=lambda x: -x.score)
 
 
+def _numbered_as(s: ScoredSentence, words: list[str], retriever: Retriever
+                 ) -> tuple[int, str] | None:
+    """(its highest number, the word of ``words`` its heading names) of the numbered list the
+    excerpt ``s`` quotes items of, under a heading naming one of ``words``; None otherwise."""
+    c = s.result.chunk
+    items = [a for a, b in c.sentences if s.start <= a < s.end and item_number(c.text[a:b]) is not None]
+    section = c.locator_at(items[0]).section if items else None
+    if not section:
+        return None
+    heading = set(content_terms(section))
+    named = [w for w in words if set(content_terms(w)) & heading]
+    if not named:
+        return None
+    last = max((k for other in retriever.store.chunks
+                if other.doc_id == c.doc_id and other.locator_at(0).section == section
+                for a, b in other.sentences if (k := item_number(other.text[a:b]))), default=0)
+    return (last, named[0].lower()) if last else None
+
+
+def _many(n: int) -> str:
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+
+
 def wrong_list_count(asked_text: str, quoted: list[ScoredSentence],
                      retriever: Retriever) -> str | None:
     """The question counts a numbered list ('the five numbered recommendations') that the
     quoted list numbers otherwise (1 to 3): the list's own count, in the question's word."""
-    said = counts(asked_text)
     for s in quoted[:LEADS]:
-        c = s.result.chunk
-        items = [a for a, b in c.sentences
-                 if s.start <= a < s.end and item_number(c.text[a:b]) is not None]
-        section = c.locator_at(items[0]).section if items else None
-        if not section:
-            continue
-        heading = set(content_terms(section))
-        for n, number, words in said:
-            named = [w for w in words if set(content_terms(w)) & heading]
-            if not named:
-                continue
-            last = max((k for other in retriever.store.chunks
-                        if other.doc_id == c.doc_id and other.locator_at(0).section == section
-                        for a, b in other.sentences
-                        if (k := item_number(other.text[a:b]))), default=0)
-            if last and last != n:
-                label = source_label(retriever.store.meta(c.doc_id))
-                return (f"{label} numbers {NUMBER_WORDS[last] if last < len(NUMBER_WORDS) else last}"
-                        f" {named[0].lower()}, not {number} (the quotation below).")
+        for n, number, words in counts(asked_text):
+            found = _numbered_as(s, words, retriever)
+            if found and found[0] != n:
+                label = source_label(retriever.store.meta(s.result.chunk.doc_id))
+                return f"{label} numbers {_many(found[0])} {found[1]}, not {number} (the quotation below)."
+    return None
+
+
+def list_size(asked_text: str, quoted: list[ScoredSentence], retriever: Retriever) -> str | None:
+    """'how many recommendations does the osce make?' when the answer quotes a numbered list
+    under a heading of that kind: how many items it numbers, in the question's word."""
+    if (what := counted(asked_text)) is None:
+        return None
+    for s in quoted[:LEADS]:
+        if found := _numbered_as(s, what.split(), retriever):
+            label = source_label(retriever.store.meta(s.result.chunk.doc_id))
+            return f"{label} numbers {_many(found[0])} {found[1]}."
     return None
