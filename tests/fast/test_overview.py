@@ -19,7 +19,8 @@ def test_a_question_about_a_whole_document_is_told_from_one_about_something_in_i
               "give me the osce brief in a nutshell",
               "what's the difference between the osce brief and the press release?",
               "how does the greta summary differ from the osce brief?",
-              "what did greta find?", "i need one sentence from greta for my speech"):
+              "what did greta find?", "i need one sentence from greta for my speech",
+              "do the osce and equality now agree?", "do greta and eqnow disagree?"):
         assert asks_whole(analyze(q, r), r), q
     for q in ("what does the OSCE say about age checks?", "what does GRETA say about training?",
               "what does the paper recommend on liability?", "what is trafficking?",
@@ -27,6 +28,7 @@ def test_a_question_about_a_whole_document_is_told_from_one_about_something_in_i
               "why? (osce age verification)",
               "what's the difference between the osce and greta on liability?",
               "what did the osce find about self-regulation?",
+              "do the osce and equality now agree on liability?",
               "give me a quote i can use on platform accountability"):  # a follow-up's carried topic is a topic
         assert not asks_whole(analyze(q, r), r), q
 

@@ -35,7 +35,7 @@ _WHOLE = frozenset(content_terms(
     "short quick quickly one two three few couple give "
     # 'what's the difference between the osce brief and the press release?'
     "difference differences differ different compare comparison contrast between versus vs "
-    "same similar "
+    "same similar agree agreement disagree disagreement "
     "finding findings find found conclusion conclusions conclude message messages headline "
     "headlines "
     # 'i need one sentence from greta for my speech': a quotable line, on nothing in particular
