@@ -20,7 +20,7 @@ def test_a_question_about_a_whole_document_is_told_from_one_about_something_in_i
               "what's the difference between the osce brief and the press release?",
               "how does the greta summary differ from the osce brief?",
               "what did greta find?", "i need one sentence from greta for my speech",
-              "do the osce and equality now agree?", "do greta and eqnow disagree?"):
+              "do the osce and equality now agree?"):
         assert asks_whole(analyze(q, r), r), q
     for q in ("what does the OSCE say about age checks?", "what does GRETA say about training?",
               "what does the paper recommend on liability?", "what is trafficking?",
