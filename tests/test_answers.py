@@ -281,3 +281,17 @@ def test_a_document_named_by_its_kind_alone_is_the_one_quoted(assistant: Assista
     assert {c.doc_id for c in ans.citations} == {"osce-press-release-2022"}
     brief = assistant.ask("what does the policy brief say about self-regulation?")
     assert brief.citations[0].doc_id == "osce-policy-brief-2022"
+
+
+def test_agreement_asked_on_no_topic_is_answered_with_what_each_document_is_about(
+        assistant: Assistant) -> None:
+    """'do the osce and equality now agree?' had quoted Equality Now's 'We completely agree…'
+    (said of ICAT) and called the OSCE silent."""
+    for q, docs in (("do the osce and equality now agree?",
+                     {"osce-policy-brief-2022", "osce-press-release-2022",
+                      "equality-now-icat-response-2019"}),
+                    ("do greta and eqnow disagree?",
+                     {"greta-summary-2022", "equality-now-icat-response-2019"})):
+        ans = assistant.ask(q)
+        assert {c.doc_id for c in ans.citations} == docs, q
+        assert "does not address" not in ans.answer, q
