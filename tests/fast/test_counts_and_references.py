@@ -97,6 +97,21 @@ def test_which_list_and_how_much_of_it_are_not_a_narrower_subject() -> None:
                   "give me the full list of recommendations"):
         assert wants_recommendations(topic), topic
     assert not wants_recommendations("what recommendations does the brief make on liability?")
+    # what those who make policy should do, on no narrower subject, asks for the recommendations
+    for topic in ("what should parliament do?", "what should governments do about this?",
+                  "what should lawmakers do? (policymakers)", "so what should MPs do now?"):
+        assert wants_recommendations(topic), topic
+    for topic in ("what should governments do about encryption?", "what should the uk do?",
+                  "what should platforms do?"):
+        assert not wants_recommendations(topic), topic
+
+
+def test_what_parliament_should_do_is_answered_with_the_numbered_recommendations(
+        fast_assistant: Assistant) -> None:
+    """'parliament' is no word of the collection; the list answers, whatever words it shares."""
+    ans = fast_assistant.ask("what should parliament do?")
+    assert not ans.refused
+    assert ans.citations[0].excerpt.startswith("1. Ensure that technology-facilitated THB")
 
 
 def test_the_year_of_an_institutions_document_is_not_an_events_year_to_correct(

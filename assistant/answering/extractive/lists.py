@@ -32,10 +32,22 @@ _NOT_SUBJECT = frozenset(stem(w) for w in FRAME | set(
        "concludes", "concluding", "order", "full", "whole", "complete", "all", "key", "main"]))
 LIST_ITEMS = 3  # numbered items quoted for 'what are the recommendations?'
 RECOMMEND_SECTION = "recommend"
+LISTED_SCORE = 0.4  # the least score of a list's items when the question asks for the list
+
+
+# 'what should governments do?', 'what should parliament do about this?': what the documents
+# recommend to those who make policy, on no narrower subject
+_SHOULD_DO = re.compile(
+    r"^\W*(?:so\s+|and\s+)?what\s+(?:should|must|ought|can|could)\s+(?:the\s+|our\s+)?(?:governments?|"
+    r"states?|parliaments?|lawmakers|legislators?|legislatures?|policy[\s-]?makers|mps|"
+    r"ministers?|ministries|congress)\s+(?:\w+\s+)?do\b(?:\s+(?:about\s+(?:this|it|that)|now|"
+    r"next|first))?\W*$", re.I)
 
 
 def wants_recommendations(topic: str) -> bool:
     """The question asks for the recommendations themselves, on no narrower subject."""
+    if _SHOULD_DO.match(re.sub(r"\s*\([^()]*\)\s*$", "", topic)):  # not words added to it
+        return True
     if wanted_ordinal(topic) is not None or not _RECOMMENDS.search(topic):
         return False
     asked = re.sub(r"\s*\([^()]*\)\s*$", "", topic)  # not the collection's words added to it
@@ -115,8 +127,9 @@ def lift_numbered(scored: list[ScoredSentence], topic: str) -> list[ScoredSenten
 
 
 def _lift_first_items(scored: list[ScoredSentence]) -> list[ScoredSentence]:
-    """Items 1 to LIST_ITEMS of a recommendations list lead the answer, in their order."""
-    top = max(s.score for s in scored)
+    """Items 1 to LIST_ITEMS of a recommendations list lead the answer, in their order, as
+    evidence that counts whatever words they share ('what should parliament do?')."""
+    top = max(max(s.score for s in scored), LISTED_SCORE)
     for s in scored:
         number = item_number(s.text)
         if number is not None and number <= LIST_ITEMS and _listed(s, RECOMMEND_SECTION):
