@@ -21,9 +21,10 @@ from ingest.documents import Chunk
 from ingest.text import content_terms, stem
 
 # 'what are the OSCE's (main) recommendations?', 'what does the brief recommend?'
-_RECOMMENDS = re.compile(r"\brecommend(?:s|ed|ations?)?\b", re.I)
+_RECOMMENDS = re.compile(r"\brecommend(?:s|ed|ations?)?\b|\b(?:ask|call)(?:s|ing)?\s+for\b", re.I)
 _NOT_SUBJECT = frozenset(stem(w) for w in FRAME | set(
     ["recommend", "recommends", "recommended", "recommendation", "recommendations", "make",
+     "ask", "asks", "asking", "call", "calls", "calling", "top",
      "makes", "made", "give", "gives", "brief", "paper", "report", "study", "document",
      "summary", "release", "list", "overall", "policy"]
     # words that say which list or how much of it, not what about: 'the five numbered
