@@ -100,7 +100,7 @@ def test_which_list_and_how_much_of_it_are_not_a_narrower_subject() -> None:
     # what those who make policy should do, on no narrower subject, asks for the recommendations
     for topic in ("what is asking for?", "what is calling for?", "top 3 recommendations"):
         assert wants_recommendations(topic), topic  # 'what is the osce asking for?'
-    assert not wants_recommendations("what is calling for on data?")
+    assert not wants_recommendations("what is calling for on liability?")
     assert not wants_recommendations("why did they want that? (intermediaries recommended retain)")
     for topic in ("what should parliament do?", "what should governments do about this?",
                   "what should lawmakers do? (policymakers)", "so what should MPs do now?"):
