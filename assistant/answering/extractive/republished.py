@@ -11,7 +11,7 @@ from assistant.answering.base import quotable
 from assistant.answering.extractive.compose import Shape, by_institution
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.institutional import kind_named
-from assistant.answering.extractive.overview import sentence_at
+from assistant.answering.extractive.overview import asks_whole, sentence_at
 from assistant.answering.question import Asked
 from assistant.core.citations import doc_label
 from assistant.retrieval.retriever import Retriever
@@ -27,19 +27,21 @@ _ASIDE = frozenset(content_terms("just only simply merely really actually anythi
 
 
 def republication(asked: Asked, retriever: Retriever) -> Shape | None:
-    """The own sentences of the republication the question names, when it asks what it adds."""
-    if not _ADDS.search(asked.corrected):
-        return None
+    """The own sentences of the republication the question names, when it asks what it adds
+    or what it says as a whole."""
+    adds = bool(_ADDS.search(asked.corrected))
+    if not adds and not asks_whole(asked, retriever):
+        return None  # 'what does the hstoday article say?' asks for the same: what only it says
     store = retriever.store
     # named by who published it, or by its kind alone ('what does the article add?')
     docs = [d for name in asked.institutions for d in retriever.institutions.all[name].doc_ids] \
         or sorted(kind_named(asked, retriever))
     topic = _ADDS.sub(" ", re.sub(r"\([^)]*\)|[’']s\b", " ", asked.topic))
-    if set(content_terms(topic)) - retriever.vocab.kind_terms - _ASIDE:
+    if adds and set(content_terms(topic)) - retriever.vocab.kind_terms - _ASIDE:
         return None  # asks about something in it ('do they give the launch date the same way?')
     copies = [d for d in docs if store.meta(d).duplicate_of]
-    if not copies:
-        return None
+    if not copies or (not adds and len(copies) < len(docs)):
+        return None  # 'what does the osce say?' is about its own documents too
     doc = copies[0]
     meta = store.meta(doc)
     original = store.meta(meta.duplicate_of or "")
