@@ -3,7 +3,7 @@ it stands (here a footnote), not by the sentences that use the word 'definition'
 
 from __future__ import annotations
 
-from assistant.answering.extractive.defining import defined_term
+from assistant.answering.extractive.defining import alias_pattern, defined_term
 from assistant.engine import Assistant
 
 
@@ -35,3 +35,14 @@ def test_a_footnotes_number_is_not_quoted(fast_assistant: Assistant) -> None:
     recs = fast_assistant.ask("what are the osce brief's recommendations?")
     assert any(c.excerpt.startswith("1. Ensure") or "\n\n1. Ensure" in c.excerpt
                for c in recs.citations)
+
+
+def test_a_name_the_documents_give_as_anothers_alias_is_answered_by_that_sentence(
+        fast_assistant: Assistant) -> None:
+    """'the Council of Europe Convention on Cybercrime (the Budapest Convention)': the sentence
+    that gives the name in brackets says what it is."""
+    for q, alias in (("what is the budapest convention?", "(the Budapest Convention)"),
+                     ("what is the lanzarote convention about?", "Lanzarote Convention")):
+        ans = fast_assistant.ask(q)
+        assert alias in ans.citations[0].excerpt, q
+    assert alias_pattern("what does the brief say about liability?") is None

@@ -260,7 +260,8 @@ class ExtractiveAnswerer:
             scored = naming(self.scorer.score(rest, self.retriever.embed_query(rest), results),
                             source)
             if instrument:  # asked about a subject, an instrument's mentions must touch it
-                scored = mentioning(scored, subject_of(rest), self.retriever, self.scorer)
+                scored = lift_defining(mentioning(scored, subject_of(rest), self.retriever,
+                                                  self.scorer), asked.topic)  # its alias, first
             # 'the ICAT issue brief' is by ICAT; 'the Palermo Protocol' is the document itself
             held = (f"the collection does not hold the {source}, and the passages that mention "
                     "it" if instrument else f"no document in the collection is from "

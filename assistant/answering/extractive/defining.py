@@ -24,6 +24,27 @@ _DEFINES = re.compile(r"\b(?:is|are)\s+(?:understood|defined|taken\s+to\s+mean)\
                       r"|\bis\s+used\s+to\s+mean\b|\bmeans\b|\bdefined\s+as\b|\boccurs\s+when\b", re.I)
 
 
+# 'what is the budapest convention?': a name the documents give another its alias in brackets
+# ('the Council of Europe Convention on Cybercrime (the Budapest Convention)')
+_WHAT_IS = re.compile(r"^\W*what(?:'s|’s|\s+is|\s+are)\s+(?:the\s+|an?\s+)?(?P<x>[\w’'-]+(?:\s+[\w’'-]+)"
+                      r"{0,4}?)(?:\s+about)?\s*\??\s*$", re.I)
+
+
+def alias_pattern(question: str) -> re.Pattern[str] | None:
+    """The bracketed alias, in a sentence, of the name a 'what is X?' question asks about."""
+    m = _WHAT_IS.match(question)
+    if m is None:
+        return None
+    name = r"\s+".join(re.escape(w) for w in m.group("x").split())
+    return re.compile(rf"\((?:the\s+|also\s+known\s+as\s+(?:the\s+)?)?[‘'“\"]?{name}[’'”\"]?\)",
+                      re.I)
+
+
+def _aliased(text: str, question: str) -> bool:
+    alias = alias_pattern(question)
+    return alias is not None and bool(alias.search(text))
+
+
 def defined_term(question: str) -> list[str] | None:
     """The content terms of the term a question asks the meaning of, in order, or None."""
     m = _ASKS.search(question)
@@ -48,7 +69,8 @@ def with_defining(question: str, results: list[SearchResult], retriever: Retriev
     """``results``, and the passages holding a sentence that defines the term asked about."""
     terms = defined_term(question)
     if terms is None:
-        return results
+        return with_passages(results, retriever, lambda c: _aliased(c.text, question)) \
+            if alias_pattern(question) else results
     return with_passages(results, retriever,
                          lambda c: any(_defines(c.text[a:b], terms) for a, b in c.sentences))
 
@@ -56,6 +78,9 @@ def with_defining(question: str, results: list[SearchResult], retriever: Retriev
 def lift_defining(scored: list[ScoredSentence], question: str) -> list[ScoredSentence]:
     """The sentences defining the term asked about lead the answer."""
     terms = defined_term(question)
-    if terms is None or not scored:
+    if not scored:
         return scored
+    if terms is None:  # or the sentence giving the name asked about as another's alias
+        return leading(scored, [s for s in scored if _aliased(s.text, question)]) \
+            if alias_pattern(question) else scored
     return leading(scored, [s for s in scored if _defines(s.text, terms)])
