@@ -104,8 +104,8 @@ class Assistant:
         return out
 
     def publishers(self) -> list[str]:
-        return sorted({d["meta"]["publisher"] for d in self.store.documents.values()
-                       if d.get("n_chunks", 0) > 0})
+        docs = self.store.documents
+        return sorted({docs[d]["meta"]["publisher"] for d in self.store.searchable()})
 
     def validate(self, question: str) -> str:
         q = clean_question(question or "")
@@ -153,9 +153,8 @@ class Assistant:
         q = self.validate(question)
         history = history or []
         if (talk := small_talk(q)) is not None:  # 'hi', 'thanks': no search, no refusal
-            n_docs = sum(1 for d in self.store.documents.values() if d.get("n_chunks", 0) > 0)
             ans = Answer(question=q, standalone_question=q,
-                         answer=load_prompt(talk).render(n_docs=n_docs))
+                         answer=load_prompt(talk).render(n_docs=len(self.store.searchable())))
             yield StreamEvent(kind=StreamKind.TOKEN, text=ans.answer)
             yield StreamEvent(kind=StreamKind.ANSWER, answer=ans)
             return

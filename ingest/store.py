@@ -47,6 +47,10 @@ class StoredIndex:
     def meta(self, doc_id: str) -> DocumentMeta:
         return DocumentMeta(**self.documents[doc_id]["meta"])
 
+    def searchable(self) -> list[str]:
+        """The documents with at least one passage (an empty or unreadable file has none)."""
+        return [d for d, record in self.documents.items() if record.get("n_chunks", 0) > 0]
+
 
 def inconsistency(store: StoredIndex) -> str | None:
     """What disagrees between the parts of one loaded version, or None when they agree."""

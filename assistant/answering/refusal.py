@@ -36,8 +36,8 @@ def closest_material(results: list[SearchResult], retriever: Retriever, n: int =
 def refuse(question: str, standalone: str, results: list[SearchResult], retriever: Retriever,
            reason: str, mode: AnswerMode = AnswerMode.EXTRACTIVE,
            qvec: np.ndarray | None = None) -> Answer:
-    n_docs = sum(1 for d in retriever.store.documents.values() if d.get("n_chunks", 0) > 0)
-    text = load_prompt("refusal").render(n_docs=n_docs, question=standalone, reason=reason)
+    text = load_prompt("refusal").render(n_docs=len(retriever.store.searchable()),
+                                         question=standalone, reason=reason)
     assert text.startswith(REFUSAL_PREFIX), "prompts/refusal.txt must keep the fixed opening"
     if results:
         text += (" The closest material in the collection is listed below; it may not answer "

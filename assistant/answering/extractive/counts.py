@@ -24,6 +24,11 @@ _RATIO = re.compile(r"\b(?:in|out\s+of)\s*$", re.I)  # the 4 of '3 in 4 victims'
 LEADS = 2  # quoted excerpts checked, best first
 
 
+def number_word(n: int) -> str:
+    """3 -> 'three'; a number past the words, in digits ('14')."""
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+
+
 def number_value(word: str) -> int:
     """'three' -> 3, '12' -> 12."""
     w = word.lower()
@@ -77,9 +82,8 @@ def wrong_inline_count(asked: Asked, quoted: list[ScoredSentence]) -> str | None
                 continue
             items = [i for i in m.group("items").split(";") if i.strip()]
             if len(items) != n:
-                many = NUMBER_WORDS[len(items)] if len(items) < len(NUMBER_WORDS) else len(items)
-                return (f"The documents list {many} {' '.join(words)}, not {number} (the "
-                        "quotation below).")
+                return (f"The documents list {number_word(len(items))} {' '.join(words)}, not "
+                        f"{number} (the quotation below).")
     return None
 
 
@@ -138,6 +142,5 @@ def people_count(asked: Asked, retriever: Retriever) -> str | None:
     if found is None:
         return None
     n, said, who = found
-    many = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
-    return (f"{source_label(retriever.store.meta(docs[0]))} quotes {many} "
+    return (f"{source_label(retriever.store.meta(docs[0]))} quotes {number_word(n)} "
             f"{'person' if n == 1 else 'people'}, not {said}: {' and '.join(who)}.")

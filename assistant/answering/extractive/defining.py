@@ -40,11 +40,6 @@ def alias_pattern(question: str) -> re.Pattern[str] | None:
                       re.I)
 
 
-def _aliased(text: str, question: str) -> bool:
-    alias = alias_pattern(question)
-    return alias is not None and bool(alias.search(text))
-
-
 def defined_term(question: str) -> list[str] | None:
     """The content terms of the term a question asks the meaning of, in order, or None."""
     m = _ASKS.search(question)
@@ -69,8 +64,9 @@ def with_defining(question: str, results: list[SearchResult], retriever: Retriev
     """``results``, and the passages holding a sentence that defines the term asked about."""
     terms = defined_term(question)
     if terms is None:
-        return with_passages(results, retriever, lambda c: _aliased(c.text, question)) \
-            if alias_pattern(question) else results
+        alias = alias_pattern(question)
+        return results if alias is None else \
+            with_passages(results, retriever, lambda c: bool(alias.search(c.text)))
     return with_passages(results, retriever,
                          lambda c: any(_defines(c.text[a:b], terms) for a, b in c.sentences))
 
@@ -81,6 +77,7 @@ def lift_defining(scored: list[ScoredSentence], question: str) -> list[ScoredSen
     if not scored:
         return scored
     if terms is None:  # or the sentence giving the name asked about as another's alias
-        return leading(scored, [s for s in scored if _aliased(s.text, question)]) \
-            if alias_pattern(question) else scored
+        alias = alias_pattern(question)
+        return scored if alias is None else \
+            leading(scored, [s for s in scored if alias.search(s.text)])
     return leading(scored, [s for s in scored if _defines(s.text, terms)])

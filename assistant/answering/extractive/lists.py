@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from assistant.answering.answer_type import is_item, wanted_list, wanted_ordinal
-from assistant.answering.extractive.counts import LEADS, NUMBER_WORDS, counts
+from assistant.answering.extractive.counts import LEADS, NUMBER_WORDS, counts, number_word
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.scoring import ScoredSentence, leading
 from assistant.answering.focus import FRAME, counted
@@ -47,11 +47,11 @@ _SHOULD_DO = re.compile(
 
 def wants_recommendations(topic: str) -> bool:
     """The question asks for the recommendations themselves, on no narrower subject."""
-    if _SHOULD_DO.match(re.sub(r"\s*\([^()]*\)\s*$", "", topic)):  # not words added to it
+    asked = re.sub(r"\s*\([^()]*\)\s*$", "", topic)  # not the collection's words added to it
+    if _SHOULD_DO.match(asked):
         return True
     if wanted_ordinal(topic) is not None or not _RECOMMENDS.search(topic):
         return False
-    asked = re.sub(r"\s*\([^()]*\)\s*$", "", topic)  # not the collection's words added to it
     asked = asked.split("?")[0]  # not a request after the question ('need them for a slide')
     return not [t for t in content_terms(asked)
                 if t not in _NOT_SUBJECT and t not in NUMBER_WORDS and not t.isdigit()]
@@ -157,10 +157,6 @@ def _numbered_as(s: ScoredSentence, words: list[str], retriever: Retriever
     return (last, named[0].lower()) if last else None
 
 
-def _many(n: int) -> str:
-    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
-
-
 def wrong_list_count(asked_text: str, quoted: list[ScoredSentence],
                      retriever: Retriever) -> str | None:
     """The question counts a numbered list ('the five numbered recommendations') that the
@@ -170,7 +166,7 @@ def wrong_list_count(asked_text: str, quoted: list[ScoredSentence],
             found = _numbered_as(s, words, retriever)
             if found and found[0] != n:
                 label = source_label(retriever.store.meta(s.result.chunk.doc_id))
-                return f"{label} numbers {_many(found[0])} {found[1]}, not {number} (the quotation below)."
+                return f"{label} numbers {number_word(found[0])} {found[1]}, not {number} (the quotation below)."
     return None
 
 
@@ -182,5 +178,5 @@ def list_size(asked_text: str, quoted: list[ScoredSentence], retriever: Retrieve
     for s in quoted[:LEADS]:
         if found := _numbered_as(s, what.split(), retriever):
             label = source_label(retriever.store.meta(s.result.chunk.doc_id))
-            return f"{label} numbers {_many(found[0])} {found[1]}."
+            return f"{label} numbers {number_word(found[0])} {found[1]}."
     return None

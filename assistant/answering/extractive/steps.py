@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.answering.answer_type import ORDINAL_NUMBERS
-from assistant.answering.extractive.counts import NUMBER_WORDS, number_value
+from assistant.answering.extractive.counts import NUMBER_WORDS, number_value, number_word
 from assistant.answering.extractive.frame import source_label
 from assistant.answering.extractive.institutional import named_docs
 from assistant.answering.extractive.scoring import ScoredSentence, with_passages
@@ -88,6 +88,6 @@ def wrong_step_count(asked: Asked, quoted: list[ScoredSentence], retriever: Retr
                     for k in _named(c.text, noun)), default=0)
         if last and last < n:
             label = source_label(retriever.store.meta(doc_id))
-            return (f"{label} names {NUMBER_WORDS[last]} {noun}{'s' if last > 1 else ''}, not "
-                    f"{NUMBER_WORDS[n]} (the quotation below).")
+            return (f"{label} names {number_word(last)} {noun}{'s' if last > 1 else ''}, not "
+                    f"{number_word(n)} (the quotation below).")
     return None
